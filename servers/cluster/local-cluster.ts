@@ -1,0 +1,72 @@
+import { join, resolve } from 'node:path';
+import { connectAndLogin } from '../protocol/client-handshake.js';
+import { upsertUser } from '../node/user-store.js';
+import { writeDfcConf } from './cluster-files.js';
+import { NodeProcess, type NodeProgram, defaultNodeProgram } from './node-process.js';
+
+/** A user account the launcher creates in the cluster's dfs.conf. */
+export interface ClusterUser {
+  name: string;
+  password: string;
+}
+
+/** How to lay out and start a local cluster. */
+export interface LocalClusterOptions {
+  /** Folder holding dfc.conf, dfs.conf and one data folder per node (DFS1..DFSn). */
+  dir: string;
+  /** Number of nodes (default 4). */
+  nodes?: number;
+  /** First of n consecutive ports; 0 gives each node a free port (default 10001). */
+  basePort?: number;
+  host?: string;
+  /** Accounts to create or update; the first one is written into dfc.conf. */
+  users?: ClusterUser[];
+  /** Node binary and entry (Electron passes its own execPath with ELECTRON_RUN_AS_NODE=1). */
+  program?: NodeProgram;
+  log?: (line: string) => void;
+}
+
+/** A running local cluster of node processes. */
+export interface LocalCluster {
+  readonly nodes: readonly NodeProcess[];
+  readonly dfcConfPath: string;
+  readonly usersFile: string;
+  /** Stops every node gracefully. */
+  stop(): Promise<void>;
+}
+
+/** Creates the layout, the accounts and dfc.conf, starts every node and waits until each accepts a login. */
+export async function launchCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+  const dir = resolve(options.dir);
+  const count = options.nodes ?? 4;
+  const basePort = options.basePort ?? 10001;
+  const host = options.host ?? '127.0.0.1';
+  const usersFile = join(dir, 'dfs.conf');
+  const users = options.users ?? [];
+  for (const user of users) await upsertUser(usersFile, user.name, user.password);
+  const program = options.program ?? defaultNodeProgram();
+  const nodes = Array.from({ length: count }, (_, i) => {
+    const name = `DFS${i + 1}`;
+    return new NodeProcess(
+      { name, root: join(dir, name), host, port: basePort === 0 ? 0 : basePort + i, usersFile },
+      program,
+      options.log,
+    );
+  });
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map((node) => node.stop()));
+  };
+  try {
+    await Promise.all(nodes.map((node) => node.start()));
+    const first = users[0];
+    const dfcConfPath = await writeDfcConf(dir, nodes.map((n) => ({ name: n.spec.name, host, port: n.port })), first?.name, first?.password);
+    if (first) {
+      const cache = new Map<string, Buffer>();
+      await Promise.all(nodes.map(async (node) => (await connectAndLogin({ host, port: node.port }, first.name, first.password, { saltedPasswordCache: cache })).end()));
+    }
+    return { nodes, dfcConfPath, usersFile, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

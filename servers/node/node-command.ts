@@ -1,0 +1,82 @@
+import { basename, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startNode } from './node-server.js';
+import { watchUsersFile } from './users-file-watcher.js';
+
+/** Usage text of the `node` command. */
+export const NODE_USAGE = `Usage: dfs-vault node --root DIR --port PORT [--host ADDRESS] [--users FILE]
+       dfs-vault node DIR PORT            (the classic form: dfs /DFS1 10001)
+
+Runs one storage node. It stores opaque pieces for the users in FILE (default ./dfs.conf)
+under DIR and serves them on ADDRESS:PORT (default 127.0.0.1). Stop it with Ctrl-C.
+
+Options:
+  --root DIR       data directory (created if missing)
+  --port PORT      TCP port to listen on (0 picks a free one)
+  --host ADDRESS   address to listen on; 0.0.0.0 serves other machines
+  --users FILE     users file with SCRAM verifiers (see "dfs-vault user add")
+  --name NAME      name used in log lines (default: the data directory's name)
+  -h, --help       show this help`;
+
+/** Thrown for bad command-line usage; the CLI prints it and exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses the `node` command's arguments (new and classic forms). */
+export function parseNodeArgs(args: string[]): { root: string; port: number; host: string; users: string; name: string } | 'help' {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      root: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      users: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const root = values.root ?? positionals[0];
+  const portText = values.port ?? positionals[1];
+  if (positionals.length > (values.root ? 0 : 2)) throw new UsageError(`Unexpected argument "${positionals.at(-1)}".`);
+  if (!root) throw new UsageError('Missing --root DIR (the directory where this node keeps its data).');
+  if (portText === undefined) throw new UsageError('Missing --port PORT.');
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`"${portText}" is not a TCP port (0-65535).`);
+  return {
+    root: resolve(root),
+    port,
+    host: values.host ?? '127.0.0.1',
+    users: resolve(values.users ?? 'dfs.conf'),
+    name: values.name ?? basename(resolve(root)),
+  };
+}
+
+/** Runs a node until SIGINT/SIGTERM; resolves with the exit status. */
+export async function runNodeCommand(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const parsed = parseNodeArgs(args);
+  if (parsed === 'help') {
+    out.write(`${NODE_USAGE}\n`);
+    return 0;
+  }
+  const log = (line: string): void => void err.write(`[${parsed.name}] ${line}\n`);
+  const lookupUser = watchUsersFile(parsed.users, log);
+  await lookupUser();
+  const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, log });
+  if (node.removedLeftovers > 0) log(`removed ${node.removedLeftovers} leftover piece(s) of interrupted writes`);
+  out.write(`[${parsed.name}] listening on ${node.host}:${node.port}\n`);
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveStop();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await node.close();
+  out.write(`[${parsed.name}] stopped\n`);
+  return 0;
+}

@@ -1,0 +1,209 @@
+import type { FramedConnection } from '../protocol/framed-connection.js';
+import { PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../protocol/constants.js';
+import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
+import { type Message, Op } from '../protocol/messages.js';
+import { ScramServer, type ScramVerifier } from '../protocol/scram.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { PieceStore, UserSpace } from './piece-store.js';
+
+/** The message every failed login gets, word for word as in the classic assignment. */
+export const INVALID_LOGIN_MESSAGE = 'Invalid Username/Password. Please try again.';
+
+/** What a session needs from the node that owns it. */
+export interface SessionContext {
+  store: PieceStore;
+  throttle: LoginThrottle;
+  lookupUser: () => Promise<(username: string) => ScramVerifier | undefined>;
+  /** How long a client may stay silent between requests. */
+  idleTimeoutMs: number;
+  /** How long a client may take to send the next frame of a request in progress. */
+  requestTimeoutMs: number;
+  log: (line: string) => void;
+}
+
+/** Serves one client connection: handshake, SCRAM login, then requests until it ends. */
+export class NodeSession {
+  /** True while a request is being served (graceful shutdown waits for it). */
+  busy = false;
+  private closing = false;
+  private user: UserSpace | undefined;
+
+  constructor(
+    private readonly conn: FramedConnection,
+    private readonly context: SessionContext,
+    private readonly remote: string,
+  ) {}
+
+  /** Ends the session after the request in progress, or at once when idle. */
+  close(): void {
+    this.closing = true;
+    if (!this.busy) this.conn.destroy('Node is shutting down.');
+  }
+
+  /** Cuts the connection now, even mid-request. */
+  abort(): void {
+    this.conn.destroy('Node is shutting down.');
+  }
+
+  /** Runs the session to its end; never throws. */
+  async run(): Promise<void> {
+    try {
+      if (!(await this.login())) return;
+      while (!this.closing) {
+        const message = await this.conn.receive(this.context.idleTimeoutMs);
+        this.busy = true;
+        try {
+          await this.serve(message);
+        } catch (error) {
+          if (!(error instanceof ProtocolError) || isFatal(error.code)) throw error;
+          await this.sendError(error.code, error.message);
+        } finally {
+          this.busy = false;
+        }
+      }
+      this.conn.end();
+    } catch (error) {
+      const problem = asProtocolError(error);
+      if (problem.code !== 'CONNECTION_CLOSED') {
+        if (problem.code !== 'TIMEOUT') this.context.log(`closing connection from ${this.remote}: ${problem.message}`);
+        await this.sendError(problem.code, problem.message).catch(() => undefined);
+      }
+      this.conn.end();
+    }
+  }
+
+  private async sendError(code: ProtocolErrorCode, message: string): Promise<void> {
+    await this.conn.send({ op: Op.Error, code, message });
+  }
+
+  private async login(): Promise<boolean> {
+    const hello = await this.conn.receive(this.context.requestTimeoutMs);
+    if (hello.op !== Op.Hello) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected HELLO first.');
+    if (hello.magic !== PROTOCOL_MAGIC) throw new ProtocolError('BAD_FRAME', 'Not a DFS Vault client.');
+    if (hello.minVersion > PROTOCOL_VERSION || hello.maxVersion < PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        'VERSION_MISMATCH',
+        `This node speaks protocol version ${PROTOCOL_VERSION}; the client speaks ${hello.minVersion}-${hello.maxVersion}. Update the older side.`,
+      );
+    }
+    const scram = new ScramServer(await this.context.lookupUser());
+    const serverFirst = scram.serverFirst(hello.clientFirst);
+    const username = scram.username ?? '';
+    const throttleKey = `${username}\0${this.remote.replace(/:\d+$/, '')}`;
+    const verdict = this.context.throttle.check(throttleKey);
+    if (!verdict.allowed) {
+      const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+      await this.sendError('AUTH_THROTTLED', `Too many failed logins for "${username}". Try again in ${seconds} s.`);
+      this.conn.end();
+      return false;
+    }
+    await this.conn.send({ op: Op.Challenge, version: PROTOCOL_VERSION, serverFirst });
+    const proof = await this.conn.receive(this.context.requestTimeoutMs);
+    if (proof.op !== Op.AuthProof) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected AUTH_PROOF.');
+    const outcome = scram.serverFinal(proof.clientFinal);
+    if (!outcome.ok) {
+      this.context.throttle.recordFailure(throttleKey);
+      this.context.log(`failed login for "${username}" from ${this.remote}`);
+      await this.sendError('AUTH_FAILED', INVALID_LOGIN_MESSAGE);
+      this.conn.end();
+      return false;
+    }
+    this.context.throttle.recordSuccess(throttleKey);
+    this.user = this.context.store.userSpace(username);
+    await this.conn.send({ op: Op.AuthOk, serverFinal: outcome.serverFinal });
+    return true;
+  }
+
+  private async serve(message: Message): Promise<void> {
+    const user = this.user!;
+    switch (message.op) {
+      case Op.PutBegin:
+        return this.receivePiece(user, message.key, message.version, message.meta, message.size);
+      case Op.Commit:
+        await user.commit(message.key, message.version);
+        return this.conn.send({ op: Op.Ok, value: 0 });
+      case Op.Abort:
+        await user.abort(message.key, message.version);
+        return this.conn.send({ op: Op.Ok, value: 0 });
+      case Op.Get:
+        return this.sendPiece(user, message.key, message.version, message.offset, message.length);
+      case Op.List:
+        for await (const piece of user.list(message.key)) await this.conn.send({ op: Op.ListItem, ...piece });
+        return this.conn.send({ op: Op.End });
+      case Op.Prune:
+        return this.conn.send({ op: Op.Ok, value: await user.prune(message.key, message.keepVersion) });
+      case Op.DeleteVersion:
+        await user.deleteVersion(message.key, message.version);
+        return this.conn.send({ op: Op.Ok, value: 0 });
+      case Op.Stat:
+        return this.conn.send({ op: Op.StatOk, ...(await user.stat()) });
+      case Op.Ping:
+        return this.conn.send({ op: Op.Pong });
+      default:
+        throw new ProtocolError('UNEXPECTED_MESSAGE', `Opcode 0x${message.op.toString(16)} is not a request here.`);
+    }
+  }
+
+  private async receivePiece(user: UserSpace, key: Buffer, version: string, meta: Buffer, size: number): Promise<void> {
+    let writer: Awaited<ReturnType<UserSpace['beginPut']>> | undefined;
+    let failure: ProtocolError | undefined;
+    try {
+      writer = await user.beginPut(key, version, meta, size);
+    } catch (error) {
+      failure = asProtocolError(error);
+    }
+    try {
+      // Keep reading the body even after a failure, so the connection stays in step with the client.
+      for (;;) {
+        const part = await this.conn.receive(this.context.requestTimeoutMs);
+        if (part.op === Op.PutEnd) break;
+        if (part.op !== Op.Data) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected DATA or PUT_END inside a PUT.');
+        if (writer && !failure) {
+          try {
+            await writer.write(part.data);
+          } catch (error) {
+            failure = asProtocolError(error);
+          }
+        }
+      }
+      if (writer && !failure) {
+        try {
+          await writer.finish();
+        } catch (error) {
+          failure = asProtocolError(error);
+        }
+      }
+    } catch (error) {
+      await writer?.discard();
+      throw error;
+    }
+    if (failure) {
+      await writer?.discard();
+      throw failure;
+    }
+    await this.conn.send({ op: Op.Ok, value: size });
+  }
+
+  private async sendPiece(user: UserSpace, key: Buffer, version: string, offset: number, length: number): Promise<void> {
+    const piece = await user.openRead(key, version, offset, length);
+    await this.conn.send({ op: Op.GetOk, size: piece.size, length: piece.length });
+    if (piece.stream) {
+      try {
+        for await (const chunk of piece.stream) await this.conn.sendData(chunk as Buffer);
+      } finally {
+        piece.stream.destroy();
+      }
+    }
+    await this.conn.send({ op: Op.End });
+  }
+}
+
+function isFatal(code: ProtocolErrorCode): boolean {
+  return ['BAD_FRAME', 'FRAME_TOO_LARGE', 'UNKNOWN_OP', 'UNEXPECTED_MESSAGE', 'TIMEOUT', 'CONNECTION_CLOSED'].includes(code);
+}
+
+function asProtocolError(error: unknown): ProtocolError {
+  if (error instanceof ProtocolError) return error;
+  const text = error instanceof Error ? error.message : String(error);
+  return new ProtocolError('INTERNAL', `Node error: ${text}`, { cause: error });
+}

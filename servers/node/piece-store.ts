@@ -1,0 +1,316 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MAX_KEY_BYTES } from '../protocol/constants.js';
+import { ProtocolError } from '../protocol/errors.js';
+
+const PIECE_MAGIC = Buffer.from('DFSP');
+const HEADER_BYTES = 8; // magic + u32 meta length
+const COMMITTED = '.c';
+const PENDING = '.p';
+const TEMP_PREFIX = '.tmp-';
+const VERSION_PATTERN = /^[0-9a-f]{1,32}$/;
+/** Pending pieces older than this are leftovers of a client that died between store and commit. */
+const STALE_PENDING_MS = 60 * 60 * 1000;
+
+/** One committed piece as LIST reports it. */
+export interface StoredPiece {
+  key: Buffer;
+  version: string;
+  meta: Buffer;
+  size: number;
+}
+
+/** Orders version ids numerically (they are hex strings of any width). */
+export function compareVersions(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function checkKey(key: Buffer): string {
+  if (key.length < 1 || key.length > MAX_KEY_BYTES) {
+    throw new ProtocolError('BAD_REQUEST', `Object keys must be 1 to ${MAX_KEY_BYTES} bytes.`);
+  }
+  return key.toString('hex');
+}
+
+function checkVersion(version: string): string {
+  if (!VERSION_PATTERN.test(version)) throw new ProtocolError('BAD_REQUEST', 'Versions must be 1 to 32 lowercase hex digits.');
+  return version;
+}
+
+function isErrno(error: unknown, code: string): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+function storageError(error: unknown): Error {
+  if (isErrno(error, 'ENOSPC')) return new ProtocolError('NO_SPACE', 'The node has no space left for this piece.', { cause: error });
+  return error as Error;
+}
+
+async function fsyncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readHeader(handle: FileHandle): Promise<{ meta: Buffer; dataOffset: number }> {
+  const head = Buffer.alloc(HEADER_BYTES);
+  const { bytesRead } = await handle.read(head, 0, HEADER_BYTES, 0);
+  if (bytesRead !== HEADER_BYTES || !head.subarray(0, 4).equals(PIECE_MAGIC)) {
+    throw new ProtocolError('INTERNAL', 'A stored piece has a damaged header.');
+  }
+  const metaLength = head.readUInt32BE(4);
+  const meta = Buffer.alloc(metaLength);
+  const metaRead = await handle.read(meta, 0, metaLength, HEADER_BYTES);
+  if (metaRead.bytesRead !== metaLength) throw new ProtocolError('INTERNAL', 'A stored piece has a damaged header.');
+  return { meta, dataOffset: HEADER_BYTES + metaLength };
+}
+
+/** Streams a piece's body into a temp file; `finish` makes it a durable pending piece. */
+export class PieceWriter {
+  private written = 0;
+  private done = false;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly tempPath: string,
+    private readonly pendingPath: string,
+    private readonly headerBytes: number,
+    readonly size: number,
+  ) {}
+
+  /** Appends body bytes; refuses more than the declared size. */
+  async write(chunk: Buffer): Promise<void> {
+    if (this.written + chunk.length > this.size) {
+      throw new ProtocolError('BAD_REQUEST', `More body bytes than the declared ${this.size}.`);
+    }
+    try {
+      await this.handle.write(chunk, 0, chunk.length, this.headerBytes + this.written);
+    } catch (error) {
+      throw storageError(error);
+    }
+    this.written += chunk.length;
+  }
+
+  /** Checks the length, fsyncs and renames the temp file to the pending name. */
+  async finish(): Promise<void> {
+    if (this.written !== this.size) {
+      throw new ProtocolError('BAD_REQUEST', `Body ended after ${this.written} of ${this.size} bytes.`);
+    }
+    try {
+      await this.handle.sync();
+      await this.handle.close();
+      this.done = true;
+      await rename(this.tempPath, this.pendingPath);
+    } catch (error) {
+      await this.discard();
+      throw storageError(error);
+    }
+  }
+
+  /** Drops the temp file (after a failure or an abandoned upload). */
+  async discard(): Promise<void> {
+    if (!this.done) {
+      this.done = true;
+      await this.handle.close().catch(() => undefined);
+    }
+    await rm(this.tempPath, { force: true });
+  }
+}
+
+/** One user's pieces under `<root>/users/<derived id>/`; nothing the client sends becomes a path. */
+export class UserSpace {
+  constructor(readonly directory: string) {}
+
+  private objectDirectory(hexKey: string): string {
+    return join(this.directory, 'o', hexKey.slice(0, 2), hexKey);
+  }
+
+  /** Starts storing a piece body as a temp file. */
+  async beginPut(key: Buffer, version: string, meta: Buffer, size: number): Promise<PieceWriter> {
+    const dir = this.objectDirectory(checkKey(key));
+    checkVersion(version);
+    try {
+      await mkdir(dir, { recursive: true });
+      const tempPath = join(dir, `${TEMP_PREFIX}${version}-${randomBytes(6).toString('hex')}`);
+      const handle = await open(tempPath, 'wx', 0o600);
+      const header = Buffer.alloc(HEADER_BYTES);
+      PIECE_MAGIC.copy(header, 0);
+      header.writeUInt32BE(meta.length, 4);
+      await handle.write(Buffer.concat([header, meta]), 0, HEADER_BYTES + meta.length, 0);
+      return new PieceWriter(handle, tempPath, join(dir, version + PENDING), HEADER_BYTES + meta.length, size);
+    } catch (error) {
+      throw storageError(error);
+    }
+  }
+
+  /** Makes a pending piece visible; committing twice is harmless. */
+  async commit(key: Buffer, version: string): Promise<void> {
+    const dir = this.objectDirectory(checkKey(key));
+    checkVersion(version);
+    try {
+      await rename(join(dir, version + PENDING), join(dir, version + COMMITTED));
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT')) throw error;
+      const already = await stat(join(dir, version + COMMITTED)).catch(() => undefined);
+      if (already) return;
+      throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
+    }
+    await fsyncDirectory(dir);
+  }
+
+  /** Drops a pending piece, if any. */
+  async abort(key: Buffer, version: string): Promise<void> {
+    const dir = this.objectDirectory(checkKey(key));
+    await rm(join(dir, checkVersion(version) + PENDING), { force: true });
+  }
+
+  /** Opens a committed piece for reading from `offset` for at most `length` bytes. */
+  async openRead(key: Buffer, version: string, offset: number, length: number): Promise<{ size: number; length: number; stream: ReadStream | undefined }> {
+    const path = join(this.objectDirectory(checkKey(key)), checkVersion(version) + COMMITTED);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) throw new ProtocolError('NOT_FOUND', 'No such piece on this node.');
+      throw error;
+    }
+    try {
+      const { dataOffset } = await readHeader(handle);
+      const size = (await handle.stat()).size - dataOffset;
+      if (offset > size) throw new ProtocolError('BAD_REQUEST', `Offset ${offset} is past the piece's end (${size} bytes).`);
+      const count = Math.min(length, size - offset);
+      if (count === 0) {
+        await handle.close();
+        return { size, length: 0, stream: undefined };
+      }
+      const stream = createReadStream('', {
+        fd: handle,
+        start: dataOffset + offset,
+        end: dataOffset + offset + count - 1,
+        highWaterMark: 256 * 1024,
+        autoClose: true,
+      });
+      return { size, length: count, stream };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Yields every committed piece, or those of one key when `key` is non-empty. */
+  async *list(key?: Buffer): AsyncGenerator<StoredPiece> {
+    const base = join(this.directory, 'o');
+    const hexKeys: string[] = [];
+    if (key && key.length > 0) hexKeys.push(checkKey(key));
+    else {
+      for (const shard of await readdir(base).catch(() => [] as string[])) {
+        for (const hexKey of await readdir(join(base, shard)).catch(() => [] as string[])) hexKeys.push(hexKey);
+      }
+    }
+    for (const hexKey of hexKeys) {
+      const dir = this.objectDirectory(hexKey);
+      for (const name of await readdir(dir).catch(() => [] as string[])) {
+        if (!name.endsWith(COMMITTED)) continue;
+        const piece = await this.describe(join(dir, name)).catch(() => undefined);
+        if (piece) yield { key: Buffer.from(hexKey, 'hex'), version: name.slice(0, -COMMITTED.length), ...piece };
+      }
+    }
+  }
+
+  private async describe(path: string): Promise<{ meta: Buffer; size: number }> {
+    const handle = await open(path, 'r');
+    try {
+      const { meta, dataOffset } = await readHeader(handle);
+      return { meta, size: (await handle.stat()).size - dataOffset };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Deletes committed and pending versions older than `keepVersion`; returns how many. */
+  async prune(key: Buffer, keepVersion: string): Promise<number> {
+    const dir = this.objectDirectory(checkKey(key));
+    checkVersion(keepVersion);
+    let removed = 0;
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const suffix = name.slice(-2);
+      if (suffix !== COMMITTED && suffix !== PENDING) continue;
+      if (compareVersions(name.slice(0, -2), keepVersion) < 0) {
+        await rm(join(dir, name), { force: true });
+        removed++;
+      }
+    }
+    if (removed > 0) await fsyncDirectory(dir);
+    return removed;
+  }
+
+  /** Deletes one committed version; NOT_FOUND if it is not there. */
+  async deleteVersion(key: Buffer, version: string): Promise<void> {
+    const dir = this.objectDirectory(checkKey(key));
+    const path = join(dir, checkVersion(version) + COMMITTED);
+    if (!(await stat(path).catch(() => undefined))) throw new ProtocolError('NOT_FOUND', 'No such piece on this node.');
+    await rm(path, { force: true });
+    await fsyncDirectory(dir);
+  }
+
+  /** Counts this user's committed pieces and their bytes, and the disk's free bytes. */
+  async stat(): Promise<{ pieces: number; bytesUsed: number; bytesFree: number }> {
+    let pieces = 0;
+    let bytesUsed = 0;
+    for await (const piece of this.list()) {
+      pieces++;
+      bytesUsed += piece.size;
+    }
+    await mkdir(this.directory, { recursive: true });
+    const disk = await statfs(this.directory);
+    return { pieces, bytesUsed, bytesFree: Number(disk.bavail) * Number(disk.bsize) };
+  }
+}
+
+/** The node's storage root: per-user spaces, temp-file cleanup at start. */
+export class PieceStore {
+  private constructor(readonly root: string) {}
+
+  /** Opens (creating if needed) a store and removes leftovers of interrupted writes. */
+  static async open(root: string, now = Date.now()): Promise<{ store: PieceStore; removedLeftovers: number }> {
+    await mkdir(join(root, 'users'), { recursive: true });
+    const store = new PieceStore(root);
+    const removedLeftovers = await store.removeLeftovers(now);
+    return { store, removedLeftovers };
+  }
+
+  /** The space of one user; its directory name is a hash of the name, never the name itself. */
+  userSpace(username: string): UserSpace {
+    const id = createHash('sha256').update(`dfs-vault user\0${username}`).digest('hex').slice(0, 32);
+    return new UserSpace(join(this.root, 'users', id));
+  }
+
+  private async removeLeftovers(now: number): Promise<number> {
+    let removed = 0;
+    const usersDir = join(this.root, 'users');
+    for (const user of await readdir(usersDir)) {
+      const objects = join(usersDir, user, 'o');
+      for (const shard of await readdir(objects).catch(() => [] as string[])) {
+        for (const hexKey of await readdir(join(objects, shard)).catch(() => [] as string[])) {
+          const dir = join(objects, shard, hexKey);
+          for (const name of await readdir(dir).catch(() => [] as string[])) {
+            const path = join(dir, name);
+            const stale =
+              name.startsWith(TEMP_PREFIX) ||
+              (name.endsWith(PENDING) && now - (await stat(path)).mtimeMs > STALE_PENDING_MS);
+            if (stale) {
+              await rm(path, { force: true });
+              removed++;
+            }
+          }
+        }
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import {
+  createVerifier,
+  formatVerifier,
+  parseVerifier,
+  SCRAM_MIN_ITERATIONS,
+  type ScramVerifier,
+} from '../protocol/scram.js';
+
+/** What reading a users file yields: the users, and messages for people (nothing throws on bad lines). */
+export interface UsersFile {
+  users: Map<string, ScramVerifier>;
+  warnings: string[];
+  errors: string[];
+}
+
+const USERNAME_CHARS = /^[A-Za-z0-9._@-]+$/;
+const MAX_USERNAME_LENGTH = 64;
+const VERIFIER_PREFIX = 'SCRAM-SHA-256$';
+
+/** Returns why `name` is not a valid username, or undefined if it is (1–64 of A-Z a-z 0-9 . _ @ -). */
+export function validateUsername(name: string): string | undefined {
+  if (name.length === 0) return 'A username cannot be empty.';
+  if (name.length > MAX_USERNAME_LENGTH) {
+    return `The username "${name.slice(0, 20)}…" is longer than ${MAX_USERNAME_LENGTH} characters.`;
+  }
+  if (!USERNAME_CHARS.test(name)) {
+    return `The username "${name}" may contain only letters, digits, ".", "_", "@" and "-".`;
+  }
+  return undefined;
+}
+
+/** Parses `dfs.conf` text: `name SCRAM-SHA-256$…` lines, or classic `name password` lines (hashed in memory, with a warning). */
+export function parseUsersFile(text: string, source = 'dfs.conf'): UsersFile {
+  const users = new Map<string, ScramVerifier>();
+  const firstLine = new Map<string, number>();
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+
+  lines.forEach((raw, index) => {
+    const lineNo = index + 1;
+    const where = `${source} line ${lineNo}`;
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const fields = line.split(/\s+/);
+    const [name = '', secret] = fields;
+    if (fields.length !== 2 || secret === undefined) {
+      errors.push(
+        `${where}: expected "<name> <password>" or "<name> SCRAM-SHA-256$…", but found ${fields.length} field${fields.length === 1 ? '' : 's'}` +
+          (fields.length > 2 ? '; a password containing spaces must be stored hashed (dfs-vault user add).' : '.'),
+      );
+      return;
+    }
+    const nameProblem = validateUsername(name);
+    if (nameProblem) {
+      errors.push(`${where}: ${nameProblem}`);
+      return;
+    }
+
+    let verifier: ScramVerifier;
+    if (secret.startsWith(VERIFIER_PREFIX)) {
+      const parsed = parseVerifier(secret);
+      if (!parsed) {
+        errors.push(
+          `${where}: the SCRAM-SHA-256 verifier for "${name}" is malformed; expected SCRAM-SHA-256$<iterations>:<base64 salt>$<base64 StoredKey>:<base64 ServerKey>.`,
+        );
+        return;
+      }
+      if (parsed.iterations < SCRAM_MIN_ITERATIONS) {
+        // Clients refuse fewer iterations (downgrade protection), so this user could never log in.
+        errors.push(
+          `${where}: the verifier for "${name}" uses ${parsed.iterations} iterations; clients require at least ${SCRAM_MIN_ITERATIONS}. Store the password again with "dfs-vault user add ${name} --users ${source}".`,
+        );
+        return;
+      }
+      verifier = parsed;
+    } else {
+      verifier = createVerifier(secret);
+      warnings.push(
+        `${where}: the password for "${name}" is stored in plain text; run "dfs-vault user add ${name} --users ${source}" to store it hashed.`,
+      );
+    }
+
+    const earlier = firstLine.get(name);
+    if (earlier !== undefined) {
+      warnings.push(`${where}: "${name}" is already listed on line ${earlier}; this later line wins.`);
+    } else {
+      firstLine.set(name, lineNo);
+    }
+    users.set(name, verifier);
+  });
+
+  return { users, warnings, errors };
+}
+
+/** Reads and parses a users file; a missing file is an Error (code 'ENOENT') that says how to create it. */
+export async function loadUsersFile(path: string): Promise<UsersFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') {
+      const missing = new Error(
+        `Users file not found: ${path}. Create it with "dfs-vault user add <name> --users ${path}".`,
+        { cause: err },
+      );
+      throw Object.assign(missing, { code: 'ENOENT' });
+    }
+    throw err;
+  }
+  return parseUsersFile(text, path);
+}
+
+/** Adds or replaces one user's line with its hashed form, keeping every other line; atomic, creates the file (0600) if missing. */
+export async function upsertUser(
+  path: string,
+  username: string,
+  password: string,
+  options: { iterations?: number } = {},
+): Promise<void> {
+  const nameProblem = validateUsername(username);
+  if (nameProblem) throw new Error(nameProblem);
+  if (password.length === 0) throw new Error('A password cannot be empty.');
+
+  let text = '';
+  let mode = 0o600;
+  try {
+    text = await readFile(path, 'utf8');
+    // Keep the permissions the administrator chose for an existing file.
+    mode = (await stat(path)).mode & 0o777;
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT') throw err;
+  }
+
+  const newLine = `${username} ${formatVerifier(createVerifier(password, options))}`;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text === '' ? [] : text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+
+  const out: string[] = [];
+  let replaced = false;
+  for (const line of lines) {
+    if (lineUser(line) !== username) {
+      out.push(line);
+    } else if (!replaced) {
+      out.push(newLine);
+      replaced = true;
+    }
+    // Later duplicates are dropped: the last line wins, and it would override the new one.
+  }
+  if (!replaced) out.push(newLine);
+
+  await writeAtomically(path, out.join(eol) + eol, mode);
+}
+
+function lineUser(line: string): string | undefined {
+  const trimmed = line.trim();
+  if (trimmed === '' || trimmed.startsWith('#')) return undefined;
+  return trimmed.split(/\s+/)[0];
+}
+
+async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
+  const dir = dirname(path);
+  // Same directory as the target, so the rename cannot cross file systems.
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', mode);
+  try {
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.chmod(mode); // open()'s mode is filtered by the umask
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await syncDirectory(dir);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Makes the rename itself durable; some platforms (Windows) cannot open a directory, which is fine.
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Best effort only.
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
+}

@@ -1,0 +1,189 @@
+import type { Socket } from 'node:net';
+import { MAX_DATA_CHUNK_BYTES } from './constants.js';
+import { ProtocolError } from './errors.js';
+import { FrameDecoder } from './frame-decoder.js';
+import type { Message } from './messages.js';
+import { encodeDataHeader, encodeMessage } from './serializer.js';
+
+/** Bytes of decoded-but-unread messages above which the socket stops reading (backpressure). */
+const RECEIVE_HIGH_WATER_BYTES = 4 * 1024 * 1024;
+
+interface Waiter {
+  resolve: (message: Message) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+function messageBytes(message: Message): number {
+  return 'data' in message ? message.data.length : 64;
+}
+
+/**
+ * A socket that sends and receives whole protocol messages. Sends wait for 'drain' when the
+ * socket's buffer is full; receives pause the socket while unread messages pile up. A malformed
+ * frame, a close or an error fails every pending and later receive and destroys the socket.
+ */
+export class FramedConnection {
+  private readonly decoder = new FrameDecoder();
+  private readonly inbox: Message[] = [];
+  private inboxBytes = 0;
+  private readonly waiters: Waiter[] = [];
+  private closedWith: ProtocolError | undefined;
+  private receiveError: ProtocolError | undefined;
+  private drainWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+  /** Bytes received from the wire, frame headers included. */
+  bytesReceived = 0;
+  /** Bytes handed to the wire, frame headers included. */
+  bytesSent = 0;
+
+  /** How long a send may wait for the peer to read before the connection is given up. */
+  writeTimeoutMs = 30_000;
+
+  constructor(readonly socket: Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (error) => this.fail(new ProtocolError('CONNECTION_CLOSED', `Connection failed: ${error.message}`, { cause: error })));
+    socket.on('close', () => this.fail(new ProtocolError('CONNECTION_CLOSED', 'Connection closed.')));
+    socket.on('drain', () => this.releaseDrainWaiters());
+  }
+
+  /** True once the connection has failed or closed. */
+  get closed(): boolean {
+    return this.closedWith !== undefined;
+  }
+
+  /** Sends one message; resolves once the socket can take more (after 'drain' if needed). */
+  async send(message: Message): Promise<void> {
+    await this.write([encodeMessage(message)]);
+  }
+
+  /**
+   * Sends the concatenation of `payloads` as DATA frames of at most MAX_DATA_CHUNK_BYTES each,
+   * without copying them, waiting for 'drain' whenever the socket's buffer is full.
+   */
+  async sendData(...payloads: Buffer[]): Promise<void> {
+    let frame: Buffer[] = [];
+    let frameBytes = 0;
+    for (const payload of payloads) {
+      for (let at = 0; at < payload.length; ) {
+        const take = Math.min(payload.length - at, MAX_DATA_CHUNK_BYTES - frameBytes);
+        frame.push(payload.subarray(at, at + take));
+        frameBytes += take;
+        at += take;
+        if (frameBytes === MAX_DATA_CHUNK_BYTES) {
+          await this.write([encodeDataHeader(frameBytes), ...frame]);
+          frame = [];
+          frameBytes = 0;
+        }
+      }
+    }
+    if (frameBytes > 0) await this.write([encodeDataHeader(frameBytes), ...frame]);
+  }
+
+  /** Waits for the next message; rejects on close, protocol error or after `timeoutMs`. */
+  receive(timeoutMs?: number): Promise<Message> {
+    const ready = this.inbox.shift();
+    if (ready) {
+      this.inboxBytes -= messageBytes(ready);
+      if (this.socket.isPaused() && this.inboxBytes < RECEIVE_HIGH_WATER_BYTES / 2) this.socket.resume();
+      return Promise.resolve(ready);
+    }
+    const failure = this.receiveError ?? this.closedWith;
+    if (failure) return Promise.reject(failure);
+    return new Promise<Message>((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject, timer: undefined };
+      if (timeoutMs !== undefined && timeoutMs > 0) {
+        waiter.timer = setTimeout(() => {
+          const index = this.waiters.indexOf(waiter);
+          if (index >= 0) this.waiters.splice(index, 1);
+          reject(new ProtocolError('TIMEOUT', `No answer within ${Math.round(timeoutMs / 1000)} s.`));
+        }, timeoutMs);
+      }
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Half-closes after pending writes flush; the peer sees a clean end. */
+  end(): void {
+    this.socket.end();
+    // A peer that never closes its side must not hold the socket open forever.
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  /** Closes at once and fails anything pending. */
+  destroy(reason = 'Connection closed.'): void {
+    this.fail(new ProtocolError('CONNECTION_CLOSED', reason));
+  }
+
+  private async write(parts: Buffer[]): Promise<void> {
+    if (this.closedWith) throw this.closedWith;
+    let ok = true;
+    if (parts.length === 1) ok = this.socket.write(parts[0]!);
+    else {
+      this.socket.cork();
+      for (const part of parts) ok = this.socket.write(part);
+      this.socket.uncork();
+    }
+    for (const part of parts) this.bytesSent += part.length;
+    if (!ok) {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          if (this.closedWith) return reject(this.closedWith);
+          this.drainWaiters.push({ resolve, reject });
+          timer = setTimeout(() => {
+            this.fail(new ProtocolError('TIMEOUT', `The peer stopped reading for ${Math.round(this.writeTimeoutMs / 1000)} s.`));
+          }, this.writeTimeoutMs);
+        });
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  private releaseDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.bytesReceived += chunk.length;
+    let messages: Message[];
+    try {
+      messages = this.decoder.push(chunk);
+    } catch (error) {
+      // The read side is poisoned, but the writer may still tell the peer why before closing.
+      this.receiveError = error as ProtocolError;
+      this.socket.pause();
+      this.socket.removeAllListeners('data');
+      for (const waiter of this.waiters.splice(0)) {
+        if (waiter.timer) clearTimeout(waiter.timer);
+        waiter.reject(this.receiveError);
+      }
+      return;
+    }
+    for (const message of messages) {
+      const waiter = this.waiters.shift();
+      if (waiter) {
+        if (waiter.timer) clearTimeout(waiter.timer);
+        waiter.resolve(message);
+      } else {
+        this.inbox.push(message);
+        this.inboxBytes += messageBytes(message);
+      }
+    }
+    if (this.inboxBytes >= RECEIVE_HIGH_WATER_BYTES) this.socket.pause();
+  }
+
+  private fail(error: ProtocolError): void {
+    if (this.closedWith) return;
+    this.closedWith = error;
+    for (const waiter of this.waiters.splice(0)) {
+      if (waiter.timer) clearTimeout(waiter.timer);
+      waiter.reject(error);
+    }
+    for (const waiter of this.drainWaiters.splice(0)) waiter.reject(error);
+    if (!this.socket.destroyed) this.socket.destroy();
+  }
+}

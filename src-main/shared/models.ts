@@ -1,0 +1,61 @@
+/** How many of a file's pieces are present (and, after a check, sound). */
+export interface PieceCount {
+  good: number;
+  total: number;
+}
+
+/** One row of a folder listing. */
+export interface VaultEntry {
+  /** Last path segment. */
+  name: string;
+  /** Full path inside the vault, `/`-separated, no leading slash. */
+  path: string;
+  type: 'file' | 'folder';
+  /** Bytes (0 for folders). */
+  size: number;
+  /** Modification time, ISO 8601. */
+  modified: string;
+  /** Pieces reachable now (folders: of their marker, when one exists). */
+  pieces: PieceCount;
+}
+
+/** Health of a file from its piece count: every piece, some lost, only k left, or fewer than k. */
+export type Health = 'healthy' | 'degraded' | 'at-risk' | 'unavailable';
+
+/** Classifies a piece count, given k data pieces. */
+export function healthOf(pieces: PieceCount, k: number): Health {
+  if (pieces.good >= pieces.total) return 'healthy';
+  if (pieces.good > k) return 'degraded';
+  if (pieces.good === k) return 'at-risk';
+  return 'unavailable';
+}
+
+/** Per-file result of `check` (and the state `repair` starts from). */
+export interface FileHealth {
+  path: string;
+  size: number;
+  pieces: PieceCount;
+  health: Health;
+  /** Per piece index: where it lives and what state it is in. */
+  detail: Array<{ piece: number; node: string; state: 'sound' | 'missing' | 'damaged' | 'unreachable' }>;
+}
+
+/** What `repair` did for one file. */
+export interface RepairResult {
+  path: string;
+  rebuilt: Array<{ piece: number; node: string }>;
+  failed: Array<{ piece: number; node: string; reason: string }>;
+  before: PieceCount;
+  after: PieceCount;
+}
+
+/** A node as the client sees it now. */
+export interface NodeStatus {
+  name: string;
+  address: string;
+  up: boolean;
+  latencyMs?: number;
+  bytesUsed?: number;
+  bytesFree?: number;
+  error?: string;
+}

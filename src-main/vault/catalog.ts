@@ -1,0 +1,77 @@
+import type { ListedPiece } from './node-client.js';
+import { type ObjectMeta, decodeMeta } from './object-meta.js';
+import { stripeLayout } from './stripe-layout.js';
+
+/** A piece of one version, as held by one node. */
+export interface PieceHolder {
+  node: number;
+  piece: number;
+  size: number;
+}
+
+/** One version of an object and the nodes that hold pieces of it. */
+export interface VersionState {
+  version: string;
+  /** The metadata common to every piece (its `piece` field is that of the first holder seen). */
+  meta: ObjectMeta;
+  /** Holders with a distinct piece index and the size the layout requires. */
+  holders: PieceHolder[];
+}
+
+/** Everything the nodes hold for one object key. */
+export interface ObjectState {
+  key: Buffer;
+  /** Newest first. */
+  versions: VersionState[];
+}
+
+function compareVersionIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** The size each piece of an object with this metadata must have. */
+export function expectedPieceBytes(meta: ObjectMeta): number {
+  return meta.kind === 'file' ? stripeLayout(meta.size, meta.stripeBytes, meta.k).pieceBytes : 0;
+}
+
+/**
+ * Merges the listings of every node (undefined for a node that did not answer) into per-object
+ * state. Pieces whose metadata cannot be read, disagrees with the other pieces of the same version,
+ * or whose size is wrong are left out: they count as missing.
+ */
+export function buildCatalog(listings: ReadonlyArray<readonly ListedPiece[] | undefined>): Map<string, ObjectState> {
+  const objects = new Map<string, ObjectState>();
+  const versionsByKey = new Map<string, Map<string, VersionState>>();
+  listings.forEach((listing, node) => {
+    for (const item of listing ?? []) {
+      const meta = decodeMeta(item.meta);
+      if (!meta || item.size !== expectedPieceBytes(meta)) continue;
+      const hexKey = item.key.toString('hex');
+      let versions = versionsByKey.get(hexKey);
+      if (!versions) {
+        versions = new Map();
+        versionsByKey.set(hexKey, versions);
+        objects.set(hexKey, { key: item.key, versions: [] });
+      }
+      let state = versions.get(item.version);
+      if (!state) {
+        state = { version: item.version, meta, holders: [] };
+        versions.set(item.version, state);
+      } else if (!sameObject(state.meta, meta) || state.holders.some((h) => h.piece === meta.piece)) continue;
+      state.holders.push({ node, piece: meta.piece, size: item.size });
+    }
+  });
+  for (const [hexKey, versions] of versionsByKey) {
+    objects.get(hexKey)!.versions = [...versions.values()].sort((a, b) => compareVersionIds(b.version, a.version));
+  }
+  return objects;
+}
+
+function sameObject(a: ObjectMeta, b: ObjectMeta): boolean {
+  return a.kind === b.kind && a.path === b.path && a.size === b.size && a.modified === b.modified && a.stripeBytes === b.stripeBytes && a.k === b.k && a.m === b.m;
+}
+
+/** The newest version that has at least k pieces: what every reader sees. */
+export function readableVersion(object: ObjectState): VersionState | undefined {
+  return object.versions.find((v) => v.holders.length >= v.meta.k);
+}

@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { VaultError } from '../shared/errors.js';
+
+/** One storage node named in dfc.conf. */
+export interface ServerEntry {
+  name: string;
+  host: string;
+  port: number;
+}
+
+/** The client configuration: the nodes in order, and optionally who logs in. */
+export interface ClientConfig {
+  servers: ServerEntry[];
+  username?: string;
+  password?: string;
+}
+
+/** Parses "host:port" or "[v6]:port". */
+export function parseAddress(text: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) return undefined;
+  return { host: (match[1] ?? match[2])!, port };
+}
+
+/**
+ * Parses the classic dfc.conf: `Server DFS1 127.0.0.1:10001` lines, `Username: Alice`,
+ * `Password: SimplePassword`; `#` starts a comment. Errors name the line and the fix.
+ */
+export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
+  const config: ClientConfig = { servers: [] };
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/^\uFEFF/, '').trim();
+    if (line === '' || line.startsWith('#')) return;
+    const where = `${source} line ${i + 1}`;
+    const server = /^Server\s+(\S+)\s+(\S+)$/i.exec(line);
+    if (server) {
+      const address = parseAddress(server[2]!);
+      if (!address) throw new VaultError('INVALID_CONFIG', `${where}: "${server[2]}" is not HOST:PORT (for example 127.0.0.1:10001).`);
+      if (config.servers.some((s) => s.name === server[1])) throw new VaultError('INVALID_CONFIG', `${where}: server ${server[1]} is listed twice.`);
+      config.servers.push({ name: server[1]!, ...address });
+      return;
+    }
+    const field = /^(Username|Password)\s*:\s*(.*)$/i.exec(line);
+    if (field) {
+      const value = field[2]!.trim();
+      if (value === '') throw new VaultError('INVALID_CONFIG', `${where}: ${field[1]} is empty.`);
+      if (field[1]!.toLowerCase() === 'username') config.username = value;
+      else config.password = value;
+      return;
+    }
+    throw new VaultError('INVALID_CONFIG', `${where}: cannot read "${line.slice(0, 60)}". Expected "Server NAME HOST:PORT", "Username: NAME" or "Password: PASSWORD".`);
+  });
+  if (config.servers.length === 0) {
+    throw new VaultError('INVALID_CONFIG', `${source} names no servers. Add lines such as "Server DFS1 127.0.0.1:10001".`);
+  }
+  return config;
+}
+
+/** Reads and parses a dfc.conf file. */
+export async function loadDfcConf(path: string): Promise<ClientConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new VaultError(
+      'INVALID_CONFIG',
+      missing ? `Config file not found: ${path}. Pass one with -c, or start a local cluster with "dfs-vault cluster --dir ./vault --user NAME:PASSWORD".` : `Cannot read ${path}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return parseDfcConf(text, path);
+}

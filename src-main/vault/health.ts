@@ -1,0 +1,98 @@
+import type { FileHealth, RepairResult } from '../shared/models.js';
+import { healthOf } from '../shared/models.js';
+import { type ObjectState, type VersionState, expectedPieceBytes, readableVersion } from './catalog.js';
+import { createErasureCodec } from './erasure/reed-solomon.js';
+import type { NodePool } from './node-pool.js';
+import { encodeMeta } from './object-meta.js';
+import { PieceUpload } from './piece-upload.js';
+import { chunkCheck } from './stripe-codec.js';
+import { readStripes } from './stripe-reader.js';
+import { nodeForPiece, stripeLayout } from './stripe-layout.js';
+
+type PieceState = FileHealth['detail'][number]['state'];
+
+/** Reads one stored piece in full and verifies every chunk check. */
+async function pieceIsSound(pool: NodePool, key: Buffer, version: VersionState, piece: number): Promise<boolean> {
+  const holder = version.holders.find((h) => h.piece === piece)!;
+  const layout = stripeLayout(version.meta.size, version.meta.stripeBytes, version.meta.k);
+  try {
+    for await (const stripe of readStripes(pool, key, { ...version, holders: [holder] }, layout, { pieces: 1 })) void stripe;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks one object: for each piece index, is it on a node, and does every chunk verify.
+ * `deep` reads each piece in full; otherwise presence and size are trusted.
+ */
+export async function checkObject(pool: NodePool, key: Buffer, state: ObjectState, reachable: ReadonlySet<number>, deep: boolean): Promise<FileHealth | undefined> {
+  const version = readableVersion(state) ?? state.versions[0];
+  if (!version || version.meta.kind === 'tombstone') return undefined;
+  const { meta } = version;
+  const n = meta.k + meta.m;
+  const detail: FileHealth['detail'] = [];
+  for (let piece = 0; piece < n; piece++) {
+    const holder = version.holders.find((h) => h.piece === piece);
+    const home = holder?.node ?? nodeForPiece(key, piece, n);
+    let pieceState: PieceState;
+    if (holder) pieceState = !deep || expectedPieceBytes(meta) === 0 || (await pieceIsSound(pool, key, version, piece)) ? 'sound' : 'damaged';
+    else pieceState = reachable.has(home) ? 'missing' : 'unreachable';
+    detail.push({ piece, node: pool.servers[home]?.name ?? `node ${home + 1}`, state: pieceState });
+  }
+  const good = detail.filter((d) => d.state === 'sound').length;
+  const pieces = { good, total: n };
+  return { path: meta.path, size: meta.size, pieces, health: healthOf(pieces, meta.k), detail };
+}
+
+/**
+ * Rebuilds the missing or damaged pieces of one object from k sound ones and writes them to the
+ * nodes that should hold them, as the same version; older versions there are then pruned.
+ */
+export async function repairObject(pool: NodePool, key: Buffer, state: ObjectState, health: FileHealth): Promise<RepairResult> {
+  const version = readableVersion(state);
+  const result: RepairResult = { path: health.path, rebuilt: [], failed: [], before: health.pieces, after: health.pieces };
+  const lacking = health.detail.filter((d) => d.state === 'missing' || d.state === 'damaged');
+  if (!version || lacking.length === 0) {
+    for (const d of health.detail.filter((x) => x.state !== 'sound')) {
+      result.failed.push({ piece: d.piece, node: d.node, reason: version ? `${d.node} is unreachable` : 'fewer than k pieces are left; the file cannot be rebuilt' });
+    }
+    return result;
+  }
+  const { meta } = version;
+  const n = meta.k + meta.m;
+  const targets = new Map<number, number>();
+  for (const d of lacking) targets.set(pool.servers.findIndex((s) => s.name === d.node), d.piece);
+  const layout = stripeLayout(meta.size, meta.stripeBytes, meta.k);
+  const sources: VersionState = { ...version, holders: version.holders.filter((h) => !lacking.some((d) => d.piece === h.piece)) };
+  let upload: PieceUpload | undefined;
+  try {
+    upload = await PieceUpload.begin(pool, key, version.version, targets, (piece) => encodeMeta({ ...meta, piece }), expectedPieceBytes(meta), 1);
+    const codec = createErasureCodec(meta.k, meta.m);
+    let stripe = 0;
+    for await (const shards of readStripes(pool, key, sources, layout)) {
+      const all = codec.reconstructAll(shards);
+      const index = stripe++;
+      await upload.send((piece) => {
+        const chunk = Buffer.from(all[piece]!.buffer, all[piece]!.byteOffset, all[piece]!.byteLength);
+        return [chunk, chunkCheck(chunk, index, piece)];
+      });
+    }
+    const done = new Set(await upload.commit());
+    upload.finish();
+    for (const [node, piece] of targets) {
+      const name = pool.servers[node]!.name;
+      if (done.has(node)) {
+        result.rebuilt.push({ piece, node: name });
+        await pool.use(node, (client) => client.prune(key, version.version)).catch(() => undefined);
+      } else result.failed.push({ piece, node: name, reason: upload.failures.get(node)?.message ?? 'unknown failure' });
+    }
+  } catch (error) {
+    await upload?.abort();
+    for (const [node, piece] of targets) result.failed.push({ piece, node: pool.servers[node]!.name, reason: error instanceof Error ? error.message : String(error) });
+  }
+  const good = health.pieces.good + result.rebuilt.length;
+  result.after = { good, total: n };
+  return result;
+}

@@ -1,0 +1,150 @@
+import { ProtocolError } from '../../servers/protocol/errors.js';
+import { INVALID_LOGIN_TEXT, VaultError } from '../shared/errors.js';
+import type { ServerEntry } from './dfc-config.js';
+import { NodeClient } from './node-client.js';
+
+/** Who logs in, and how long to wait for a node. */
+export interface PoolOptions {
+  username: string;
+  password: string;
+  timeoutMs?: number;
+}
+
+/** The outcome of running something on one node. */
+export type NodeOutcome<T> = { node: number; ok: true; value: T } | { node: number; ok: false; error: VaultError };
+
+/** Translates a protocol failure into a VaultError a person can act on. */
+export function toVaultError(error: unknown, nodeName?: string): VaultError {
+  if (error instanceof VaultError) return error;
+  const where = nodeName ? `${nodeName}: ` : '';
+  if (error instanceof ProtocolError) {
+    switch (error.code) {
+      case 'AUTH_FAILED':
+        return new VaultError('AUTH_FAILED', INVALID_LOGIN_TEXT, { cause: error });
+      case 'AUTH_THROTTLED':
+        return new VaultError('AUTH_THROTTLED', error.message, { cause: error });
+      case 'NOT_FOUND':
+        return new VaultError('NOT_FOUND', `${where}${error.message}`, { cause: error });
+      case 'CONNECTION_CLOSED':
+      case 'TIMEOUT':
+        return new VaultError('NODE_UNREACHABLE', `${where}${error.message}`, { cause: error });
+      default:
+        return new VaultError('PROTOCOL', `${where}${error.message}`, { cause: error });
+    }
+  }
+  return new VaultError('INTERNAL', `${where}${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+/** Logged-in connections to every node, reused between operations; one request per connection at a time. */
+export class NodePool {
+  private readonly idle: NodeClient[][];
+  private readonly cache = new Map<string, Buffer>();
+  private closed = false;
+  /** Bytes received from nodes by connections that have been returned or dropped. */
+  private receivedByFinished = 0;
+  private readonly active = new Set<NodeClient>();
+
+  constructor(
+    readonly servers: readonly ServerEntry[],
+    private readonly options: PoolOptions,
+  ) {
+    this.idle = servers.map(() => []);
+  }
+
+  /** Number of nodes. */
+  get size(): number {
+    return this.servers.length;
+  }
+
+  /** The user this pool logs in as. */
+  get username(): string {
+    return this.options.username;
+  }
+
+  /** Bytes received from all nodes so far (traffic accounting for "read only k pieces"). */
+  get bytesReceived(): number {
+    let total = this.receivedByFinished;
+    for (const client of this.active) total += client.bytesReceived;
+    for (const list of this.idle) for (const client of list) total += client.bytesReceived;
+    return total;
+  }
+
+  /** A connection to node `index`, reused when one is idle; logs in otherwise. */
+  async acquire(index: number): Promise<NodeClient> {
+    if (this.closed) throw new VaultError('CANCELLED', 'The vault connection is closed.');
+    const server = this.servers[index]!;
+    let client: NodeClient | undefined;
+    const idle = this.idle[index]!;
+    while ((client = idle.pop())) {
+      if (!client.broken) break;
+      this.retire(client);
+    }
+    if (!client) {
+      try {
+        client = await NodeClient.connect(server, this.options.username, this.options.password, {
+          timeoutMs: this.options.timeoutMs,
+          saltedPasswordCache: this.cache,
+        });
+      } catch (error) {
+        throw toVaultError(error, server.name);
+      }
+    }
+    this.active.add(client);
+    return client;
+  }
+
+  /** Gives a connection back; a broken one is dropped. */
+  release(index: number, client: NodeClient): void {
+    this.active.delete(client);
+    if (client.broken || this.closed) {
+      this.retire(client);
+      client.close();
+    } else this.idle[index]!.push(client);
+  }
+
+  private retire(client: NodeClient): void {
+    this.active.delete(client);
+    this.receivedByFinished += client.bytesReceived;
+  }
+
+  /** Runs `fn` with a connection to node `index`. */
+  async use<T>(index: number, fn: (client: NodeClient) => Promise<T>): Promise<T> {
+    const client = await this.acquire(index);
+    try {
+      return await fn(client);
+    } catch (error) {
+      throw toVaultError(error, this.servers[index]!.name);
+    } finally {
+      this.release(index, client);
+    }
+  }
+
+  /** Runs `fn` on every node at once; never throws, reports each node's outcome. */
+  async onEveryNode<T>(fn: (client: NodeClient, node: number) => Promise<T>): Promise<NodeOutcome<T>[]> {
+    return Promise.all(
+      this.servers.map(async (_, node): Promise<NodeOutcome<T>> => {
+        try {
+          return { node, ok: true, value: await this.use(node, (client) => fn(client, node)) };
+        } catch (error) {
+          return { node, ok: false, error: toVaultError(error, this.servers[node]!.name) };
+        }
+      }),
+    );
+  }
+
+  /** Closes every idle connection; later acquires fail. */
+  close(): void {
+    this.closed = true;
+    for (const list of this.idle) for (const client of list.splice(0)) {
+      this.retire(client);
+      client.close();
+    }
+  }
+}
+
+/** Throws the first login failure among outcomes: a wrong password must not look like a node outage. */
+export function throwIfLoginRejected(outcomes: readonly NodeOutcome<unknown>[]): void {
+  for (const outcome of outcomes) {
+    if (!outcome.ok && (outcome.error.code === 'AUTH_FAILED' || outcome.error.code === 'AUTH_THROTTLED')) throw outcome.error;
+  }
+}

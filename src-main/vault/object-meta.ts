@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { VaultError } from '../shared/errors.js';
+
+/** What an object is: a file, a folder marker, or a tombstone left by a delete. */
+export type ObjectKind = 'file' | 'folder' | 'tombstone';
+
+/** The metadata stored beside each piece; nodes keep it as an opaque blob. */
+export interface ObjectMeta {
+  kind: ObjectKind;
+  path: string;
+  size: number;
+  /** Modification time, milliseconds since the epoch. */
+  modified: number;
+  stripeBytes: number;
+  k: number;
+  m: number;
+  /** Which piece of the object this is (0..k-1 data, k.. parity). */
+  piece: number;
+}
+
+const META_VERSION = 1;
+
+/** Serializes metadata into the blob a node stores. */
+export function encodeMeta(meta: ObjectMeta): Buffer {
+  return Buffer.from(JSON.stringify({ v: META_VERSION, ...meta }), 'utf8');
+}
+
+/** Parses a stored blob; undefined for anything this client does not understand (skipped, never trusted). */
+export function decodeMeta(blob: Buffer): ObjectMeta | undefined {
+  try {
+    const raw = JSON.parse(blob.toString('utf8')) as Record<string, unknown>;
+    if (raw['v'] !== META_VERSION) return undefined;
+    const { kind, path, size, modified, stripeBytes, k, m, piece } = raw;
+    const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+    if (kind !== 'file' && kind !== 'folder' && kind !== 'tombstone') return undefined;
+    if (typeof path !== 'string' || !isCount(size) || !isCount(modified) || !isCount(stripeBytes) || !isCount(k) || !isCount(m) || !isCount(piece)) return undefined;
+    if (k < 1 || stripeBytes < 1 || piece >= k + m) return undefined;
+    return { kind, path, size, modified, stripeBytes, k, m, piece };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The object key a node sees for a vault path: a hash, so that nodes never index by name. */
+export function objectKeyFor(path: string): Buffer {
+  return createHash('sha256').update(`dfs-vault object\0${path}`).digest();
+}
+
+/** A new version id: 16 hex digits of microseconds, newer than every version in `existing`. */
+export function nextVersion(existing: Iterable<string>, now = Date.now()): string {
+  let candidate = BigInt(now) * 1000n + BigInt(Math.floor(Math.random() * 1000));
+  for (const version of existing) {
+    const value = BigInt(`0x${version}`);
+    if (value >= candidate) candidate = value + 1n;
+  }
+  return candidate.toString(16).padStart(16, '0');
+}
+
+/** Checks that a version id read from a node is the hex form this client writes. */
+export function assertVersion(version: string): void {
+  if (!/^[0-9a-f]{1,32}$/.test(version)) throw new VaultError('PROTOCOL', `A node reported a malformed version "${version.slice(0, 40)}".`);
+}

@@ -1,0 +1,130 @@
+import { VaultError } from '../shared/errors.js';
+import type { NodeClient } from './node-client.js';
+import { type NodePool, toVaultError } from './node-pool.js';
+
+/** One node receiving one piece. */
+interface Target {
+  node: number;
+  piece: number;
+  client: NodeClient;
+}
+
+/**
+ * Streams pieces of one object version to several nodes at once, then commits them. A node that
+ * fails drops out; the group fails as soon as fewer than `quorum` nodes remain.
+ */
+export class PieceUpload {
+  private targets: Target[] = [];
+  /** Why each dropped node dropped out, by node index. */
+  readonly failures = new Map<number, VaultError>();
+
+  private constructor(
+    private readonly pool: NodePool,
+    private readonly key: Buffer,
+    private readonly version: string,
+    private readonly quorum: number,
+  ) {}
+
+  /** Opens the uploads; `pieces` maps node index → piece index, `metaFor` gives each piece's blob. */
+  static async begin(
+    pool: NodePool,
+    key: Buffer,
+    version: string,
+    pieces: ReadonlyMap<number, number>,
+    metaFor: (piece: number) => Buffer,
+    pieceBytes: number,
+    quorum: number,
+  ): Promise<PieceUpload> {
+    const upload = new PieceUpload(pool, key, version, quorum);
+    await Promise.all(
+      [...pieces].map(async ([node, piece]) => {
+        let client: NodeClient | undefined;
+        try {
+          client = await pool.acquire(node);
+          await client.beginPut(key, version, metaFor(piece), pieceBytes);
+          upload.targets.push({ node, piece, client });
+        } catch (error) {
+          if (client) pool.release(node, client);
+          upload.failures.set(node, toVaultError(error, pool.servers[node]!.name));
+        }
+      }),
+    );
+    upload.targets.sort((a, b) => a.node - b.node);
+    upload.checkQuorum('store');
+    return upload;
+  }
+
+  /** Nodes still in the upload. */
+  get nodes(): number[] {
+    return this.targets.map((t) => t.node);
+  }
+
+  /** Sends each live target its part: `partsFor(piece)` returns the buffers for that piece. */
+  async send(partsFor: (piece: number) => Buffer[]): Promise<void> {
+    await this.forEachTarget((t) => t.client.sendBody(...partsFor(t.piece)));
+    this.checkQuorum('store');
+  }
+
+  /** Ends every body, waits for durability, then commits; rolls back if the quorum is lost. */
+  async commit(): Promise<number[]> {
+    await this.forEachTarget((t) => t.client.endPut());
+    this.checkQuorum('store');
+    const committed: Target[] = [];
+    await this.forEachTarget(async (t) => {
+      await t.client.commit(this.key, this.version);
+      committed.push(t);
+    });
+    if (committed.length < this.quorum) {
+      // Fewer than the quorum made it visible: take the new version back so readers keep the old one.
+      await Promise.all(committed.map((t) => t.client.deleteVersion(this.key, this.version).catch(() => undefined)));
+      this.checkQuorum('commit');
+    }
+    return this.nodes;
+  }
+
+  /** Drops every pending piece (after a failure or a cancel) and returns the connections. */
+  async abort(): Promise<void> {
+    const targets = this.targets;
+    this.targets = [];
+    await Promise.all(
+      targets.map(async (t) => {
+        // A connection in the middle of a body cannot carry ABORT; the node drops its temp file when it closes.
+        if (!t.client.broken) await t.client.abort(this.key, this.version).catch(() => undefined);
+        this.pool.release(t.node, t.client);
+      }),
+    );
+  }
+
+  /** Returns the connections after a successful commit. */
+  finish(): void {
+    for (const t of this.targets) this.pool.release(t.node, t.client);
+    this.targets = [];
+  }
+
+  private async forEachTarget(step: (t: Target) => Promise<void>): Promise<void> {
+    const dropped: Target[] = [];
+    await Promise.all(
+      this.targets.map(async (t) => {
+        try {
+          await step(t);
+        } catch (error) {
+          this.failures.set(t.node, toVaultError(error, this.pool.servers[t.node]!.name));
+          dropped.push(t);
+        }
+      }),
+    );
+    if (dropped.length === 0) return;
+    this.targets = this.targets.filter((t) => !dropped.includes(t));
+    for (const t of dropped) this.pool.release(t.node, t.client);
+  }
+
+  private checkQuorum(stage: 'store' | 'commit'): void {
+    if (this.targets.length >= this.quorum) return;
+    const down = [...this.failures].map(([node, error]) => `${this.pool.servers[node]!.name} (${error.message})`);
+    throw new VaultError(
+      'QUORUM_FAILED',
+      `Only ${this.targets.length} of ${this.pool.size} nodes could ${stage} their piece; a write needs ${this.quorum}. ` +
+        `${down.length ? `Failed: ${down.join('; ')}. ` : ''}Start the missing nodes and try again; the previous version is unchanged.`,
+    );
+  }
+}

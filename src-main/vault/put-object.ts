@@ -1,0 +1,96 @@
+import { VaultError } from '../shared/errors.js';
+import type { ByteSource } from './byte-source.js';
+import { readableVersion, buildCatalog } from './catalog.js';
+import { createErasureCodec } from './erasure/reed-solomon.js';
+import type { NodePool } from './node-pool.js';
+import { throwIfLoginRejected } from './node-pool.js';
+import { type ObjectKind, type ObjectMeta, encodeMeta, nextVersion, objectKeyFor } from './object-meta.js';
+import { PieceUpload } from './piece-upload.js';
+import { chunkCheck, encodeStripe } from './stripe-codec.js';
+import { nodeForPiece, stripeBytesAt, stripeLayout } from './stripe-layout.js';
+
+/** Progress of a transfer: bytes of plaintext handled so far, of `total`. */
+export type ProgressListener = (done: number, total: number) => void;
+
+/** What to store. */
+export interface PutRequest {
+  path: string;
+  kind: ObjectKind;
+  size: number;
+  modified: number;
+  source?: ByteSource;
+  k: number;
+  m: number;
+  stripeBytes: number;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+/** The write quorum: k + 1 pieces (capped at n), so a committed write survives one more loss than k. */
+export function writeQuorum(k: number, n: number): number {
+  return Math.min(k + 1, n);
+}
+
+/** Finds the newest version id any node holds for `key`, so the new one sorts after it. */
+async function versionAfterExisting(pool: NodePool, key: Buffer): Promise<string> {
+  const outcomes = await pool.onEveryNode((client) => client.list(key));
+  throwIfLoginRejected(outcomes);
+  const existing = outcomes.flatMap((o) => (o.ok ? o.value.map((p) => p.version) : []));
+  return nextVersion(existing);
+}
+
+/** Whether the newest readable version of `path` is a file or folder (not deleted). */
+export async function currentKind(pool: NodePool, path: string): Promise<ObjectMeta['kind'] | undefined> {
+  const key = objectKeyFor(path);
+  const outcomes = await pool.onEveryNode((client) => client.list(key));
+  throwIfLoginRejected(outcomes);
+  const state = buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined))).get(key.toString('hex'));
+  const version = state && readableVersion(state);
+  return version && version.meta.kind !== 'tombstone' ? version.meta.kind : undefined;
+}
+
+/**
+ * Stores one object version: cuts the body into stripes, erasure-codes each, streams piece i to its
+ * node, and commits once k + 1 nodes hold their piece durably. On failure nothing becomes visible.
+ */
+export async function putObject(pool: NodePool, request: PutRequest): Promise<{ version: string; nodes: number[] }> {
+  const { k, m, size } = request;
+  const n = pool.size;
+  if (k + m !== n) throw new VaultError('INVALID_CONFIG', `A ${k} + ${m} code needs ${k + m} nodes; the configuration names ${n}.`);
+  const key = objectKeyFor(request.path);
+  const version = await versionAfterExisting(pool, key);
+  const layout = stripeLayout(request.kind === 'file' ? size : 0, request.stripeBytes, k);
+  const common = { kind: request.kind, path: request.path, size: layout.size, modified: request.modified, stripeBytes: request.stripeBytes, k, m };
+  const placement = new Map<number, number>();
+  for (let piece = 0; piece < n; piece++) placement.set(nodeForPiece(key, piece, n), piece);
+  const upload = await PieceUpload.begin(pool, key, version, placement, (piece) => encodeMeta({ ...common, piece }), layout.pieceBytes, writeQuorum(k, n));
+  try {
+    const codec = createErasureCodec(k, m);
+    let done = 0;
+    for (let index = 0; index < layout.stripeCount; index++) {
+      if (request.signal?.aborted) throw new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.');
+      const stripe = Buffer.allocUnsafe(stripeBytesAt(layout, index));
+      const read = await request.source!.read(stripe);
+      if (read !== stripe.length) {
+        throw new VaultError('LOCAL_IO', `The source ended after ${done + read} of ${size} bytes (was the file changed while uploading?). Nothing was stored.`);
+      }
+      const chunks = encodeStripe(stripe, layout, codec, index);
+      await upload.send((piece) => [chunks[piece]!, chunkCheck(chunks[piece]!, index, piece)]);
+      done += stripe.length;
+      // 100% is reported only once the quorum has committed, below.
+      request.onProgress?.(Math.min(done, size - 1), size);
+    }
+    if (request.source && layout.size > 0 && (await request.source.read(Buffer.alloc(1))) !== 0) {
+      throw new VaultError('LOCAL_IO', `The source has more than the ${size} bytes announced (was the file changed while uploading?). Nothing was stored.`);
+    }
+    const nodes = await upload.commit();
+    upload.finish();
+    request.onProgress?.(size, size);
+    // Older versions on the nodes that took this one are now garbage; nodes that missed it keep theirs until repair.
+    await Promise.all(nodes.map((node) => pool.use(node, (client) => client.prune(key, version)).catch(() => undefined)));
+    return { version, nodes };
+  } catch (error) {
+    await upload.abort();
+    throw error;
+  }
+}

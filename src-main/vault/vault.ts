@@ -1,0 +1,256 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { VaultError } from '../shared/errors.js';
+import type { FileHealth, NodeStatus, RepairResult, VaultEntry } from '../shared/models.js';
+import { type ByteSource, fileSource } from './byte-source.js';
+import { buildCatalog, type ObjectState } from './catalog.js';
+import type { ServerEntry } from './dfc-config.js';
+import { getObject, lookupObject } from './get-object.js';
+import { checkObject, repairObject } from './health.js';
+import { NodePool, throwIfLoginRejected } from './node-pool.js';
+import { type ProgressListener, currentKind, putObject } from './put-object.js';
+import type { PieceFailure } from './stripe-reader.js';
+import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
+import { type ListedObject, folderEntries, folderExists, liveObjects } from './vault-listing.js';
+import { normalizeVaultPath, parentOf } from './vault-path.js';
+
+/** How to reach the cluster and who logs in. */
+export interface VaultOptions {
+  servers: ServerEntry[];
+  username: string;
+  password: string;
+  /** Per-request timeout towards a node (default 15 s). */
+  timeoutMs?: number;
+  /** Plaintext bytes per stripe (default 1 MiB). */
+  stripeBytes?: number;
+}
+
+/** Options of a transfer. */
+export interface TransferOptions {
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+/** The default split: two parity pieces (any two nodes may be lost), the rest data. */
+export function defaultCode(nodes: number): { k: number; m: number } {
+  const m = Math.min(2, nodes - 1);
+  return { k: nodes - m, m };
+}
+
+/** The vault client: every operation on files, folders and health, over a pool of node connections. */
+export class Vault {
+  private readonly pool: NodePool;
+  private readonly code: { k: number; m: number };
+  private readonly stripeBytes: number;
+
+  private constructor(options: VaultOptions) {
+    if (options.servers.length === 0) throw new VaultError('INVALID_CONFIG', 'No storage nodes are configured.');
+    this.pool = new NodePool(options.servers, { username: options.username, password: options.password, timeoutMs: options.timeoutMs });
+    this.code = defaultCode(options.servers.length);
+    this.stripeBytes = options.stripeBytes ?? DEFAULT_STRIPE_BYTES;
+  }
+
+  /** Logs in to every reachable node; fails on a wrong password or when no node answers. */
+  static async connect(options: VaultOptions): Promise<Vault> {
+    const vault = new Vault(options);
+    const outcomes = await vault.pool.onEveryNode((client) => client.ping());
+    try {
+      throwIfLoginRejected(outcomes);
+      if (!outcomes.some((o) => o.ok)) {
+        const first = outcomes.find((o) => !o.ok);
+        throw new VaultError('NODE_UNREACHABLE', `No storage node is reachable${first && !first.ok ? ` (${first.error.message})` : ''}. Start the nodes or check the addresses in dfc.conf.`);
+      }
+    } catch (error) {
+      vault.close();
+      throw error;
+    }
+    return vault;
+  }
+
+  /** Nodes in configuration order. */
+  get servers(): readonly ServerEntry[] {
+    return this.pool.servers;
+  }
+
+  /** Bytes received from nodes since connecting. */
+  get bytesReceived(): number {
+    return this.pool.bytesReceived;
+  }
+
+  /** Uploads a local file to `vaultPath` (default: its base name). */
+  async putFile(localPath: string, vaultPath?: string, options: TransferOptions = {}): Promise<{ path: string; size: number }> {
+    const path = normalizeVaultPath(vaultPath ?? basename(localPath));
+    let handle;
+    try {
+      handle = await open(localPath, 'r');
+    } catch (error) {
+      throw localError(error, localPath);
+    }
+    try {
+      const info = await handle.stat();
+      if (info.isDirectory()) throw new VaultError('NOT_A_FILE', `${localPath} is a folder; upload the files inside it.`);
+      await this.putStream(fileSource(handle), info.size, path, { ...options, modified: info.mtimeMs });
+      return { path, size: info.size };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Uploads `size` bytes from `source` to `path`. */
+  async putStream(source: ByteSource, size: number, vaultPath: string, options: TransferOptions & { modified?: number } = {}): Promise<void> {
+    const path = normalizeVaultPath(vaultPath);
+    await this.checkParentsAreFolders(path);
+    if ((await currentKind(this.pool, path)) === 'folder') throw new VaultError('NOT_A_FILE', `"${path}" is a folder; choose another name.`);
+    await putObject(this.pool, {
+      path,
+      kind: 'file',
+      size,
+      modified: Math.round(options.modified ?? Date.now()),
+      source,
+      ...this.code,
+      stripeBytes: this.stripeBytes,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+  }
+
+  /** Downloads `vaultPath` to `localPath` through a temp file: a failed download leaves no partial file. */
+  async getFile(vaultPath: string, localPath: string, options: TransferOptions & { onPieceFailure?: (f: PieceFailure) => void } = {}): Promise<{ size: number }> {
+    const path = normalizeVaultPath(vaultPath);
+    const target = (await stat(localPath).catch(() => undefined))?.isDirectory() ? join(localPath, path.slice(path.lastIndexOf('/') + 1)) : localPath;
+    const temp = join(dirname(target), `.${basename(target)}.dfs-partial-${randomBytes(4).toString('hex')}`);
+    let handle;
+    try {
+      handle = await open(temp, 'wx', 0o644);
+    } catch (error) {
+      throw localError(error, target);
+    }
+    try {
+      const version = await getObject(this.pool, path, async (parts) => {
+        await handle.writev(parts);
+      }, options);
+      await handle.sync();
+      await handle.close();
+      await rename(temp, target);
+      return { size: version.meta.size };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  /** Streams `vaultPath` into a sink (used by the browser host). */
+  async getStream(vaultPath: string, sink: (parts: Buffer[]) => Promise<void>, options: TransferOptions = {}): Promise<{ size: number }> {
+    const version = await getObject(this.pool, normalizeVaultPath(vaultPath), sink, options);
+    return { size: version.meta.size };
+  }
+
+  /** Lists the entries directly inside `folder` (default: the top). */
+  async list(folder = ''): Promise<VaultEntry[]> {
+    const path = normalizeVaultPath(folder, { allowRoot: true });
+    const objects = liveObjects((await this.catalog()).objects.values());
+    if (!folderExists(objects, path)) {
+      const file = objects.find((o) => o.path === path && o.kind === 'file');
+      if (file) return folderEntries([file], parentOf(path)).filter((e) => e.path === path);
+      throw new VaultError('NOT_FOUND', `No folder named "${path}" in the vault.`);
+    }
+    return folderEntries(objects, path);
+  }
+
+  /** Creates a folder (and its parents, implicitly). */
+  async mkdir(folder: string): Promise<void> {
+    const path = normalizeVaultPath(folder);
+    await this.checkParentsAreFolders(path);
+    const kind = await currentKind(this.pool, path);
+    if (kind === 'file') throw new VaultError('NOT_A_FILE', `"${path}" is already a file.`);
+    if (kind === 'folder') return;
+    await putObject(this.pool, { path, kind: 'folder', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
+  }
+
+  /** Deletes a file, or a folder with everything in it, by writing tombstones. Returns the paths removed. */
+  async remove(target: string): Promise<string[]> {
+    const path = normalizeVaultPath(target);
+    const objects = liveObjects((await this.catalog()).objects.values());
+    const doomed = objects.filter((o) => o.path === path || o.path.startsWith(`${path}/`));
+    if (doomed.length === 0) throw new VaultError('NOT_FOUND', `Nothing named "${path}" in the vault.`);
+    // Deepest first, so an interrupted delete never leaves files whose folder is gone.
+    doomed.sort((a, b) => b.path.length - a.path.length);
+    for (const object of doomed) {
+      await putObject(this.pool, { path: object.path, kind: 'tombstone', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
+    }
+    return doomed.map((o) => o.path);
+  }
+
+  /** Health of every file (or those under `target`); `deep` reads and verifies every piece. */
+  async check(target = '', options: { deep?: boolean } = {}): Promise<FileHealth[]> {
+    const { objects, reachable } = await this.catalog();
+    const results: FileHealth[] = [];
+    for (const state of this.select(objects, target)) {
+      const health = await checkObject(this.pool, state.key, state, reachable, options.deep ?? true);
+      if (health) results.push(health);
+    }
+    return results.sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** Rebuilds missing or damaged pieces onto the nodes that lack them. */
+  async repair(target = ''): Promise<RepairResult[]> {
+    const { objects, reachable } = await this.catalog();
+    const results: RepairResult[] = [];
+    for (const state of this.select(objects, target)) {
+      const health = await checkObject(this.pool, state.key, state, reachable, true);
+      if (health && health.pieces.good < health.pieces.total) results.push(await repairObject(this.pool, state.key, state, health));
+    }
+    return results.sort((a, b) => a.path.localeCompare(b.path));
+  }
+
+  /** Up/down, latency and usage of each node. */
+  async nodeStatus(): Promise<NodeStatus[]> {
+    const outcomes = await this.pool.onEveryNode(async (client) => ({ latencyMs: await client.ping(), ...(await client.stat()) }));
+    return outcomes.map((o) => {
+      const server = this.pool.servers[o.node]!;
+      const base = { name: server.name, address: `${server.host}:${server.port}` };
+      return o.ok ? { ...base, up: true, latencyMs: o.value.latencyMs, bytesUsed: o.value.bytesUsed, bytesFree: o.value.bytesFree } : { ...base, up: false, error: o.error.message };
+    });
+  }
+
+  /** Closes every connection. */
+  close(): void {
+    this.pool.close();
+  }
+
+  private select(objects: Map<string, ObjectState>, target: string): ObjectState[] {
+    const path = normalizeVaultPath(target, { allowRoot: true });
+    const chosen = [...objects.values()].filter((state) => {
+      const p = state.versions[0]?.meta.path ?? '';
+      return path === '' || p === path || p.startsWith(`${path}/`);
+    });
+    if (path !== '' && chosen.length === 0) throw new VaultError('NOT_FOUND', `Nothing named "${path}" in the vault.`);
+    return chosen;
+  }
+
+  private async catalog(): Promise<{ objects: Map<string, ObjectState>; reachable: Set<number> }> {
+    const outcomes = await this.pool.onEveryNode((client) => client.list());
+    throwIfLoginRejected(outcomes);
+    const reachable = new Set(outcomes.filter((o) => o.ok).map((o) => o.node));
+    if (reachable.size === 0) throw new VaultError('NODE_UNREACHABLE', 'No storage node is reachable. Start the nodes or check dfc.conf.');
+    return { objects: buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined))), reachable };
+  }
+
+  private async checkParentsAreFolders(path: string): Promise<void> {
+    for (let parent = parentOf(path); parent !== ''; parent = parentOf(parent)) {
+      if ((await currentKind(this.pool, parent)) === 'file') {
+        throw new VaultError('NOT_A_FILE', `"${parent}" is a file, so "${path}" cannot be stored inside it. Choose another folder.`);
+      }
+    }
+  }
+}
+
+function localError(error: unknown, path: string): VaultError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+  return new VaultError('LOCAL_IO', `Cannot open ${path}: ${why}.`, { cause: error });
+}
+
+export type { ListedObject };

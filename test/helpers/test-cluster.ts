@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startNode, type RunningNode } from '../../servers/node/node-server.js';
+import { createVerifier, type ScramVerifier } from '../../servers/protocol/scram.js';
+import type { ServerEntry } from '../../src-main/vault/dfc-config.js';
+import { Vault, type VaultOptions } from '../../src-main/vault/vault.js';
+
+/** Accounts every test cluster knows. */
+export const USERS = { alice: 'wonderland', bob: 'builder' } as const;
+
+/** Four (or n) real nodes in this process on loopback ephemeral ports, each with its own root. */
+export class TestCluster {
+  readonly nodes: Array<RunningNode | undefined> = [];
+  readonly roots: string[] = [];
+  readonly servers: ServerEntry[] = [];
+  private readonly verifiers = new Map<string, ScramVerifier>();
+  private vaults: Vault[] = [];
+
+  private constructor(readonly dir: string) {
+    for (const [name, password] of Object.entries(USERS)) this.verifiers.set(name, createVerifier(password));
+  }
+
+  static async start(count = 4): Promise<TestCluster> {
+    const cluster = new TestCluster(await mkdtemp(join(tmpdir(), 'dfs-test-')));
+    for (let i = 0; i < count; i++) {
+      cluster.roots.push(join(cluster.dir, `DFS${i + 1}`));
+      const node = await cluster.startNode(i, 0);
+      cluster.servers.push({ name: `DFS${i + 1}`, host: '127.0.0.1', port: node.port });
+    }
+    return cluster;
+  }
+
+  private async startNode(i: number, port: number): Promise<RunningNode> {
+    const node = await startNode({ root: this.roots[i]!, port, lookupUser: async () => (name) => this.verifiers.get(name) });
+    this.nodes[i] = node;
+    return node;
+  }
+
+  /** Stops node i (graceful). */
+  async stop(i: number): Promise<void> {
+    await this.nodes[i]?.close();
+    this.nodes[i] = undefined;
+  }
+
+  /** Starts node i again on its old port. */
+  async restart(i: number): Promise<void> {
+    await this.startNode(i, this.servers[i]!.port);
+  }
+
+  /** A connected vault for `user` (alice by default). */
+  async vault(user: keyof typeof USERS = 'alice', options: Partial<VaultOptions> = {}): Promise<Vault> {
+    const vault = await Vault.connect({ servers: this.servers, username: user, password: USERS[user], timeoutMs: 5000, ...options });
+    this.vaults.push(vault);
+    return vault;
+  }
+
+  async close(): Promise<void> {
+    for (const vault of this.vaults) vault.close();
+    await Promise.all(this.nodes.map((node) => node?.close()));
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
