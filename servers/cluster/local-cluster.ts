@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { connectAndLogin } from '../protocol/client-handshake.js';
 import { upsertUser } from '../node/user-store.js';
@@ -43,6 +44,7 @@ export async function launchCluster(options: LocalClusterOptions): Promise<Local
   const host = options.host ?? '127.0.0.1';
   const usersFile = join(dir, 'dfs.conf');
   const users = options.users ?? [];
+  await mkdir(dir, { recursive: true });
   for (const user of users) await upsertUser(usersFile, user.name, user.password);
   const program = options.program ?? defaultNodeProgram();
   const nodes = Array.from({ length: count }, (_, i) => {

@@ -1,4 +1,5 @@
 import { basename, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { startNode } from './node-server.js';
 import { watchUsersFile } from './users-file-watcher.js';
@@ -55,7 +56,7 @@ export function parseNodeArgs(args: string[]): { root: string; port: number; hos
 }
 
 /** Runs a node until SIGINT/SIGTERM; resolves with the exit status. */
-export async function runNodeCommand(args: string[], out = process.stdout, err = process.stderr): Promise<number> {
+export async function runNodeCommand(args: string[], out: Writable = process.stdout, err: Writable = process.stderr): Promise<number> {
   const parsed = parseNodeArgs(args);
   if (parsed === 'help') {
     out.write(`${NODE_USAGE}\n`);

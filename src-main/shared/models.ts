@@ -17,6 +17,8 @@ export interface VaultEntry {
   modified: string;
   /** Pieces reachable now (folders: of their marker, when one exists). */
   pieces: PieceCount;
+  /** What the piece count means for this file; "unavailable" is shown as [incomplete]. */
+  health: Health;
 }
 
 /** Health of a file from its piece count: every piece, some lost, only k left, or fewer than k. */

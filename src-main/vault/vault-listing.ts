@@ -1,4 +1,4 @@
-import type { VaultEntry } from '../shared/models.js';
+import { type VaultEntry, healthOf } from '../shared/models.js';
 import { type ObjectState, readableVersion } from './catalog.js';
 
 /** One object as a listing shows it: its readable version, or its newest one if none is readable. */
@@ -53,6 +53,7 @@ export function folderEntries(objects: readonly ListedObject[], folder: string):
         size: object.size,
         modified: new Date(Math.max(object.modified, previous ? Date.parse(previous.modified) : 0)).toISOString(),
         pieces: { good: object.good, total: object.total },
+        health: healthOf({ good: object.good, total: object.total }, object.k),
       });
     } else {
       const name = rest.slice(0, slash);
@@ -66,6 +67,7 @@ export function folderEntries(objects: readonly ListedObject[], folder: string):
         size: 0,
         modified: new Date(modified).toISOString(),
         pieces: { good: object.total, total: object.total },
+        health: 'healthy',
       });
     }
   }

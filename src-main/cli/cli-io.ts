@@ -1,0 +1,103 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** The streams and environment a command runs with (tests pass their own). */
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Bad command-line usage: printed with the command's help, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** The real process streams. */
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/** Reads a password: hidden typing on a terminal, or one line from piped input. */
+export async function promptPassword(io: CliIo, question: string): Promise<string> {
+  const { stdin, stderr } = io;
+  if (!stdin.isTTY || !stdin.setRawMode) {
+    throw new UsageError('No password given. Put "Password: ..." in dfc.conf, set DFS_PASSWORD, or run in a terminal to be asked.');
+  }
+  stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let typed = '';
+      const onData = (text: string): void => {
+        for (const ch of text) {
+          if (ch === '\r' || ch === '\n') {
+            stdin.off('data', onData);
+            stderr.write('\n');
+            resolve(typed);
+            return;
+          }
+          if (ch === '\u0003') {
+            stdin.off('data', onData);
+            stderr.write('\n');
+            reject(new UsageError('Cancelled.'));
+            return;
+          }
+          if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+          else typed += ch;
+        }
+      };
+      stdin.on('data', onData);
+    });
+  } finally {
+    stdin.setRawMode(false);
+    stdin.pause();
+  }
+}
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** "1.2 MB" style sizes (decimal units, as file managers show). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}
+
+/** Pads columns so they line up. */
+export function formatTable(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+/** A progress line on stderr for terminals; silent otherwise. */
+export function progressReporter(io: CliIo, label: string): ((done: number, total: number) => void) & { end(): void } {
+  const tty = (io.stderr as Writable & { isTTY?: boolean }).isTTY === true;
+  const started = performance.now();
+  let last = 0;
+  const report = Object.assign(
+    (done: number, total: number) => {
+      if (!tty) return;
+      const now = performance.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+      const speed = done / Math.max((now - started) / 1000, 0.001);
+      io.stderr.write(`\r${label}  ${String(percent).padStart(3)}%  ${formatBytes(done)} of ${formatBytes(total)}  ${formatBytes(speed)}/s   `);
+    },
+    {
+      end() {
+        if (tty) io.stderr.write('\r\u001b[K');
+      },
+    },
+  );
+  return report;
+}

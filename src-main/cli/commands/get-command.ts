@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { formatBytes, progressReporter } from '../cli-io.js';
+import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { withVault } from '../vault-session.js';
+
+/** `dfs-vault get VAULT_PATH [LOCAL]` */
+export const getCommand: Command = {
+  name: 'get',
+  summary: 'download a file (byte for byte, even with two nodes down)',
+  usage: `Usage: dfs-vault get [-c dfc.conf] VAULT_PATH [LOCAL_PATH]
+
+Downloads VAULT_PATH to LOCAL_PATH (default: its name in the current folder; a folder as
+LOCAL_PATH keeps the name). Reads exactly two pieces, data pieces first, and falls back to
+the others if a node is down, slow or returns a damaged piece. If fewer than two good
+pieces are reachable it prints "File is incomplete." and writes nothing.
+
+Options:
+  -c, --config FILE   client config (default ./dfc.conf)
+  -h, --help          show this help`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 2, names: 'the vault path to download' });
+    if (values.help) return printHelp(io, this);
+    const vaultPath = positionals[0]!;
+    const local = resolve(io.cwd, positionals[1] ?? vaultPath.replace(/\/+$/, '').split('/').pop()!);
+    return withVault(io, values.config, async (vault) => {
+      const progress = progressReporter(io, `Downloading ${vaultPath}`);
+      const { size } = await vault.getFile(vaultPath, local, { onProgress: progress }).finally(() => progress.end());
+      io.stdout.write(`Saved ${vaultPath} to ${local} (${formatBytes(size)}).\n`);
+      return 0;
+    });
+  },
+};

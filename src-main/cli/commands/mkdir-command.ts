@@ -1,0 +1,25 @@
+import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { withVault } from '../vault-session.js';
+
+/** `dfs-vault mkdir FOLDER` */
+export const mkdirCommand: Command = {
+  name: 'mkdir',
+  summary: 'create a folder',
+  usage: `Usage: dfs-vault mkdir [-c dfc.conf] FOLDER
+
+Creates FOLDER (nested paths such as trips/2026 are fine). Uploading to a path inside a
+folder also creates it.
+
+Options:
+  -c, --config FILE   client config (default ./dfc.conf)
+  -h, --help          show this help`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 1, names: 'the folder to create' });
+    if (values.help) return printHelp(io, this);
+    return withVault(io, values.config, async (vault) => {
+      await vault.mkdir(positionals[0]!);
+      io.stdout.write(`Created folder ${positionals[0]!.replace(/^\/+|\/+$/g, '')}/\n`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,30 @@
+import { basename, resolve } from 'node:path';
+import { formatBytes, progressReporter } from '../cli-io.js';
+import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { withVault } from '../vault-session.js';
+
+/** `dfs-vault put LOCAL [VAULT_PATH]` */
+export const putCommand: Command = {
+  name: 'put',
+  summary: 'upload a file (stored as its name, or as VAULT_PATH)',
+  usage: `Usage: dfs-vault put [-c dfc.conf] LOCAL_FILE [VAULT_PATH]
+
+Uploads LOCAL_FILE, split into pieces over the nodes. It is stored as its own name, or as
+VAULT_PATH (folders are created as needed: trips/2026/photo.jpg). Storing succeeds once
+k + 1 nodes (3 of 4) hold their piece; otherwise nothing changes.
+
+Options:
+  -c, --config FILE   client config (default ./dfc.conf)
+  -h, --help          show this help`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 2, names: 'the file to upload' });
+    if (values.help) return printHelp(io, this);
+    const local = resolve(io.cwd, positionals[0]!);
+    return withVault(io, values.config, async (vault) => {
+      const progress = progressReporter(io, `Uploading ${basename(local)}`);
+      const stored = await vault.putFile(local, positionals[1], { onProgress: progress }).finally(() => progress.end());
+      io.stdout.write(`Stored ${stored.path} (${formatBytes(stored.size)}).\n`);
+      return 0;
+    });
+  },
+};

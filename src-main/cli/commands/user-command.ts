@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import { upsertUser, validateUsername } from '../../../servers/node/user-store.js';
+import { type CliIo, UsageError, promptPassword } from '../cli-io.js';
+import { type Command, parseCommandArgs, printHelp } from '../command.js';
+
+async function newPassword(io: CliIo, name: string): Promise<string> {
+  const fromEnv = io.env['DFS_PASSWORD'];
+  if (fromEnv) return fromEnv;
+  const first = await promptPassword(io, `New password for ${name}: `);
+  if (first.length === 0) throw new UsageError('The password cannot be empty.');
+  const again = await promptPassword(io, 'Repeat it: ');
+  if (again !== first) throw new UsageError('The two passwords differ; nothing was changed.');
+  return first;
+}
+
+/** `dfs-vault user add NAME --users dfs.conf` */
+export const userCommand: Command = {
+  name: 'user',
+  summary: 'add a user, or change a password, in a users file (stored hashed)',
+  usage: `Usage: dfs-vault user add NAME [--users FILE]
+
+Adds NAME to the users file (default ./dfs.conf), or replaces the password of an existing
+NAME. The password comes from DFS_PASSWORD or is asked for twice; the file keeps only a
+salted SCRAM-SHA-256 verifier, never the password. Running nodes pick the change up at
+the next login. Use it also to hash a classic plain-text line ("Alice SimplePassword").
+
+Options:
+  --users FILE   users file (default ./dfs.conf)
+  -h, --help     show this help`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { users: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, { min: 2, max: 2, names: 'the action and name (user add NAME)' });
+    if (values.help) return printHelp(io, this);
+    const [action, name] = positionals as [string, string];
+    if (action !== 'add') throw new UsageError(`Unknown action "${action}"; the only one is "add".`);
+    const problem = validateUsername(name);
+    if (problem) throw new UsageError(problem);
+    const file = resolve(io.cwd, values.users ?? 'dfs.conf');
+    await upsertUser(file, name, await newPassword(io, name));
+    io.stdout.write(`Saved ${name} in ${file} (hashed).\n`);
+    return 0;
+  },
+};

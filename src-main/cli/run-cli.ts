@@ -1,0 +1,67 @@
+import { ProtocolError } from '../../servers/protocol/errors.js';
+import { VaultError } from '../shared/errors.js';
+import { type CliIo, UsageError } from './cli-io.js';
+import type { Command } from './command.js';
+import { checkCommand } from './commands/check-command.js';
+import { clusterCommand } from './commands/cluster-command.js';
+import { getCommand } from './commands/get-command.js';
+import { lsCommand } from './commands/ls-command.js';
+import { mkdirCommand } from './commands/mkdir-command.js';
+import { nodeCommand } from './commands/node-command.js';
+import { putCommand } from './commands/put-command.js';
+import { repairCommand } from './commands/repair-command.js';
+import { rmCommand } from './commands/rm-command.js';
+import { userCommand } from './commands/user-command.js';
+
+/** Every subcommand, in the order help lists them. */
+export const COMMANDS: readonly Command[] = [
+  putCommand, getCommand, lsCommand, rmCommand, mkdirCommand, checkCommand, repairCommand, clusterCommand, nodeCommand, userCommand,
+];
+
+/** The top-level help. */
+export function mainUsage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `DFS Vault: files split into erasure-coded pieces over storage nodes; any two can be lost.
+
+Usage: dfs-vault COMMAND [options]    (dfs-vault COMMAND --help for details)
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Vault commands read ./dfc.conf unless -c FILE is given. The password comes from its
+"Password:" line, else DFS_PASSWORD, else a prompt.
+Exit status: 0 success, 1 the operation failed, 2 bad usage.`;
+}
+
+/** Turns any failure into one line for a person. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof VaultError || error instanceof ProtocolError) return error.message;
+  const errno = error as NodeJS.ErrnoException;
+  if (errno.code === 'EADDRINUSE') return `A port is already in use (${errno.message.replace(/^.*in use /, '')}); stop what uses it or choose another --port.`;
+  if (errno.code === 'EACCES') return `Permission denied: ${errno.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs the CLI with `args` (without node and script); resolves with the exit status. */
+export async function runCli(args: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout.write(`${mainUsage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`dfs-vault: unknown command "${name}".\n\n${mainUsage()}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`dfs-vault ${name}: ${error.message}\n\n${command.usage}\n`);
+      return 2;
+    }
+    io.stderr.write(`${describeFailure(error)}\n`);
+    return 1;
+  }
+}
