@@ -27,9 +27,16 @@ async function pieceIsSound(pool: NodePool, key: Buffer, version: VersionState, 
  * Checks one object: for each piece index, is it on a node, and does every chunk verify.
  * `deep` reads each piece in full; otherwise presence and size are trusted.
  */
-export async function checkObject(pool: NodePool, key: Buffer, state: ObjectState, reachable: ReadonlySet<number>, deep: boolean): Promise<FileHealth | undefined> {
+export async function checkObject(
+  pool: NodePool,
+  key: Buffer,
+  state: ObjectState,
+  reachable: ReadonlySet<number>,
+  options: { deep: boolean; includeDeleted?: boolean },
+): Promise<FileHealth | undefined> {
+  const deep = options.deep;
   const version = readableVersion(state) ?? state.versions[0];
-  if (!version || version.meta.kind === 'tombstone') return undefined;
+  if (!version || (version.meta.kind === 'tombstone' && !options.includeDeleted)) return undefined;
   const { meta } = version;
   const n = meta.k + meta.m;
   const detail: FileHealth['detail'] = [];
@@ -52,7 +59,8 @@ export async function checkObject(pool: NodePool, key: Buffer, state: ObjectStat
  */
 export async function repairObject(pool: NodePool, key: Buffer, state: ObjectState, health: FileHealth): Promise<RepairResult> {
   const version = readableVersion(state);
-  const result: RepairResult = { path: health.path, rebuilt: [], failed: [], before: health.pieces, after: health.pieces };
+  const label = version?.meta.kind === 'tombstone' ? `${health.path} (deletion)` : health.path;
+  const result: RepairResult = { path: label, rebuilt: [], failed: [], before: health.pieces, after: health.pieces };
   const lacking = health.detail.filter((d) => d.state === 'missing' || d.state === 'damaged');
   if (!version || lacking.length === 0) {
     for (const d of health.detail.filter((x) => x.state !== 'sound')) {

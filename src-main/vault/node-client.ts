@@ -163,6 +163,12 @@ export class NodeClient {
     }
   }
 
+  /** Drops the connection at once (the node discards any upload in progress on it). */
+  destroy(): void {
+    this.poisoned = true;
+    this.conn.destroy();
+  }
+
   /** Ends the connection cleanly. */
   close(): void {
     if (this.conn.closed) return;

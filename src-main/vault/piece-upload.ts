@@ -7,6 +7,8 @@ interface Target {
   node: number;
   piece: number;
   client: NodeClient;
+  /** True between PUT_BEGIN and the node's acknowledgement of PUT_END. */
+  inBody: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export class PieceUpload {
         try {
           client = await pool.acquire(node);
           await client.beginPut(key, version, metaFor(piece), pieceBytes);
-          upload.targets.push({ node, piece, client });
+          upload.targets.push({ node, piece, client, inBody: true });
         } catch (error) {
           if (client) pool.release(node, client);
           upload.failures.set(node, toVaultError(error, pool.servers[node]!.name));
@@ -50,7 +52,12 @@ export class PieceUpload {
       }),
     );
     upload.targets.sort((a, b) => a.node - b.node);
-    upload.checkQuorum('store');
+    try {
+      upload.checkQuorum('store');
+    } catch (error) {
+      await upload.abort();
+      throw error;
+    }
     return upload;
   }
 
@@ -67,7 +74,10 @@ export class PieceUpload {
 
   /** Ends every body, waits for durability, then commits; rolls back if the quorum is lost. */
   async commit(): Promise<number[]> {
-    await this.forEachTarget((t) => t.client.endPut());
+    await this.forEachTarget(async (t) => {
+      await t.client.endPut();
+      t.inBody = false;
+    });
     this.checkQuorum('store');
     const committed: Target[] = [];
     await this.forEachTarget(async (t) => {
@@ -88,8 +98,9 @@ export class PieceUpload {
     this.targets = [];
     await Promise.all(
       targets.map(async (t) => {
-        // A connection in the middle of a body cannot carry ABORT; the node drops its temp file when it closes.
-        if (!t.client.broken) await t.client.abort(this.key, this.version).catch(() => undefined);
+        // A connection in the middle of a body cannot carry ABORT; closing it makes the node drop its temp file.
+        if (t.inBody) t.client.destroy();
+        else if (!t.client.broken) await t.client.abort(this.key, this.version).catch(() => undefined);
         this.pool.release(t.node, t.client);
       }),
     );

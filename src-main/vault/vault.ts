@@ -188,18 +188,18 @@ export class Vault {
     const { objects, reachable } = await this.catalog();
     const results: FileHealth[] = [];
     for (const state of this.select(objects, target)) {
-      const health = await checkObject(this.pool, state.key, state, reachable, options.deep ?? true);
+      const health = await checkObject(this.pool, state.key, state, reachable, { deep: options.deep ?? true });
       if (health) results.push(health);
     }
     return results.sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  /** Rebuilds missing or damaged pieces onto the nodes that lack them. */
+  /** Rebuilds missing or damaged pieces onto the nodes that lack them (tombstones of deletes included). */
   async repair(target = ''): Promise<RepairResult[]> {
     const { objects, reachable } = await this.catalog();
     const results: RepairResult[] = [];
     for (const state of this.select(objects, target)) {
-      const health = await checkObject(this.pool, state.key, state, reachable, true);
+      const health = await checkObject(this.pool, state.key, state, reachable, { deep: true, includeDeleted: true });
       if (health && health.pieces.good < health.pieces.total) results.push(await repairObject(this.pool, state.key, state, health));
     }
     return results.sort((a, b) => a.path.localeCompare(b.path));

@@ -61,3 +61,11 @@ export class TestCluster {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Writes `bytes` to a fresh file in `dir` and returns its path. */
+export async function writeTemp(dir: string, name: string, bytes: Uint8Array): Promise<string> {
+  const { writeFile } = await import('node:fs/promises');
+  const path = join(dir, name);
+  await writeFile(path, bytes);
+  return path;
+}

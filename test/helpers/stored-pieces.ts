@@ -1,0 +1,31 @@
+import { open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Paths of every committed piece file under a node root. */
+export async function committedPieceFiles(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.endsWith('.c')) found.push(path);
+    }
+  };
+  await walk(root);
+  return found;
+}
+
+/** Flips one byte of a file at `offsetFromEnd` bytes before its end. */
+export async function flipByte(path: string, offsetFromEnd: number): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    const { size } = await handle.stat();
+    const at = size - offsetFromEnd;
+    const byte = Buffer.alloc(1);
+    await handle.read(byte, 0, 1, at);
+    byte[0] = byte[0]! ^ 0x5a;
+    await handle.write(byte, 0, 1, at);
+  } finally {
+    await handle.close();
+  }
+}

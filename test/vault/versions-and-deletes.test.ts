@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestCluster, writeTemp } from '../helpers/test-cluster.js';
+import { committedPieceFiles } from '../helpers/stored-pieces.js';
+
+describe('versions, folders and deletes', () => {
+  let cluster: TestCluster;
+  beforeEach(async () => {
+    cluster = await TestCluster.start();
+  });
+  afterEach(async () => cluster.close());
+
+  it('replaces a file on overwrite and prunes the old version from the nodes', async () => {
+    const vault = await cluster.vault();
+    await vault.putFile(await writeTemp(cluster.dir, 'v1', randomBytes(5000)), 'doc');
+    const second = randomBytes(7000);
+    await vault.putFile(await writeTemp(cluster.dir, 'v2', second), 'doc');
+    const out = join(cluster.dir, 'out');
+    await vault.getFile('doc', out);
+    expect((await readFile(out)).equals(second)).toBe(true);
+    for (const root of cluster.roots) expect(await committedPieceFiles(root)).toHaveLength(1);
+  });
+
+  it('keeps a deleted file deleted when a node that missed the delete comes back', async () => {
+    const vault = await cluster.vault();
+    await vault.putFile(await writeTemp(cluster.dir, 'gone', randomBytes(4000)), 'gone.txt');
+    await cluster.stop(1);
+    expect(await (await cluster.vault()).remove('gone.txt')).toEqual(['gone.txt']);
+    await cluster.restart(1);
+    const fresh = await cluster.vault();
+    expect((await fresh.list()).map((e) => e.name)).not.toContain('gone.txt');
+    await expect(fresh.getFile('gone.txt', join(cluster.dir, 'x'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // With two of the nodes that saw the delete down, the returning node's old piece still cannot revive it.
+    await cluster.stop(0);
+    await cluster.stop(2);
+    expect((await (await cluster.vault()).list()).map((e) => e.name)).not.toContain('gone.txt');
+    await cluster.restart(0);
+    await cluster.restart(2);
+    // Repair hands the tombstone to the node that missed it, and its old piece is pruned.
+    await (await cluster.vault()).repair();
+    const [onReturned] = await committedPieceFiles(cluster.roots[1]!);
+    const { stat } = await import('node:fs/promises');
+    expect((await stat(onReturned!)).size).toBeLessThan(1000);
+  });
+
+  it('creates folders, lists nested paths and deletes a folder with its contents', async () => {
+    const vault = await cluster.vault();
+    await vault.mkdir('empty/inner');
+    await vault.putFile(await writeTemp(cluster.dir, 'p', Buffer.from('photo')), 'trips/2026/photo.jpg');
+    await vault.putFile(await writeTemp(cluster.dir, 'r', Buffer.from('report')), 'report.pdf');
+    expect((await vault.list()).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:empty', 'folder:trips', 'file:report.pdf']);
+    expect((await vault.list('trips')).map((e) => e.name)).toEqual(['2026']);
+    expect(await vault.list('trips/2026')).toEqual([
+      expect.objectContaining({ name: 'photo.jpg', path: 'trips/2026/photo.jpg', type: 'file', size: 5, pieces: { good: 4, total: 4 }, health: 'healthy' }),
+    ]);
+    expect((await vault.list('empty')).map((e) => e.name)).toEqual(['inner']);
+    expect(await vault.list('empty/inner')).toEqual([]);
+    expect((await vault.remove('trips')).sort()).toEqual(['trips/2026/photo.jpg']);
+    expect((await vault.list()).map((e) => e.name)).toEqual(['empty', 'report.pdf']);
+    await expect(vault.list('trips')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('refuses to store a file inside a file, or over a folder', async () => {
+    const vault = await cluster.vault();
+    const src = await writeTemp(cluster.dir, 'f', Buffer.from('x'));
+    await vault.putFile(src, 'a.txt');
+    await expect(vault.putFile(src, 'a.txt/b.txt')).rejects.toMatchObject({ code: 'NOT_A_FILE', message: expect.stringContaining('"a.txt" is a file') });
+    await vault.mkdir('dir');
+    await expect(vault.putFile(src, 'dir')).rejects.toMatchObject({ code: 'NOT_A_FILE' });
+    await expect(vault.mkdir('a.txt')).rejects.toMatchObject({ code: 'NOT_A_FILE' });
+  });
+
+  it('rejects hostile and malformed names with a clear error and stores nothing', async () => {
+    const vault = await cluster.vault();
+    const src = await writeTemp(cluster.dir, 'h', Buffer.from('x'));
+    for (const name of ['../escape', 'a/../../b', 'a/./b', 'nul\0byte', 'new\nline', '', '/', 'x'.repeat(300), `${'d/'.repeat(600)}f`]) {
+      await expect(vault.putFile(src, name)).rejects.toMatchObject({ code: 'INVALID_PATH' });
+    }
+    expect(await vault.list()).toEqual([]);
+    for (const root of cluster.roots) expect(await committedPieceFiles(root)).toHaveLength(0);
+  });
+
+  it('accepts unusual but legal names (spaces, unicode, leading slash) and normalizes slashes', async () => {
+    const vault = await cluster.vault();
+    const src = await writeTemp(cluster.dir, 'u', Buffer.from('ü'));
+    await vault.putFile(src, '/Fotos 2026//Grüße — été.txt');
+    expect((await vault.list('Fotos 2026')).map((e) => e.name)).toEqual(['Grüße — été.txt']);
+  });
+});
