@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderDfcConf } from '../../servers/cluster/cluster-files.js';
+import { COMMANDS, runCli } from '../../src-main/cli/run-cli.js';
+import { capturedIo } from '../helpers/captured-io.js';
+import { TestCluster } from '../helpers/test-cluster.js';
+
+describe('dfs-vault CLI', () => {
+  let cluster: TestCluster;
+  let conf: string;
+  const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const io = capturedIo(cluster.dir, env);
+    const status = await runCli(args, io);
+    return { status, out: io.out(), err: io.err() };
+  };
+  beforeAll(async () => {
+    cluster = await TestCluster.start();
+    conf = join(cluster.dir, 'dfc.conf');
+    await writeFile(conf, renderDfcConf(cluster.servers, 'alice', 'wonderland'));
+    await writeFile(join(cluster.dir, 'report.pdf'), randomBytes(123_456));
+  });
+  afterAll(async () => cluster.close());
+
+  it('puts under the file name or a given path, lists, and gets byte for byte', async () => {
+    expect(await cli(['put', '-c', conf, 'report.pdf'])).toMatchObject({ status: 0, out: 'Stored report.pdf (123 KB).\n' });
+    expect((await cli(['put', '-c', conf, 'report.pdf', 'trips/2026/photo.jpg'])).status).toBe(0);
+    const ls = await cli(['ls', '-c', conf]);
+    expect(ls.status).toBe(0);
+    expect(ls.out).toMatch(/^trips\/ .*\nreport\.pdf +123 KB +\d{4}-\d\d-\d\d \d\d:\d\d +4\/4 pieces\n$/);
+    const json = await cli(['ls', '-c', conf, 'trips/2026', '--json']);
+    expect(JSON.parse(json.out)).toEqual([
+      { name: 'photo.jpg', type: 'file', size: 123_456, modified: expect.stringMatching(/^\d{4}-/), pieces: { good: 4, total: 4 } },
+    ]);
+    expect((await cli(['get', '-c', conf, 'report.pdf', 'copy.pdf'])).status).toBe(0);
+    expect((await readFile(join(cluster.dir, 'copy.pdf'))).equals(await readFile(join(cluster.dir, 'report.pdf')))).toBe(true);
+  });
+
+  it('marks an unreadable file [incomplete] and get says "File is incomplete." with exit 1', async () => {
+    await cli(['put', '-c', conf, 'report.pdf', 'fragile.bin']);
+    for (const i of [0, 1, 2]) await cluster.stop(i);
+    try {
+      const ls = await cli(['ls', '-c', conf]);
+      expect(ls.out).toMatch(/fragile\.bin \[incomplete\]/);
+      expect(await cli(['get', '-c', conf, 'fragile.bin', 'nope.bin'])).toMatchObject({ status: 1, err: 'File is incomplete.\n' });
+    } finally {
+      for (const i of [0, 1, 2]) await cluster.restart(i);
+    }
+  });
+
+  it('takes the password from DFS_PASSWORD when dfc.conf has none, and rejects a wrong one with exit 1', async () => {
+    const bare = join(cluster.dir, 'bare.conf');
+    await writeFile(bare, renderDfcConf(cluster.servers, 'alice'));
+    expect((await cli(['ls', '-c', bare], { DFS_PASSWORD: 'wonderland' })).status).toBe(0);
+    expect(await cli(['ls', '-c', bare], { DFS_PASSWORD: 'wrong' })).toMatchObject({ status: 1, err: 'Invalid Username/Password. Please try again.\n' });
+    const noPassword = await cli(['ls', '-c', bare]);
+    expect(noPassword.status).toBe(2);
+    expect(noPassword.err).toContain('No password given');
+  });
+
+  it('runs mkdir, rm, check and repair with readable reports', async () => {
+    expect(await cli(['mkdir', '-c', conf, 'albums/2025'])).toMatchObject({ status: 0, out: 'Created folder albums/2025/\n' });
+    await cli(['put', '-c', conf, 'report.pdf', 'albums/2025/a.jpg']);
+    expect(await cli(['rm', '-c', conf, 'albums'])).toMatchObject({ status: 0, out: 'Deleted albums/2025/a.jpg\nDeleted albums/2025\n' });
+    const check = await cli(['check', '-c', conf, 'report.pdf']);
+    expect(check).toMatchObject({ status: 0, out: 'report.pdf  4/4  healthy\n' });
+    expect(await cli(['repair', '-c', conf])).toMatchObject({ status: 0, out: 'Nothing to repair: every file has all its pieces.\n' });
+  });
+
+  it('exits 2 with the usage for bad usage, and 1 with one line for a failed operation', async () => {
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.err).toContain('unknown command "frobnicate"');
+    const missing = await cli(['get', '-c', conf]);
+    expect(missing.status).toBe(2);
+    expect(missing.err).toMatch(/^dfs-vault get: Missing the vault path to download\.\n\nUsage: dfs-vault get/);
+    const badFlag = await cli(['ls', '--colour']);
+    expect(badFlag.status).toBe(2);
+    expect(badFlag.err).toContain("Unknown option '--colour'");
+    expect(await cli(['get', '-c', conf, 'no-such-file'])).toMatchObject({ status: 1, err: expect.stringMatching(/^No file named "no-such-file" in the vault\. .*\n$/) });
+    expect(await cli(['put', '-c', conf, 'missing.txt'])).toMatchObject({ status: 1, err: expect.stringContaining('Cannot open') });
+    expect(await cli(['ls', '-c', join(cluster.dir, 'absent.conf')])).toMatchObject({ status: 1, err: expect.stringContaining('Config file not found') });
+    expect(await cli(['put', '-c', conf, 'report.pdf', '../up'])).toMatchObject({ status: 1, err: expect.stringContaining('contains ".."') });
+  });
+
+  it('prints --help for every command, with exit 0', async () => {
+    for (const command of COMMANDS) {
+      const help = await cli([command.name, '--help']);
+      expect(help.status).toBe(0);
+      expect(help.out).toMatch(/^Usage: dfs-vault /);
+    }
+    expect((await cli(['--help'])).out).toContain('Commands:');
+  });
+
+  it('adds a user to a users file, hashed, with the password from DFS_PASSWORD', async () => {
+    const users = join(cluster.dir, 'users.conf');
+    expect((await cli(['user', 'add', 'carol', '--users', users], { DFS_PASSWORD: 's3cret' })).status).toBe(0);
+    const text = await readFile(users, 'utf8');
+    expect(text).toMatch(/^carol SCRAM-SHA-256\$4096:/m);
+    expect(text).not.toContain('s3cret');
+    expect((await cli(['user', 'add', 'bad name', '--users', users], { DFS_PASSWORD: 'x' })).status).toBe(2);
+  });
+});

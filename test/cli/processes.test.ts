@@ -1,0 +1,83 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '../..');
+const bin = join(root, 'bin/dfs-vault.js');
+
+function run(args: string[], cwd: string): Promise<{ status: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (status) => resolve({ status, out, err }));
+  });
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      seen += d.toString();
+      const line = seen.split('\n').find((l) => pattern.test(l));
+      if (line) resolve(line);
+    });
+    child.on('exit', () => reject(new Error(`exited before printing ${pattern}: ${seen}`)));
+  });
+}
+
+describe('the dfs-vault executable', () => {
+  let dir: string;
+  beforeAll(async () => {
+    // The executable runs the compiled CLI; the README's test command (npm test) builds it first.
+    expect(existsSync(join(root, 'dist/src-main/cli/main.js')), 'dist/ is missing: run "npm run build" (npm test does)').toBe(true);
+    dir = await mkdtemp(join(tmpdir(), 'dfs-bin-'));
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('runs a cluster that prints "ready", serves put/ls/get, and stops every node on SIGINT', async () => {
+    const cluster = spawn(process.execPath, [bin, 'cluster', '--dir', 'vault', '--user', 'alice:wonderland', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => cluster.on('exit', resolve));
+    const ready = await waitForLine(cluster, /ready/);
+    expect(ready).toMatch(/Cluster ready: 4 nodes/);
+    await writeFile(join(dir, 'report.pdf'), 'quarterly numbers');
+    expect(await run(['put', '-c', 'vault/dfc.conf', 'report.pdf'], dir)).toMatchObject({ status: 0 });
+    expect((await run(['ls', '-c', 'vault/dfc.conf'], dir)).out).toContain('report.pdf');
+    expect(await run(['get', '-c', 'vault/dfc.conf', 'report.pdf', 'copy.pdf'], dir)).toMatchObject({ status: 0 });
+    expect(await readFile(join(dir, 'copy.pdf'), 'utf8')).toBe('quarterly numbers');
+    const conf = await readFile(join(dir, 'vault/dfc.conf'), 'utf8');
+    const ports = [...conf.matchAll(/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1]));
+    expect(ports).toHaveLength(4);
+    cluster.kill('SIGINT');
+    expect(await exited).toBe(0);
+    // Every node is gone: nothing accepts on their ports any more.
+    const { connect } = await import('node:net');
+    for (const port of ports) {
+      await expect(
+        new Promise((resolve, reject) => {
+          const socket = connect({ host: '127.0.0.1', port }, () => {
+            socket.destroy();
+            resolve('connected');
+          });
+          socket.on('error', reject);
+        }),
+      ).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    }
+  });
+
+  it('runs a node in the classic form "node DIR PORT" and exits 2 on a bad port', async () => {
+    const bad = await run(['node', 'DFS9', 'port'], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.err).toContain('"port" is not a TCP port');
+    const node = spawn(process.execPath, [bin, 'node', 'DFS9', '0', '--users', 'vault/dfs.conf'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => node.on('exit', resolve));
+    expect(await waitForLine(node, /listening on/)).toMatch(/^\[DFS9\] listening on 127\.0\.0\.1:\d+$/);
+    node.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
