@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseAddress, parseDfcConf } from '../../src-main/vault/dfc-config.js';
+
+describe('dfc.conf', () => {
+  it('reads the classic format word for word', () => {
+    const text = 'Server DFS1 127.0.0.1:10001\nServer DFS2 127.0.0.1:10002\nServer DFS3 127.0.0.1:10003\nServer DFS4 127.0.0.1:10004\nUsername: Alice\nPassword: SimplePassword\n';
+    expect(parseDfcConf(text)).toEqual({
+      servers: [1, 2, 3, 4].map((i) => ({ name: `DFS${i}`, host: '127.0.0.1', port: 10000 + i })),
+      username: 'Alice',
+      password: 'SimplePassword',
+    });
+  });
+
+  it('accepts comments, blank lines, CRLF, IPv6 and host names, and no password', () => {
+    const config = parseDfcConf('# cluster\r\n\r\nServer A [::1]:9000\r\nServer B store.example:9001\r\nUsername: bob\r\n');
+    expect(config.servers).toEqual([{ name: 'A', host: '::1', port: 9000 }, { name: 'B', host: 'store.example', port: 9001 }]);
+    expect(config.password).toBeUndefined();
+  });
+
+  it('names the line and the fix for each mistake', () => {
+    expect(() => parseDfcConf('Server DFS1 localhost')).toThrow(/dfc\.conf line 1: "localhost" is not HOST:PORT/);
+    expect(() => parseDfcConf('Server DFS1 a:1\nServer DFS1 b:2')).toThrow(/line 2: server DFS1 is listed twice/);
+    expect(() => parseDfcConf('Server DFS1 a:1\nUser Alice')).toThrow(/line 2: cannot read "User Alice"/);
+    expect(() => parseDfcConf('Username: alice')).toThrow(/names no servers/);
+    expect(() => parseDfcConf('Server DFS1 a:70000')).toThrow(/not HOST:PORT/);
+  });
+
+  it('parses addresses strictly', () => {
+    expect(parseAddress('10.0.0.1:1')).toEqual({ host: '10.0.0.1', port: 1 });
+    expect(parseAddress('host:0')).toBeUndefined();
+    expect(parseAddress(':80')).toBeUndefined();
+  });
+});
