@@ -20,6 +20,10 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
+/** Help lines of COMMON_OPTIONS, closing every vault command's usage. */
+export const VAULT_OPTIONS_HELP = `  -c, --config FILE   client config (default ./dfc.conf)
+  -h, --help          show this help`;
+
 /** parseArgs with strict checking, turning its errors into UsageError with a plain sentence. */
 export function parseCommandArgs<O extends Options>(args: string[], options: O, positionals: { min: number; max: number; names: string }) {
   let parsed;

@@ -1,5 +1,5 @@
 import { formatTable } from '../cli-io.js';
-import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
 /** `dfs-vault check [PATH]` */
@@ -16,8 +16,7 @@ file is not healthy, so scripts can react.
 Options:
   --quick             skip reading pieces; trust presence and size
   --json              print the report as JSON
-  -c, --config FILE   client config (default ./dfc.conf)
-  -h, --help          show this help`,
+${VAULT_OPTIONS_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...COMMON_OPTIONS, quick: { type: 'boolean' }, json: { type: 'boolean' } }, { min: 0, max: 1, names: '' });
     if (values.help) return printHelp(io, this);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { formatBytes, progressReporter } from '../cli-io.js';
-import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
 /** `dfs-vault get VAULT_PATH [LOCAL]` */
@@ -15,8 +15,7 @@ the others if a node is down, slow or returns a damaged piece. If fewer than two
 pieces are reachable it prints "File is incomplete." and writes nothing.
 
 Options:
-  -c, --config FILE   client config (default ./dfc.conf)
-  -h, --help          show this help`,
+${VAULT_OPTIONS_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 2, names: 'the vault path to download' });
     if (values.help) return printHelp(io, this);

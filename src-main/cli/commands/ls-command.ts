@@ -1,5 +1,5 @@
 import { formatBytes, formatTable } from '../cli-io.js';
-import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
 /** `dfs-vault ls [FOLDER] [--json]` */
@@ -13,8 +13,7 @@ pieces reachable. A file with fewer than two good pieces reachable is marked [in
 
 Options:
   --json              print a JSON array of {name, type, size, modified, pieces: {good, total}}
-  -c, --config FILE   client config (default ./dfc.conf)
-  -h, --help          show this help`,
+${VAULT_OPTIONS_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...COMMON_OPTIONS, json: { type: 'boolean' } }, { min: 0, max: 1, names: '' });
     if (values.help) return printHelp(io, this);

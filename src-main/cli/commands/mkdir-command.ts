@@ -1,4 +1,4 @@
-import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
 /** `dfs-vault mkdir FOLDER` */
@@ -11,8 +11,7 @@ Creates FOLDER (nested paths such as trips/2026 are fine). Uploading to a path i
 folder also creates it.
 
 Options:
-  -c, --config FILE   client config (default ./dfc.conf)
-  -h, --help          show this help`,
+${VAULT_OPTIONS_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 1, names: 'the folder to create' });
     if (values.help) return printHelp(io, this);

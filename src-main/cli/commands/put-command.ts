@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { formatBytes, progressReporter } from '../cli-io.js';
-import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
 /** `dfs-vault put LOCAL [VAULT_PATH]` */
@@ -14,8 +14,7 @@ VAULT_PATH (folders are created as needed: trips/2026/photo.jpg). Storing succee
 k + 1 nodes (3 of 4) hold their piece; otherwise nothing changes.
 
 Options:
-  -c, --config FILE   client config (default ./dfc.conf)
-  -h, --help          show this help`,
+${VAULT_OPTIONS_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 2, names: 'the file to upload' });
     if (values.help) return printHelp(io, this);

@@ -1,4 +1,4 @@
-import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
 /** `dfs-vault repair [PATH]` */
@@ -12,8 +12,7 @@ from two sound ones, writing it to the node that should hold it. Nodes that are 
 skipped; run repair again once they are back. Exits 1 if some piece could not be rebuilt.
 
 Options:
-  -c, --config FILE   client config (default ./dfc.conf)
-  -h, --help          show this help`,
+${VAULT_OPTIONS_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 0, max: 1, names: '' });
     if (values.help) return printHelp(io, this);

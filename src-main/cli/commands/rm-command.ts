@@ -1,4 +1,4 @@
-import { COMMON_OPTIONS, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
 /** `dfs-vault rm PATH` */
@@ -11,8 +11,7 @@ Deletes a file, or a folder and everything in it. The delete is recorded on the 
 tombstone, so a node that was down at the time cannot bring the file back.
 
 Options:
-  -c, --config FILE   client config (default ./dfc.conf)
-  -h, --help          show this help`,
+${VAULT_OPTIONS_HELP}`,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 1, names: 'the vault path to delete' });
     if (values.help) return printHelp(io, this);

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { seededBytes, slowMul } from '../../helpers/gf-reference.js';
 import {
   GF_EXP,
   GF_LOG,
@@ -12,27 +13,6 @@ import {
   mulRegion,
   xorRegion,
 } from '../../../src-main/vault/erasure/gf256.js';
-
-/** Schoolbook carry-less multiply, then reduce by x^8 + x^4 + x^3 + x^2 + 1: shares nothing with the tables. */
-function slowMul(a: number, b: number): number {
-  let product = 0;
-  for (let bit = 0; bit < 8; bit++) if (b & (1 << bit)) product ^= a << bit;
-  for (let bit = 14; bit >= 8; bit--) if (product & (1 << bit)) product ^= 0x11d << (bit - 8);
-  return product;
-}
-
-/** A small deterministic PRNG (xorshift32) so failures reproduce. */
-function randomBytes(length: number, seed: number): Uint8Array {
-  let x = seed >>> 0 || 1;
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** A view of `length` bytes starting at an arbitrary byteOffset inside a larger buffer. */
 function at(offset: number, bytes: Uint8Array): Uint8Array {
@@ -120,8 +100,8 @@ describe('region operations', () => {
     for (const c of COEFFICIENTS) {
       for (const length of LENGTHS) {
         for (const [srcOffset, dstOffset] of OFFSETS) {
-          const src = at(srcOffset, randomBytes(length, c * 7919 + length + 1));
-          const before = randomBytes(length, c + length * 31 + 2);
+          const src = at(srcOffset, seededBytes(length, c * 7919 + length + 1));
+          const before = seededBytes(length, c + length * 31 + 2);
           const dst = at(dstOffset, before);
           mulAddRegion(dst, src, c);
           for (let i = 0; i < length; i++) if (dst[i] !== (before[i]! ^ slowMul(c, src[i]!))) failures++;
@@ -136,8 +116,8 @@ describe('region operations', () => {
     for (const c of COEFFICIENTS) {
       for (const length of LENGTHS) {
         for (const [srcOffset, dstOffset] of OFFSETS) {
-          const src = at(srcOffset, randomBytes(length, c * 104729 + length + 3));
-          const dst = at(dstOffset, randomBytes(length, c + 4));
+          const src = at(srcOffset, seededBytes(length, c * 104729 + length + 3));
+          const dst = at(dstOffset, seededBytes(length, c + 4));
           mulRegion(dst, src, c);
           for (let i = 0; i < length; i++) if (dst[i] !== slowMul(c, src[i]!)) failures++;
         }
@@ -149,8 +129,8 @@ describe('region operations', () => {
   it('xorRegion XORs src into dst for every length and byte offset', () => {
     for (const length of LENGTHS) {
       for (const [srcOffset, dstOffset] of OFFSETS) {
-        const src = at(srcOffset, randomBytes(length, length + 5));
-        const before = randomBytes(length, length + 6);
+        const src = at(srcOffset, seededBytes(length, length + 5));
+        const before = seededBytes(length, length + 6);
         const dst = at(dstOffset, before);
         xorRegion(dst, src);
         expect(Array.from(dst)).toEqual(Array.from(before, (b, i) => b ^ src[i]!));
@@ -161,8 +141,8 @@ describe('region operations', () => {
   it('handles regions longer than the staging chunk when src and dst are misaligned against each other', () => {
     const length = 200_003;
     for (const c of [1, 2, 0x8e, 0xff]) {
-      const src = at(1, randomBytes(length, c + 7));
-      const before = randomBytes(length, c + 8);
+      const src = at(1, seededBytes(length, c + 7));
+      const before = seededBytes(length, c + 8);
       const dst = at(2, before);
       mulAddRegion(dst, src, c);
       let failures = 0;
@@ -172,7 +152,7 @@ describe('region operations', () => {
   });
 
   it('works on pooled Node Buffers at odd byte offsets', () => {
-    const src = Buffer.from(randomBytes(1001, 9)).subarray(1);
+    const src = Buffer.from(seededBytes(1001, 9)).subarray(1);
     const dst = Buffer.alloc(1003).subarray(3, 1003);
     expect(src.byteOffset % 2).toBe(1);
     mulAddRegion(dst, src, 0x53);
@@ -180,14 +160,14 @@ describe('region operations', () => {
   });
 
   it('multiplies in place when dst is src', () => {
-    const original = randomBytes(1023, 10);
+    const original = seededBytes(1023, 10);
     const region = at(1, original);
     mulRegion(region, region, 0x1d);
     expect(Array.from(region)).toEqual(Array.from(original, (b) => slowMul(0x1d, b)));
   });
 
   it('never writes to src', () => {
-    const original = randomBytes(1023, 11);
+    const original = seededBytes(1023, 11);
     const src = at(1, original);
     mulAddRegion(new Uint8Array(1023), src, 0x37);
     mulRegion(new Uint8Array(1023), src, 0x37);
@@ -207,7 +187,7 @@ describe('region operations', () => {
 
 describe('matrices over GF(2^8)', () => {
   function randomMatrix(n: number, seed: number): Uint8Array[] {
-    const bytes = randomBytes(n * n, seed);
+    const bytes = seededBytes(n * n, seed);
     return Array.from({ length: n }, (_, i) => bytes.slice(i * n, (i + 1) * n));
   }
 
@@ -232,7 +212,7 @@ describe('matrices over GF(2^8)', () => {
 
   it('multiplies matrices by the definition, checked against the slow multiply', () => {
     const a = randomMatrix(3, 12);
-    const b = [randomBytes(2, 13), randomBytes(2, 14), randomBytes(2, 15)];
+    const b = [seededBytes(2, 13), seededBytes(2, 14), seededBytes(2, 15)];
     const product = multiplyMatrices(a, b);
     for (let i = 0; i < 3; i++) {
       for (let j = 0; j < 2; j++) {

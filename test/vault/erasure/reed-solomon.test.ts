@@ -1,29 +1,9 @@
 import { describe, it, expect } from 'vitest';
+import { seededBytes, slowMul } from '../../helpers/gf-reference.js';
 import { createErasureCodec } from '../../../src-main/vault/erasure/reed-solomon.js';
 
-/** Schoolbook carry-less multiply reduced by 0x11d, independent of the implementation's tables. */
-function slowMul(a: number, b: number): number {
-  let product = 0;
-  for (let bit = 0; bit < 8; bit++) if (b & (1 << bit)) product ^= a << bit;
-  for (let bit = 14; bit >= 8; bit--) if (product & (1 << bit)) product ^= 0x11d << (bit - 8);
-  return product;
-}
-
-/** A small deterministic PRNG (xorshift32) so failures reproduce. */
-function randomBytes(length: number, seed: number): Uint8Array {
-  let x = seed >>> 0 || 1;
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 function randomShards(k: number, length: number, seed: number): Uint8Array[] {
-  return Array.from({ length: k }, (_, i) => randomBytes(length, seed * 101 + i + 1));
+  return Array.from({ length: k }, (_, i) => seededBytes(length, seed * 101 + i + 1));
 }
 
 /** Every subset of {0..n-1} with at most `max` members, smallest first. */
@@ -77,8 +57,8 @@ describe('createErasureCodec', () => {
 
 describe('the k=2, m=2 code', () => {
   const codec = createErasureCodec(2, 2);
-  const d0 = randomBytes(1001, 1);
-  const d1 = randomBytes(1001, 2);
+  const d0 = seededBytes(1001, 1);
+  const d1 = seededBytes(1001, 2);
   const [p0, p1] = codec.encode([d0, d1]);
 
   it('makes the first parity shard the XOR of the data shards', () => {
