@@ -35,9 +35,12 @@ export function toVaultError(error: unknown, nodeName?: string): VaultError {
   return new VaultError('INTERNAL', `${where}${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
+/** Idle connections older than this are dropped rather than reused: the node closes them after 120 s. */
+const MAX_IDLE_MS = 60_000;
+
 /** Logged-in connections to every node, reused between operations; one request per connection at a time. */
 export class NodePool {
-  private readonly idle: NodeClient[][];
+  private readonly idle: Array<Array<{ client: NodeClient; since: number }>>;
   private readonly cache = new Map<string, Buffer>();
   private closed = false;
   /** Bytes received from nodes by connections that have been returned or dropped. */
@@ -65,7 +68,7 @@ export class NodePool {
   get bytesReceived(): number {
     let total = this.receivedByFinished;
     for (const client of this.active) total += client.bytesReceived;
-    for (const list of this.idle) for (const client of list) total += client.bytesReceived;
+    for (const list of this.idle) for (const { client } of list) total += client.bytesReceived;
     return total;
   }
 
@@ -75,9 +78,13 @@ export class NodePool {
     const server = this.servers[index]!;
     let client: NodeClient | undefined;
     const idle = this.idle[index]!;
-    while ((client = idle.pop())) {
-      if (!client.broken) break;
-      this.retire(client);
+    for (let entry = idle.pop(); entry; entry = idle.pop()) {
+      if (!entry.client.broken && Date.now() - entry.since < MAX_IDLE_MS) {
+        client = entry.client;
+        break;
+      }
+      this.retire(entry.client);
+      entry.client.close();
     }
     if (!client) {
       try {
@@ -99,7 +106,7 @@ export class NodePool {
     if (client.broken || this.closed) {
       this.retire(client);
       client.close();
-    } else this.idle[index]!.push(client);
+    } else this.idle[index]!.push({ client, since: Date.now() });
   }
 
   private retire(client: NodeClient): void {
@@ -135,9 +142,11 @@ export class NodePool {
   /** Closes every idle connection; later acquires fail. */
   close(): void {
     this.closed = true;
-    for (const list of this.idle) for (const client of list.splice(0)) {
-      this.retire(client);
-      client.close();
+    for (const list of this.idle) {
+      for (const { client } of list.splice(0)) {
+        this.retire(client);
+        client.close();
+      }
     }
   }
 }
