@@ -17,6 +17,8 @@ export interface ListedPiece {
  */
 export class NodeClient {
   private poisoned = false;
+  /** Why the last exchange failed, if it did (the pool treats a TIMEOUT as a sign of a stalled node). */
+  lastFailure: string | undefined;
 
   private constructor(
     private readonly conn: FramedConnection,
@@ -52,6 +54,7 @@ export class NodeClient {
     try {
       return await run();
     } catch (error) {
+      this.lastFailure = error instanceof ProtocolError ? error.code : 'INTERNAL';
       // A clean ERROR reply leaves the connection in step; anything else does not.
       if (!(error instanceof ProtocolError && error.code !== 'TIMEOUT' && error.code !== 'CONNECTION_CLOSED' && error.code !== 'UNEXPECTED_MESSAGE' && error.code !== 'BAD_FRAME')) {
         this.poisoned = true;

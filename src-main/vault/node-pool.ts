@@ -38,6 +38,9 @@ export function toVaultError(error: unknown, nodeName?: string): VaultError {
 /** Idle connections older than this are dropped rather than reused: the node closes them after 120 s. */
 const MAX_IDLE_MS = 60_000;
 
+/** How long a node that timed out is skipped, so that one stalled node does not slow every operation. */
+const STALLED_NODE_SKIP_MS = 10_000;
+
 /** Logged-in connections to every node, reused between operations; one request per connection at a time. */
 export class NodePool {
   private readonly idle: Array<Array<{ client: NodeClient; since: number }>>;
@@ -46,12 +49,19 @@ export class NodePool {
   /** Bytes received from nodes by connections that have been returned or dropped. */
   private receivedByFinished = 0;
   private readonly active = new Set<NodeClient>();
+  /** Per node: until when it is skipped after a timeout. */
+  private readonly stalledUntil: number[];
 
   constructor(
     readonly servers: readonly ServerEntry[],
     private readonly options: PoolOptions,
   ) {
     this.idle = servers.map(() => []);
+    this.stalledUntil = servers.map(() => 0);
+  }
+
+  private markStalled(index: number): void {
+    this.stalledUntil[index] = Date.now() + STALLED_NODE_SKIP_MS;
   }
 
   /** Number of nodes. */
@@ -76,6 +86,10 @@ export class NodePool {
   async acquire(index: number): Promise<NodeClient> {
     if (this.closed) throw new VaultError('CANCELLED', 'The vault connection is closed.');
     const server = this.servers[index]!;
+    const skipFor = this.stalledUntil[index]! - Date.now();
+    if (skipFor > 0) {
+      throw new VaultError('NODE_UNREACHABLE', `${server.name}: did not answer in time; skipping it for ${Math.ceil(skipFor / 1000)} s.`);
+    }
     let client: NodeClient | undefined;
     const idle = this.idle[index]!;
     for (let entry = idle.pop(); entry; entry = idle.pop()) {
@@ -93,6 +107,7 @@ export class NodePool {
           saltedPasswordCache: this.cache,
         });
       } catch (error) {
+        if (error instanceof ProtocolError && error.code === 'TIMEOUT') this.markStalled(index);
         throw toVaultError(error, server.name);
       }
     }
@@ -103,6 +118,7 @@ export class NodePool {
   /** Gives a connection back; a broken one is dropped. */
   release(index: number, client: NodeClient): void {
     this.active.delete(client);
+    if (client.broken && client.lastFailure === 'TIMEOUT') this.markStalled(index);
     if (client.broken || this.closed) {
       this.retire(client);
       client.close();

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalCluster, launchCluster } from '../../servers/cluster/local-cluster.js';
+import { type ServerEntry, loadDfcConf } from '../../src-main/vault/dfc-config.js';
+import { objectKeyFor } from '../../src-main/vault/object-meta.js';
+import { nodeForPiece } from '../../src-main/vault/stripe-layout.js';
+import { Vault } from '../../src-main/vault/vault.js';
+import { writeTemp } from '../helpers/test-cluster.js';
+
+describe('a node that stops answering', () => {
+  let dir: string;
+  let local: LocalCluster;
+  let servers: ServerEntry[];
+  const stopped: number[] = [];
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dfs-slow-'));
+    local = await launchCluster({ dir, basePort: 0, users: [{ name: 'alice', password: 'wonderland' }] });
+    servers = (await loadDfcConf(local.dfcConfPath)).servers;
+  });
+  afterEach(async () => {
+    for (const pid of stopped.splice(0)) process.kill(pid, 'SIGCONT');
+    await local.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is given up after the timeout in the middle of a download, and the rest comes from parity', async () => {
+    const data = randomBytes(40 * 1024 * 1024);
+    const writer = await Vault.connect({ servers, username: 'alice', password: 'wonderland' });
+    await writer.putFile(await writeTemp(dir, 'big', data), 'big.bin');
+    writer.close();
+    const dataNode = local.nodes[nodeForPiece(objectKeyFor('big.bin'), 0, 4)]!;
+    const reader = await Vault.connect({ servers, username: 'alice', password: 'wonderland', timeoutMs: 1000 });
+    const failures: string[] = [];
+    const out = join(dir, 'big.out');
+    await reader.getFile('big.bin', out, {
+      onProgress: () => {
+        // Freeze the node holding data piece 0 as soon as the download is under way.
+        if (stopped.length === 0) {
+          stopped.push(dataNode.pid!);
+          process.kill(dataNode.pid!, 'SIGSTOP');
+        }
+      },
+      onPieceFailure: (f) => failures.push(`${f.holder.piece}: ${f.reason}`),
+    });
+    reader.close();
+    expect((await readFile(out)).equals(data)).toBe(true);
+    expect(failures).toEqual([expect.stringMatching(/^0: No answer within 1 s/)]);
+  });
+
+  it('does not hold up a listing or an upload beyond the timeout', async () => {
+    const frozen = local.nodes[2]!;
+    stopped.push(frozen.pid!);
+    process.kill(frozen.pid!, 'SIGSTOP');
+    const vault = await Vault.connect({ servers, username: 'alice', password: 'wonderland', timeoutMs: 1000 });
+    const payload = randomBytes(3 * 1024 * 1024);
+    await vault.putFile(await writeTemp(dir, 'p', payload), 'while-frozen.bin');
+    expect((await vault.list()).find((e) => e.name === 'while-frozen.bin')?.pieces).toEqual({ good: 3, total: 4 });
+    const out = join(dir, 'p.out');
+    await vault.getFile('while-frozen.bin', out);
+    expect((await readFile(out)).equals(payload)).toBe(true);
+    vault.close();
+  });
+});
