@@ -64,11 +64,13 @@ export class NodeProcess {
     const child = spawn(program.execPath, args, { env: program.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.stopRequested = false;
+    let started = false;
     let stderr = '';
     this.exited = new Promise<void>((resolve) => {
       child.once('exit', (code, signal) => {
         if (this.child === child) this.child = undefined;
-        if (!this.stopRequested) this.onExit?.(signal ?? `exit code ${code}`);
+        // A node that dies while starting is reported by start() itself, not as a crash.
+        if (started && !this.stopRequested) this.onExit?.(signal ?? `exit code ${code}`);
         resolve();
       });
     });
@@ -92,6 +94,7 @@ export class NodeProcess {
         if (match) {
           clearTimeout(timer);
           this.port = Number(match[2]);
+          started = true;
           resolve();
         }
       });

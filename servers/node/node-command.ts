@@ -26,22 +26,29 @@ export class UsageError extends Error {
 
 /** Parses the `node` command's arguments (new and classic forms). */
 export function parseNodeArgs(args: string[]): { root: string; port: number; host: string; users: string; name: string } | 'help' {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      root: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      users: { type: 'string' },
-      name: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        root: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        users: { type: 'string' },
+        name: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, '.'));
+  }
+  const { values, positionals } = parsed;
   if (values.help) return 'help';
   const root = values.root ?? positionals[0];
   const portText = values.port ?? positionals[1];
-  if (positionals.length > (values.root ? 0 : 2)) throw new UsageError(`Unexpected argument "${positionals.at(-1)}".`);
+  const allowed = values.root ? 0 : values.port !== undefined ? 1 : 2;
+  if (positionals.length > allowed) throw new UsageError(`Unexpected argument "${positionals.at(-1)}".`);
   if (!root) throw new UsageError('Missing --root DIR (the directory where this node keeps its data).');
   if (portText === undefined) throw new UsageError('Missing --port PORT.');
   const port = Number(portText);

@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rename, rm, stat, statfs, type FileHandle } from 
 import { join } from 'node:path';
 import { MAX_KEY_BYTES } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
+import { compareVersions } from '../protocol/versions.js';
 
 const PIECE_MAGIC = Buffer.from('DFSP');
 const HEADER_BYTES = 8; // magic + u32 meta length
@@ -22,10 +23,6 @@ export interface StoredPiece {
   size: number;
 }
 
-/** Orders version ids numerically (they are hex strings of any width). */
-export function compareVersions(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
 
 function checkKey(key: Buffer): string {
   if (key.length < 1 || key.length > MAX_KEY_BYTES) {
@@ -99,6 +96,7 @@ export class PieceWriter {
   /** Checks the length, fsyncs and renames the temp file to the pending name. */
   async finish(): Promise<void> {
     if (this.written !== this.size) {
+      await this.discard();
       throw new ProtocolError('BAD_REQUEST', `Body ended after ${this.written} of ${this.size} bytes.`);
     }
     try {

@@ -1,7 +1,7 @@
 import { connect as tcpConnect } from 'node:net';
 import { PROTOCOL_MAGIC, PROTOCOL_VERSION } from './constants.js';
 import { ProtocolError, type ProtocolErrorCode } from './errors.js';
-import { FramedConnection } from './framed-connection.js';
+import { FramedConnection, formatDuration } from './framed-connection.js';
 import { type Message, Op } from './messages.js';
 import { ScramClient } from './scram.js';
 
@@ -24,7 +24,7 @@ export function openConnection(address: NodeAddress, timeoutMs: number): Promise
     const socket = tcpConnect({ host: address.host, port: address.port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new ProtocolError('TIMEOUT', `No answer from ${address.host}:${address.port} within ${Math.round(timeoutMs / 1000)} s.`));
+      reject(new ProtocolError('TIMEOUT', `No answer from ${address.host}:${address.port} within ${formatDuration(timeoutMs)}.`));
     }, timeoutMs);
     socket.once('connect', () => {
       clearTimeout(timer);

@@ -60,76 +60,80 @@ export function decodeBody(body: Buffer): Message {
 }
 
 /**
- * Incremental frame parser: feed it socket chunks, get whole messages back. It keeps leftover
- * bytes between calls and checks each declared length against MAX_FRAME_BYTES before buffering it.
+ * Incremental frame parser: feed it socket chunks, get whole messages back. The declared length is
+ * checked against MAX_FRAME_BYTES before the body is buffered; a frame inside one chunk is parsed in
+ * place, a frame spread over chunks is copied once into a buffer of its declared size. Work is linear
+ * in the bytes pushed, however finely the input is cut.
  */
 export class FrameDecoder {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  private readonly header = Buffer.alloc(4);
+  private headerFilled = 0;
+  private expected: number | undefined;
+  private body: Buffer | undefined;
+  private bodyFilled = 0;
   private failed: ProtocolError | undefined;
 
   /** Bytes held that do not yet form a whole frame. */
   get pendingBytes(): number {
-    return this.buffered;
+    return this.headerFilled + (this.expected === undefined ? 0 : 4 + this.bodyFilled);
   }
 
   /** Adds bytes and returns every message now complete; throws ProtocolError on malformed input. */
   push(chunk: Buffer): Message[] {
     if (this.failed) throw this.failed;
-    if (chunk.length > 0) {
-      this.chunks.push(chunk);
-      this.buffered += chunk.length;
-    }
     const messages: Message[] = [];
     try {
-      for (;;) {
-        if (this.buffered < 4) break;
-        const bodyLength = this.peekLength();
-        if (bodyLength < 1) throw new ProtocolError('BAD_FRAME', 'Frame declares an empty body.');
-        if (bodyLength + 4 > MAX_FRAME_BYTES) {
-          throw new ProtocolError('FRAME_TOO_LARGE', `Frame declares ${bodyLength + 4} bytes; the limit is ${MAX_FRAME_BYTES}.`);
+      let at = 0;
+      while (at < chunk.length) {
+        if (this.expected === undefined) {
+          let declared: number;
+          if (this.headerFilled === 0 && chunk.length - at >= 4) {
+            declared = chunk.readUInt32BE(at);
+            at += 4;
+          } else {
+            const n = Math.min(4 - this.headerFilled, chunk.length - at);
+            chunk.copy(this.header, this.headerFilled, at, at + n);
+            this.headerFilled += n;
+            at += n;
+            if (this.headerFilled < 4) break;
+            this.headerFilled = 0;
+            declared = this.header.readUInt32BE(0);
+          }
+          if (declared < 1) throw new ProtocolError('BAD_FRAME', 'Frame declares an empty body.');
+          if (declared + 4 > MAX_FRAME_BYTES) {
+            throw new ProtocolError('FRAME_TOO_LARGE', `Frame declares ${declared + 4} bytes; the limit is ${MAX_FRAME_BYTES}.`);
+          }
+          this.expected = declared;
+          continue;
         }
-        if (this.buffered < 4 + bodyLength) break;
-        this.take(4);
-        messages.push(decodeBody(this.take(bodyLength)));
+        if (!this.body) {
+          if (chunk.length - at >= this.expected) {
+            messages.push(decodeBody(chunk.subarray(at, at + this.expected)));
+            at += this.expected;
+            this.expected = undefined;
+            continue;
+          }
+          this.body = Buffer.allocUnsafe(this.expected);
+          this.bodyFilled = 0;
+        }
+        const n = Math.min(this.expected - this.bodyFilled, chunk.length - at);
+        chunk.copy(this.body, this.bodyFilled, at, at + n);
+        this.bodyFilled += n;
+        at += n;
+        if (this.bodyFilled === this.expected) {
+          const body = this.body;
+          this.body = undefined;
+          this.expected = undefined;
+          messages.push(decodeBody(body));
+        }
       }
     } catch (error) {
       this.failed = error instanceof ProtocolError ? error : new ProtocolError('BAD_FRAME', String(error), { cause: error });
-      this.chunks = [];
-      this.buffered = 0;
+      this.body = undefined;
+      this.expected = undefined;
+      this.headerFilled = 0;
       throw this.failed;
     }
     return messages;
-  }
-
-  private peekLength(): number {
-    const first = this.chunks[0]!;
-    if (first.length >= 4) return first.readUInt32BE(0);
-    return Buffer.concat(this.chunks, 4).readUInt32BE(0);
-  }
-
-  /** Removes and returns the next `bytes` bytes, copying only when they span chunks. */
-  private take(bytes: number): Buffer {
-    const first = this.chunks[0]!;
-    this.buffered -= bytes;
-    if (first.length > bytes) {
-      this.chunks[0] = first.subarray(bytes);
-      return first.subarray(0, bytes);
-    }
-    if (first.length === bytes) {
-      this.chunks.shift();
-      return first;
-    }
-    const out = Buffer.allocUnsafe(bytes);
-    let filled = 0;
-    while (filled < bytes) {
-      const head = this.chunks[0]!;
-      const n = Math.min(head.length, bytes - filled);
-      head.copy(out, filled, 0, n);
-      filled += n;
-      if (n === head.length) this.chunks.shift();
-      else this.chunks[0] = head.subarray(n);
-    }
-    return out;
   }
 }

@@ -14,6 +14,11 @@ interface Waiter {
   timer: NodeJS.Timeout | undefined;
 }
 
+/** "250 ms" below a second, "15 s" above. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
+}
+
 function messageBytes(message: Message): number {
   return 'data' in message ? message.data.length : 64;
 }
@@ -96,7 +101,7 @@ export class FramedConnection {
         waiter.timer = setTimeout(() => {
           const index = this.waiters.indexOf(waiter);
           if (index >= 0) this.waiters.splice(index, 1);
-          reject(new ProtocolError('TIMEOUT', `No answer within ${Math.round(timeoutMs / 1000)} s.`));
+          reject(new ProtocolError('TIMEOUT', `No answer within ${formatDuration(timeoutMs)}.`));
         }, timeoutMs);
       }
       this.waiters.push(waiter);
@@ -132,7 +137,7 @@ export class FramedConnection {
           if (this.closedWith) return reject(this.closedWith);
           this.drainWaiters.push({ resolve, reject });
           timer = setTimeout(() => {
-            this.fail(new ProtocolError('TIMEOUT', `The peer stopped reading for ${Math.round(this.writeTimeoutMs / 1000)} s.`));
+            this.fail(new ProtocolError('TIMEOUT', `The peer stopped reading for ${formatDuration(this.writeTimeoutMs)}.`));
           }, this.writeTimeoutMs);
         });
       } finally {

@@ -1,3 +1,4 @@
+import { compareVersions } from '../../servers/protocol/versions.js';
 import type { ListedPiece } from './node-client.js';
 import { type ObjectMeta, decodeMeta } from './object-meta.js';
 import { stripeLayout } from './stripe-layout.js';
@@ -23,10 +24,6 @@ export interface ObjectState {
   key: Buffer;
   /** Newest first. */
   versions: VersionState[];
-}
-
-function compareVersionIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 /** The size each piece of an object with this metadata must have. */
@@ -62,7 +59,7 @@ export function buildCatalog(listings: ReadonlyArray<readonly ListedPiece[] | un
     }
   });
   for (const [hexKey, versions] of versionsByKey) {
-    objects.get(hexKey)!.versions = [...versions.values()].sort((a, b) => compareVersionIds(b.version, a.version));
+    objects.get(hexKey)!.versions = [...versions.values()].sort((a, b) => compareVersions(b.version, a.version));
   }
   return objects;
 }

@@ -1,0 +1,476 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LoginThrottle } from '../../../servers/node/login-throttle.js';
+import { INVALID_LOGIN_MESSAGE } from '../../../servers/node/node-session.js';
+import { startNode } from '../../../servers/node/node-server.js';
+import type { NodeOptions, RunningNode } from '../../../servers/node/node-server.js';
+import { connectAndLogin, expectReply, openConnection } from '../../../servers/protocol/client-handshake.js';
+import { MAX_DATA_CHUNK_BYTES, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../servers/protocol/constants.js';
+import { ProtocolError } from '../../../servers/protocol/errors.js';
+import type { ProtocolErrorCode } from '../../../servers/protocol/errors.js';
+import type { FramedConnection } from '../../../servers/protocol/framed-connection.js';
+import { Op } from '../../../servers/protocol/messages.js';
+import type { ErrorMessage, ListItemMessage, Message } from '../../../servers/protocol/messages.js';
+import { createVerifier, ScramClient } from '../../../servers/protocol/scram.js';
+import type { ScramVerifier } from '../../../servers/protocol/scram.js';
+
+const PASSWORDS = { alice: 'wonderland', bob: 'builder' } as const;
+const verifiers = new Map<string, ScramVerifier>(Object.entries(PASSWORDS).map(([name, password]) => [name, createVerifier(password)]));
+const lookupUser = async () => (name: string) => verifiers.get(name);
+const saltedPasswordCache = new Map<string, Buffer>();
+
+let roots: string[] = [];
+let nodes: RunningNode[] = [];
+let connections: FramedConnection[] = [];
+
+beforeEach(() => {
+  roots = [];
+  nodes = [];
+  connections = [];
+});
+
+afterEach(async () => {
+  for (const conn of connections) conn.destroy();
+  await Promise.all(nodes.map((node) => node.close()));
+  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
+});
+
+async function newRoot(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'dfs-node-'));
+  roots.push(root);
+  return root;
+}
+
+async function startTestNode(options: Partial<NodeOptions> = {}): Promise<RunningNode> {
+  const node = await startNode({ root: options.root ?? (await newRoot()), port: 0, lookupUser, ...options });
+  nodes.push(node);
+  return node;
+}
+
+function track(conn: FramedConnection): FramedConnection {
+  connections.push(conn);
+  return conn;
+}
+
+async function login(node: RunningNode, user: keyof typeof PASSWORDS = 'alice'): Promise<FramedConnection> {
+  return track(await connectAndLogin({ host: '127.0.0.1', port: node.port }, user, PASSWORDS[user], { saltedPasswordCache, timeoutMs: 10_000 }));
+}
+
+async function open(node: RunningNode): Promise<FramedConnection> {
+  return track(await openConnection({ host: '127.0.0.1', port: node.port }, 10_000));
+}
+
+/** Resolves when the socket under `conn` has closed. */
+function closed(conn: FramedConnection): Promise<void> {
+  return new Promise((resolve) => {
+    if (conn.socket.closed) resolve();
+    else conn.socket.once('close', () => resolve());
+  });
+}
+
+/** Runs the SCRAM exchange by hand; returns the reply to HELLO when it is not a CHALLENGE, else the reply to AUTH_PROOF. */
+async function handshake(conn: FramedConnection, user: string, password: string): Promise<Message> {
+  const scram = new ScramClient(user, password);
+  await conn.send({ op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst: scram.clientFirst() });
+  const challenge = await conn.receive(10_000);
+  if (challenge.op !== Op.Challenge) return challenge;
+  await conn.send({ op: Op.AuthProof, clientFinal: scram.clientFinal(challenge.serverFirst) });
+  return conn.receive(10_000);
+}
+
+function asError(message: Message): ErrorMessage {
+  expect(message.op).toBe(Op.Error);
+  return message as ErrorMessage;
+}
+
+async function expectErrorReply(conn: FramedConnection, code: ProtocolErrorCode): Promise<ErrorMessage> {
+  const error = asError(await conn.receive(10_000));
+  expect(error.code).toBe(code);
+  return error;
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<ProtocolError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProtocolError);
+    return error as ProtocolError;
+  }
+  throw new Error('Expected a ProtocolError, but the promise resolved.');
+}
+
+function pattern(length: number, seed: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) out[i] = (i * 131 + seed * 17 + (i >> 9)) & 0xff;
+  return out;
+}
+
+async function put(conn: FramedConnection, key: Buffer, version: string, body: Buffer, meta: Buffer = Buffer.from('meta')): Promise<void> {
+  await conn.send({ op: Op.PutBegin, key, version, meta, size: body.length });
+  await conn.sendData(body);
+  await conn.send({ op: Op.PutEnd });
+  expect(expectReply(await conn.receive(10_000), Op.Ok).value).toBe(body.length);
+  await conn.send({ op: Op.Commit, key, version });
+  expectReply(await conn.receive(10_000), Op.Ok);
+}
+
+async function get(conn: FramedConnection, key: Buffer, version: string, offset = 0, length = Number.MAX_SAFE_INTEGER) {
+  await conn.send({ op: Op.Get, key, version, offset, length });
+  const head = expectReply(await conn.receive(10_000), Op.GetOk);
+  const chunks: Buffer[] = [];
+  let largestFrame = 0;
+  for (;;) {
+    const message = await conn.receive(10_000);
+    if (message.op === Op.End) break;
+    const data = expectReply(message, Op.Data).data;
+    largestFrame = Math.max(largestFrame, data.length);
+    chunks.push(data);
+  }
+  return { size: head.size, length: head.length, bytes: Buffer.concat(chunks), largestFrame };
+}
+
+async function list(conn: FramedConnection, key = Buffer.alloc(0)): Promise<ListItemMessage[]> {
+  await conn.send({ op: Op.List, key });
+  const items: ListItemMessage[] = [];
+  for (;;) {
+    const message = await conn.receive(10_000);
+    if (message.op === Op.End) return items;
+    items.push(expectReply(message, Op.ListItem));
+  }
+}
+
+async function ping(conn: FramedConnection): Promise<void> {
+  await conn.send({ op: Op.Ping });
+  expectReply(await conn.receive(10_000), Op.Pong);
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => e.name);
+}
+
+describe('storage node', () => {
+  describe('login', () => {
+    it('accepts the right password and then serves requests', async () => {
+      const node = await startTestNode();
+      expect(node.host).toBe('127.0.0.1');
+      expect(node.port).toBeGreaterThan(0);
+      const conn = await login(node);
+      await ping(conn);
+      await conn.send({ op: Op.Stat });
+      expect(expectReply(await conn.receive(10_000), Op.StatOk)).toMatchObject({ pieces: 0, bytesUsed: 0 });
+    });
+
+    it('refuses a wrong password with AUTH_FAILED and the classic message, then closes the connection', async () => {
+      const node = await startTestNode();
+      const conn = await open(node);
+      const reply = asError(await handshake(conn, 'alice', 'wonderlan'));
+      expect(reply).toEqual({ op: Op.Error, code: 'AUTH_FAILED', message: 'Invalid Username/Password. Please try again.' });
+      expect(INVALID_LOGIN_MESSAGE).toBe('Invalid Username/Password. Please try again.');
+      await closed(conn);
+
+      const failure = await rejectionOf(connectAndLogin({ host: '127.0.0.1', port: node.port }, 'alice', 'WONDERLAND'));
+      expect(failure.code).toBe('AUTH_FAILED');
+      expect(failure.message).toBe('Invalid Username/Password. Please try again.');
+    });
+
+    it('refuses an unknown user exactly like a wrong password', async () => {
+      const node = await startTestNode();
+      const conn = await open(node);
+      const reply = asError(await handshake(conn, 'mallory', 'wonderland'));
+      expect(reply).toEqual({ op: Op.Error, code: 'AUTH_FAILED', message: 'Invalid Username/Password. Please try again.' });
+      await closed(conn);
+    });
+
+    it('throttles a user after five failures, even with the right password, until the lock runs out', async () => {
+      let now = 1_000_000;
+      const node = await startTestNode({ throttle: new LoginThrottle({ now: () => now }) });
+      for (let i = 0; i < 5; i++) {
+        const failure = await rejectionOf(connectAndLogin({ host: '127.0.0.1', port: node.port }, 'alice', `guess ${i}`));
+        expect(failure.code).toBe('AUTH_FAILED');
+      }
+      const conn = await open(node);
+      const refusal = asError(await handshake(conn, 'alice', PASSWORDS.alice));
+      expect(refusal.code).toBe('AUTH_THROTTLED');
+      expect(refusal.message).toBe('Too many failed logins for "alice". Try again in 30 s.');
+      await closed(conn);
+      const again = await rejectionOf(connectAndLogin({ host: '127.0.0.1', port: node.port }, 'alice', PASSWORDS.alice));
+      expect(again.code).toBe('AUTH_THROTTLED');
+
+      // Another user is not affected, and alice gets in once the lock has run out.
+      await ping(await login(node, 'bob'));
+      now += 30_000;
+      await ping(await login(node, 'alice'));
+    });
+
+    it('refuses a HELLO outside its protocol version with VERSION_MISMATCH and closes', async () => {
+      const node = await startTestNode();
+      const conn = await open(node);
+      const clientFirst = new ScramClient('alice', PASSWORDS.alice).clientFirst();
+      await conn.send({ op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: PROTOCOL_VERSION + 1, maxVersion: PROTOCOL_VERSION + 3, clientFirst });
+      const error = await expectErrorReply(conn, 'VERSION_MISMATCH');
+      expect(error.message).toContain(`version ${PROTOCOL_VERSION}`);
+      await closed(conn);
+    });
+
+    it('refuses a HELLO without the protocol magic', async () => {
+      const node = await startTestNode();
+      const conn = await open(node);
+      const clientFirst = new ScramClient('alice', PASSWORDS.alice).clientFirst();
+      await conn.send({ op: Op.Hello, magic: 'HTTP', minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst });
+      await expectErrorReply(conn, 'BAD_FRAME');
+      await closed(conn);
+    });
+
+    it('refuses a request before login and closes the connection', async () => {
+      const node = await startTestNode();
+      const first = await open(node);
+      await first.send({ op: Op.List, key: Buffer.alloc(0) });
+      await expectErrorReply(first, 'UNEXPECTED_MESSAGE');
+      await closed(first);
+
+      const second = await open(node);
+      await second.send({ op: Op.PutBegin, key: Buffer.from('k'), version: '1', meta: Buffer.alloc(0), size: 3 });
+      await expectErrorReply(second, 'UNEXPECTED_MESSAGE');
+      await closed(second);
+
+      // A request in place of the proof is refused too.
+      const third = await open(node);
+      const scram = new ScramClient('alice', PASSWORDS.alice);
+      await third.send({ op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst: scram.clientFirst() });
+      expectReply(await third.receive(10_000), Op.Challenge);
+      await third.send({ op: Op.Get, key: Buffer.from('k'), version: '1', offset: 0, length: 1 });
+      await expectErrorReply(third, 'UNEXPECTED_MESSAGE');
+      await closed(third);
+
+      expect(await filesUnder(roots[0]!)).toEqual([]);
+    });
+  });
+
+  describe('malformed frames', () => {
+    const cases: Array<{ name: string; bytes: Buffer; code: ProtocolErrorCode; loggedIn: boolean }> = [
+      { name: 'a frame header claiming 2 GiB', bytes: Buffer.from([0x80, 0x00, 0x00, 0x00, 0x11]), code: 'FRAME_TOO_LARGE', loggedIn: true },
+      { name: 'an unknown opcode', bytes: Buffer.from([0x00, 0x00, 0x00, 0x01, 0x7f]), code: 'UNKNOWN_OP', loggedIn: true },
+      { name: 'an empty frame', bytes: Buffer.from([0x00, 0x00, 0x00, 0x00]), code: 'BAD_FRAME', loggedIn: true },
+      { name: 'a 2 GiB header before login', bytes: Buffer.from([0x80, 0x00, 0x00, 0x00, 0x01]), code: 'FRAME_TOO_LARGE', loggedIn: false },
+    ];
+
+    it.each(cases)('$name closes that connection only', async ({ bytes, code, loggedIn }) => {
+      const node = await startTestNode();
+      const bystander = await login(node);
+      const offender = loggedIn ? await login(node) : await open(node);
+
+      offender.socket.write(bytes);
+      await expectErrorReply(offender, code);
+      await closed(offender);
+      expect((await rejectionOf(offender.receive(1000))).code).toBe('CONNECTION_CLOSED');
+
+      // The connection opened before keeps working…
+      const key = Buffer.from('still-here');
+      const body = pattern(300_000, 1);
+      await put(bystander, key, '1', body);
+      expect((await get(bystander, key, '1')).bytes.equals(body)).toBe(true);
+      // …and new connections are served.
+      const later = await login(node);
+      expect((await get(later, key, '1')).bytes.equals(body)).toBe(true);
+    });
+  });
+
+  describe('requests', () => {
+    it('stores, lists, reads, counts and deletes pieces', async () => {
+      const node = await startTestNode();
+      const conn = await login(node);
+      const key = Buffer.from([0x00, 0xff, 0x2f, 0x2e]);
+      await put(conn, key, '0a', pattern(1000, 1), Buffer.from('first'));
+      await put(conn, key, '0b', pattern(2000, 2), Buffer.from('second'));
+
+      const items = (await list(conn, key)).sort((a, b) => a.version.localeCompare(b.version));
+      expect(items).toEqual([
+        { op: Op.ListItem, key, version: '0a', meta: Buffer.from('first'), size: 1000 },
+        { op: Op.ListItem, key, version: '0b', meta: Buffer.from('second'), size: 2000 },
+      ]);
+      expect(await list(conn)).toHaveLength(2);
+      await conn.send({ op: Op.Stat });
+      expect(expectReply(await conn.receive(10_000), Op.StatOk)).toMatchObject({ pieces: 2, bytesUsed: 3000 });
+
+      await conn.send({ op: Op.DeleteVersion, key, version: '0a' });
+      expectReply(await conn.receive(10_000), Op.Ok);
+      expect((await list(conn, key)).map((i) => i.version)).toEqual(['0b']);
+      await conn.send({ op: Op.Prune, key, keepVersion: '0c' });
+      expect(expectReply(await conn.receive(10_000), Op.Ok).value).toBe(1);
+      expect(await list(conn)).toEqual([]);
+    });
+
+    it('keeps a piece invisible until COMMIT, and drops it on ABORT', async () => {
+      const node = await startTestNode();
+      const conn = await login(node);
+      const key = Buffer.from('pending');
+      await conn.send({ op: Op.PutBegin, key, version: '1', meta: Buffer.alloc(0), size: 5 });
+      await conn.sendData(Buffer.from('hello'));
+      await conn.send({ op: Op.PutEnd });
+      expectReply(await conn.receive(10_000), Op.Ok);
+      expect(await list(conn)).toEqual([]);
+      await conn.send({ op: Op.Get, key, version: '1', offset: 0, length: 5 });
+      await expectErrorReply(conn, 'NOT_FOUND');
+
+      await conn.send({ op: Op.Abort, key, version: '1' });
+      expectReply(await conn.receive(10_000), Op.Ok);
+      await conn.send({ op: Op.Commit, key, version: '1' });
+      await expectErrorReply(conn, 'NOT_FOUND');
+      await ping(conn);
+    });
+
+    it('a GET with offset and length streams exactly those bytes', async () => {
+      const node = await startTestNode();
+      const conn = await login(node);
+      const key = Buffer.from('ranged');
+      const body = pattern(700_000, 3);
+      await put(conn, key, '1', body);
+
+      const range = await get(conn, key, '1', 300_001, 400_000 - 7);
+      expect({ size: range.size, length: range.length }).toEqual({ size: 700_000, length: 400_000 - 7 });
+      expect(range.bytes.equals(body.subarray(300_001, 700_000 - 6))).toBe(true);
+      expect(range.largestFrame).toBeLessThanOrEqual(MAX_DATA_CHUNK_BYTES);
+
+      const small = await get(conn, key, '1', 5, 3);
+      expect(small.length).toBe(3);
+      expect(small.bytes).toEqual(body.subarray(5, 8));
+
+      const clipped = await get(conn, key, '1', 699_990, 1000);
+      expect(clipped.length).toBe(10);
+      expect(clipped.bytes).toEqual(body.subarray(699_990));
+
+      const atEnd = await get(conn, key, '1', 700_000, 10);
+      expect({ size: atEnd.size, length: atEnd.length, bytes: atEnd.bytes }).toEqual({ size: 700_000, length: 0, bytes: Buffer.alloc(0) });
+
+      await conn.send({ op: Op.Get, key, version: '1', offset: 700_001, length: 1 });
+      await expectErrorReply(conn, 'BAD_REQUEST');
+      await ping(conn);
+    });
+
+    it('refuses a PUT whose body is shorter than declared, leaves no file, and keeps the connection', async () => {
+      const node = await startTestNode();
+      const conn = await login(node);
+      const key = Buffer.from('torn');
+      await conn.send({ op: Op.PutBegin, key, version: '1', meta: Buffer.from('m'), size: 1000 });
+      await conn.sendData(pattern(600, 1));
+      await conn.send({ op: Op.PutEnd });
+      const error = await expectErrorReply(conn, 'BAD_REQUEST');
+      expect(error.message).toContain('600 of 1000');
+      await conn.send({ op: Op.Commit, key, version: '1' });
+      await expectErrorReply(conn, 'NOT_FOUND');
+      expect(await filesUnder(roots[0]!)).toEqual([]);
+      await ping(conn);
+    });
+
+    it('refuses a PUT with a malformed version but reads past its body and stays usable', async () => {
+      const node = await startTestNode();
+      const conn = await login(node);
+      await conn.send({ op: Op.PutBegin, key: Buffer.from('k'), version: '../X', meta: Buffer.alloc(0), size: 4 });
+      await conn.sendData(Buffer.from('abcd'));
+      await conn.send({ op: Op.PutEnd });
+      await expectErrorReply(conn, 'BAD_REQUEST');
+      await ping(conn);
+      expect(await filesUnder(roots[0]!)).toEqual([]);
+    });
+
+    it("keeps alice's pieces invisible to bob, even when he sends her exact key and version", async () => {
+      const node = await startTestNode();
+      const alice = await login(node, 'alice');
+      const bob = await login(node, 'bob');
+      const key = Buffer.from('alice-secret');
+      const body = pattern(5000, 4);
+      await put(alice, key, '00aa', body);
+
+      expect(await list(bob)).toEqual([]);
+      expect(await list(bob, key)).toEqual([]);
+      await bob.send({ op: Op.Get, key, version: '00aa', offset: 0, length: 5000 });
+      await expectErrorReply(bob, 'NOT_FOUND');
+      await bob.send({ op: Op.Prune, key, keepVersion: 'ffff' });
+      expect(expectReply(await bob.receive(10_000), Op.Ok).value).toBe(0);
+      await bob.send({ op: Op.DeleteVersion, key, version: '00aa' });
+      await expectErrorReply(bob, 'NOT_FOUND');
+      await bob.send({ op: Op.Commit, key, version: '00aa' });
+      await expectErrorReply(bob, 'NOT_FOUND');
+      await bob.send({ op: Op.Stat });
+      expect(expectReply(await bob.receive(10_000), Op.StatOk).pieces).toBe(0);
+
+      expect((await list(alice)).map((item) => item.version)).toEqual(['00aa']);
+      expect((await get(alice, key, '00aa')).bytes.equals(body)).toBe(true);
+    });
+
+    it('serves 16 concurrent connections each doing PUT, COMMIT and GET of distinct data', async () => {
+      const node = await startTestNode();
+      const results = await Promise.all(
+        Array.from({ length: 16 }, async (_, i) => {
+          const conn = await login(node);
+          const key = Buffer.from(`concurrent-${i}`);
+          const body = pattern(150_000 + i * 1000, i + 10);
+          await put(conn, key, (i + 1).toString(16), body);
+          const back = await get(conn, key, (i + 1).toString(16));
+          return back.bytes.equals(body);
+        }),
+      );
+      expect(results).toEqual(Array.from({ length: 16 }, () => true));
+      const conn = await login(node);
+      expect((await list(conn)).map((item) => item.key.toString()).sort()).toEqual(Array.from({ length: 16 }, (_, i) => `concurrent-${i}`).sort());
+    });
+  });
+
+  describe('timeouts and shutdown', () => {
+    it('closes a logged-in connection that stays silent past the idle timeout', async () => {
+      const node = await startTestNode({ idleTimeoutMs: 200 });
+      const conn = await login(node);
+      await ping(conn);
+      await expectErrorReply(conn, 'TIMEOUT');
+      await closed(conn);
+    });
+
+    it('closes a connection that never says HELLO once the request timeout passes', async () => {
+      const node = await startTestNode({ requestTimeoutMs: 200 });
+      const conn = await open(node);
+      await expectErrorReply(conn, 'TIMEOUT');
+      await closed(conn);
+    });
+
+    it('a graceful close lets a PUT in flight finish, refuses new connections, then closes', async () => {
+      const root = await newRoot();
+      const node = await startTestNode({ root });
+      const conn = await login(node);
+      const key = Buffer.from('in-flight');
+      const body = pattern(2 * MAX_DATA_CHUNK_BYTES, 5);
+      await conn.send({ op: Op.PutBegin, key, version: '1', meta: Buffer.from('m'), size: body.length });
+      await conn.sendData(body.subarray(0, MAX_DATA_CHUNK_BYTES));
+      // The node is inside the PUT once its temp file exists.
+      while (!(await filesUnder(root)).some((name) => name.startsWith('.tmp-'))) await new Promise((r) => setTimeout(r, 5));
+
+      const connectionClosed = closed(conn);
+      const closing = node.close();
+      expect((await rejectionOf(openConnection({ host: '127.0.0.1', port: node.port }, 5000))).code).toBe('CONNECTION_CLOSED');
+      await conn.sendData(body.subarray(MAX_DATA_CHUNK_BYTES));
+      await conn.send({ op: Op.PutEnd });
+      expect(expectReply(await conn.receive(10_000), Op.Ok).value).toBe(body.length);
+      await connectionClosed;
+      await closing;
+      expect(await filesUnder(root)).toEqual(['1.p']);
+
+      // The piece survived the shutdown: a new node on the same root commits and serves it.
+      const restarted = await startTestNode({ root });
+      const again = await login(restarted);
+      await again.send({ op: Op.Commit, key, version: '1' });
+      expectReply(await again.receive(10_000), Op.Ok);
+      expect((await get(again, key, '1')).bytes.equals(body)).toBe(true);
+    });
+
+    it('a graceful close ends idle connections at once', async () => {
+      const node = await startTestNode();
+      const conn = await login(node);
+      const connectionClosed = closed(conn);
+      await node.close();
+      await connectionClosed;
+      expect((await rejectionOf(conn.receive(1000))).code).toBe('CONNECTION_CLOSED');
+    });
+  });
+});
