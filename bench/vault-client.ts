@@ -1,0 +1,26 @@
+// The vault's client, run as its own process so its peak RSS is its own:
+//   put DFC_CONF FILE VAULT_PATH   uploads FILE
+//   get DFC_CONF VAULT_PATH OUT    downloads to OUT (temp file, fsync, rename)
+// Prints one ClientResult JSON line; the time excludes connecting and logging in.
+import { loadDfcConf } from '../src-main/vault/dfc-config.js';
+import { Vault } from '../src-main/vault/vault.js';
+import { printClientResult, readClock, runClientMain, startClock } from './client-result.js';
+
+runClientMain(async () => {
+  const [command, confPath, from, to] = process.argv.slice(2);
+  if ((command !== 'put' && command !== 'get') || !confPath || !from || !to) {
+    throw new Error('Usage: vault-client put DFC_CONF FILE VAULT_PATH | get DFC_CONF VAULT_PATH OUT');
+  }
+  const config = await loadDfcConf(confPath);
+  if (!config.username || !config.password) throw new Error(`${confPath} names no user.`);
+  const vault = await Vault.connect({ servers: config.servers, username: config.username, password: config.password });
+  try {
+    const receivedBefore = vault.bytesReceived;
+    const clock = startClock();
+    if (command === 'put') await vault.putFile(from, to);
+    else await vault.getFile(from, to);
+    printClientResult({ ...readClock(clock), bytesReceived: vault.bytesReceived - receivedBefore });
+  } finally {
+    vault.close();
+  }
+});
