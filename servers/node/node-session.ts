@@ -6,6 +6,9 @@ import { ScramServer, type ScramVerifier } from '../protocol/scram.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PieceStore, UserSpace } from './piece-store.js';
 
+/** Most body bytes written to disk in one call. */
+const BATCH_WRITE_BYTES = 4 * 1024 * 1024;
+
 /** The message every failed login gets, word for word as in the classic assignment. */
 export const INVALID_LOGIN_MESSAGE = 'Invalid Username/Password. Please try again.';
 
@@ -160,7 +163,8 @@ export class NodeSession {
         if (part.op !== Op.Data) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected DATA or PUT_END inside a PUT.');
         if (writer && !failure) {
           try {
-            await writer.write(part.data);
+            // Whatever else of the body has already arrived goes to disk in the same call.
+            await writer.write(part.data, ...this.conn.takeQueuedData(BATCH_WRITE_BYTES));
           } catch (error) {
             failure = asProtocolError(error);
           }

@@ -1,6 +1,6 @@
 import { MAX_FRAME_BYTES } from './constants.js';
 import { ProtocolError } from './errors.js';
-import type { Message } from './messages.js';
+import { type Message, Op } from './messages.js';
 import { SCHEMAS, maxFieldBytes } from './schema.js';
 
 /** Parses one frame body (opcode + fields, without the length prefix) into a message. */
@@ -60,10 +60,12 @@ export function decodeBody(body: Buffer): Message {
 }
 
 /**
- * Incremental frame parser: feed it socket chunks, get whole messages back. The declared length is
- * checked against MAX_FRAME_BYTES before the body is buffered; a frame inside one chunk is parsed in
- * place, a frame spread over chunks is copied once into a buffer of its declared size. Work is linear
- * in the bytes pushed, however finely the input is cut.
+ * Incremental frame parser: feed it socket chunks, get messages back. The declared length is checked
+ * against MAX_FRAME_BYTES before anything is buffered. A frame inside one chunk is parsed in place; a
+ * control frame spread over chunks is copied once into a buffer of its declared size. A DATA frame
+ * spread over chunks is not buffered at all: its payload comes out as several DATA messages, slices
+ * of the chunks as they arrive (DATA is a byte stream, so receivers see the same bytes in the same
+ * order). Work is linear in the bytes pushed, however finely the input is cut.
  */
 export class FrameDecoder {
   private readonly header = Buffer.alloc(4);
@@ -71,6 +73,8 @@ export class FrameDecoder {
   private expected: number | undefined;
   private body: Buffer | undefined;
   private bodyFilled = 0;
+  /** Payload bytes still to come of a DATA frame being passed through in slices. */
+  private dataRemaining = 0;
   private failed: ProtocolError | undefined;
 
   /** Bytes held that do not yet form a whole frame. */
@@ -85,6 +89,13 @@ export class FrameDecoder {
     try {
       let at = 0;
       while (at < chunk.length) {
+        if (this.dataRemaining > 0) {
+          const n = Math.min(this.dataRemaining, chunk.length - at);
+          messages.push({ op: Op.Data, data: chunk.subarray(at, at + n) });
+          this.dataRemaining -= n;
+          at += n;
+          continue;
+        }
         if (this.expected === undefined) {
           let declared: number;
           if (this.headerFilled === 0 && chunk.length - at >= 4) {
@@ -113,6 +124,12 @@ export class FrameDecoder {
             this.expected = undefined;
             continue;
           }
+          if (chunk[at] === Op.Data) {
+            this.dataRemaining = this.expected - 1;
+            this.expected = undefined;
+            at += 1;
+            continue;
+          }
           this.body = Buffer.allocUnsafe(this.expected);
           this.bodyFilled = 0;
         }
@@ -132,6 +149,7 @@ export class FrameDecoder {
       this.body = undefined;
       this.expected = undefined;
       this.headerFilled = 0;
+      this.dataRemaining = 0;
       throw this.failed;
     }
     return messages;

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { MAX_DATA_CHUNK_BYTES } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { FrameDecoder } from './frame-decoder.js';
-import type { Message } from './messages.js';
+import { type Message, Op } from './messages.js';
 import { encodeDataHeader, encodeMessage } from './serializer.js';
 
 /** Bytes of decoded-but-unread messages above which the socket stops reading (backpressure). */
@@ -67,22 +67,26 @@ export class FramedConnection {
    * without copying them, waiting for 'drain' whenever the socket's buffer is full.
    */
   async sendData(...payloads: Buffer[]): Promise<void> {
+    // All frames of one call go out under one cork, and the wait for 'drain' happens once at the end.
+    const parts: Buffer[] = [];
     let frame: Buffer[] = [];
     let frameBytes = 0;
+    const close = (): void => {
+      parts.push(encodeDataHeader(frameBytes), ...frame);
+      frame = [];
+      frameBytes = 0;
+    };
     for (const payload of payloads) {
       for (let at = 0; at < payload.length; ) {
         const take = Math.min(payload.length - at, MAX_DATA_CHUNK_BYTES - frameBytes);
         frame.push(payload.subarray(at, at + take));
         frameBytes += take;
         at += take;
-        if (frameBytes === MAX_DATA_CHUNK_BYTES) {
-          await this.write([encodeDataHeader(frameBytes), ...frame]);
-          frame = [];
-          frameBytes = 0;
-        }
+        if (frameBytes === MAX_DATA_CHUNK_BYTES) close();
       }
     }
-    if (frameBytes > 0) await this.write([encodeDataHeader(frameBytes), ...frame]);
+    if (frameBytes > 0) close();
+    if (parts.length > 0) await this.write(parts);
   }
 
   /** Waits for the next message; rejects on close, protocol error or after `timeoutMs`. */
@@ -106,6 +110,25 @@ export class FramedConnection {
       }
       this.waiters.push(waiter);
     });
+  }
+
+  /**
+   * Takes the DATA payloads already received and waiting at the head of the inbox, up to about
+   * `maxBytes`, without waiting: lets a receiver write a streamed body in large batches.
+   */
+  takeQueuedData(maxBytes: number, maxParts = 256): Buffer[] {
+    const taken: Buffer[] = [];
+    let bytes = 0;
+    while (bytes < maxBytes && taken.length < maxParts) {
+      const next = this.inbox[0];
+      if (!next || next.op !== Op.Data) break;
+      this.inbox.shift();
+      this.inboxBytes -= messageBytes(next);
+      taken.push(next.data);
+      bytes += next.data.length;
+    }
+    if (this.socket.isPaused() && this.inboxBytes < RECEIVE_HIGH_WATER_BYTES / 2) this.socket.resume();
+    return taken;
   }
 
   /** Half-closes after pending writes flush; the peer sees a clean end. */

@@ -66,20 +66,35 @@ export async function putObject(pool: NodePool, request: PutRequest): Promise<{ 
   const upload = await PieceUpload.begin(pool, key, version, placement, (piece) => encodeMeta({ ...common, piece }), layout.pieceBytes, writeQuorum(k, n));
   try {
     const codec = createErasureCodec(k, m);
-    let done = 0;
-    for (let index = 0; index < layout.stripeCount; index++) {
-      if (request.signal?.aborted) throw new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.');
+    const readStripe = async (index: number): Promise<Buffer> => {
       const stripe = Buffer.allocUnsafe(stripeBytesAt(layout, index));
       const read = await request.source!.read(stripe);
       if (read !== stripe.length) {
-        throw new VaultError('LOCAL_IO', `The source ended after ${done + read} of ${size} bytes (was the file changed while uploading?). Nothing was stored.`);
+        throw new VaultError('LOCAL_IO', `The source ended after ${index * layout.stripeBytes + read} of ${size} bytes (was the file changed while uploading?). Nothing was stored.`);
       }
+      return stripe;
+    };
+    let done = 0;
+    // Read one stripe ahead and encode while the previous stripe drains to the nodes: disk, CPU and
+    // network overlap, with at most three stripes in memory.
+    let ahead = layout.stripeCount > 0 ? readStripe(0) : undefined;
+    let sending: Promise<void> = Promise.resolve();
+    for (let index = 0; index < layout.stripeCount; index++) {
+      const stripe = await ahead!;
+      if (request.signal?.aborted) throw new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.');
+      ahead = index + 1 < layout.stripeCount ? readStripe(index + 1) : undefined;
+      // Awaited on the next turn; this keeps a failed read-ahead from counting as unhandled meanwhile.
+      ahead?.catch(() => undefined);
       const chunks = encodeStripe(stripe, layout, codec, index);
-      await upload.send((piece) => [chunks[piece]!, chunkCheck(chunks[piece]!, index, piece)]);
+      const checks = chunks.map((chunk, piece) => chunkCheck(chunk, index, piece));
+      await sending;
+      sending = upload.send((piece) => [chunks[piece]!, checks[piece]!]);
+      sending.catch(() => undefined);
       done += stripe.length;
       // 100% is reported only once the quorum has committed, below.
       request.onProgress?.(Math.min(done, size - 1), size);
     }
+    await sending;
     if (request.source && layout.size > 0 && (await request.source.read(Buffer.alloc(1))) !== 0) {
       throw new VaultError('LOCAL_IO', `The source has more than the ${size} bytes announced (was the file changed while uploading?). Nothing was stored.`);
     }

@@ -21,7 +21,8 @@ describe('damaged pieces', () => {
   const nodeOf = (piece: number): number => nodeForPiece(key, piece, 4);
   beforeEach(async () => {
     cluster = await TestCluster.start();
-    const vault = await cluster.vault();
+    // 1 MiB stripes, so that the file has four and a damaged chunk can be placed in a known one.
+    const vault = await cluster.vault('alice', { stripeBytes: 1024 * 1024 });
     await vault.putFile(await writeTemp(cluster.dir, 'doc.bin', data), 'doc.bin');
   });
   afterEach(async () => cluster.close());

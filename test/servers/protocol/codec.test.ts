@@ -132,8 +132,28 @@ function sameMessage(actual: Message, expected: Message): boolean {
   return true;
 }
 
+/** Joins adjacent DATA messages: DATA is a byte stream, and the decoder may deliver a frame in slices. */
+function coalesceData(messages: Message[]): Message[] {
+  const out: Message[] = [];
+  let run: Buffer[] = [];
+  const flush = (): void => {
+    if (run.length > 0) out.push({ op: Op.Data, data: Buffer.concat(run) });
+    run = [];
+  };
+  for (const message of messages) {
+    if (message.op === Op.Data) run.push(message.data);
+    else {
+      flush();
+      out.push(message);
+    }
+  }
+  flush();
+  return out;
+}
+
 function sameMessages(actual: Message[], expected: Message[]): boolean {
-  return actual.length === expected.length && actual.every((message, i) => sameMessage(message, expected[i]!));
+  const [a, e] = [coalesceData(actual), coalesceData(expected)];
+  return a.length === e.length && a.every((message, i) => sameMessage(message, e[i]!));
 }
 
 function dataMessage(data: Buffer): Message {
@@ -389,10 +409,24 @@ describe('frame decoder', () => {
     }
   });
 
-  it('accepts a frame of exactly MAX_FRAME_BYTES', () => {
+  it('accepts a DATA frame of exactly MAX_FRAME_BYTES and passes its payload through without holding it', () => {
     const decoder = new FrameDecoder();
     expect(decoder.push(Buffer.concat([u32(MAX_FRAME_BYTES - 4), u8(0x11)]))).toEqual([]);
-    expect(decoder.pendingBytes).toBe(5);
+    expect(decoder.pendingBytes).toBe(0);
+    const payload = pattern(MAX_FRAME_BYTES - FRAME_HEADER_BYTES, 4);
+    const first = decoder.push(payload.subarray(0, 1000));
+    expect(first).toEqual([{ op: Op.Data, data: payload.subarray(0, 1000) }]);
+    expect(decoder.pendingBytes).toBe(0);
+    const rest = decoder.push(Buffer.concat([payload.subarray(1000), encodeMessage({ op: Op.Pong })]));
+    expect(sameMessages([...first, ...rest], [{ op: Op.Data, data: payload }, { op: Op.Pong }])).toBe(true);
+  });
+
+  it('buffers a control frame spread over chunks until it is whole', () => {
+    const decoder = new FrameDecoder();
+    const frame = encodeMessage({ op: Op.Error, code: 'NOT_FOUND', message: 'x'.repeat(5000) });
+    expect(decoder.push(frame.subarray(0, 100))).toEqual([]);
+    expect(decoder.pendingBytes).toBe(100);
+    expect(decoder.push(frame.subarray(100))).toEqual([{ op: Op.Error, code: 'NOT_FOUND', message: 'x'.repeat(5000) }]);
   });
 
   describe('malformed input', () => {
