@@ -8,6 +8,9 @@ import { encodeDataHeader, encodeMessage } from './serializer.js';
 /** Bytes of decoded-but-unread messages above which the socket stops reading (backpressure). */
 const RECEIVE_HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
+/** Bytes a connection may queue for sending before a send waits for 'drain'. */
+const SEND_BUFFER_BYTES = 1024 * 1024;
+
 interface Waiter {
   resolve: (message: Message) => void;
   reject: (error: Error) => void;
@@ -62,11 +65,18 @@ export class FramedConnection {
     await this.write([encodeMessage(message)]);
   }
 
+  /** Sends the concatenation of `payloads` as DATA frames (see sendBody). */
+  async sendData(...payloads: Buffer[]): Promise<void> {
+    await this.sendBody(payloads);
+  }
+
   /**
    * Sends the concatenation of `payloads` as DATA frames of at most MAX_DATA_CHUNK_BYTES each,
-   * without copying them, waiting for 'drain' whenever the socket's buffer is full.
+   * without copying them. Resolves once they are queued within the send buffer (waiting for 'drain'
+   * when it is full); `flushed` settles once the kernel has taken every byte, or the connection has
+   * closed, after which the caller may reuse the buffers.
    */
-  async sendData(...payloads: Buffer[]): Promise<void> {
+  async sendBody(payloads: readonly Buffer[]): Promise<{ flushed: Promise<void> }> {
     // All frames of one call go out under one cork, and the wait for 'drain' happens once at the end.
     const parts: Buffer[] = [];
     let frame: Buffer[] = [];
@@ -86,7 +96,11 @@ export class FramedConnection {
       }
     }
     if (frameBytes > 0) close();
-    if (parts.length > 0) await this.write(parts);
+    if (parts.length === 0) return { flushed: Promise.resolve() };
+    let flushedNow!: () => void;
+    const flushed = new Promise<void>((resolve) => (flushedNow = resolve));
+    await this.write(parts, flushedNow);
+    return { flushed };
   }
 
   /** Waits for the next message; rejects on close, protocol error or after `timeoutMs`. */
@@ -143,17 +157,19 @@ export class FramedConnection {
     this.fail(new ProtocolError('CONNECTION_CLOSED', reason));
   }
 
-  private async write(parts: Buffer[]): Promise<void> {
+  /** Queues `parts`; `onFlushed` runs once the socket has handed the last of them to the kernel (or failed). */
+  private async write(parts: Buffer[], onFlushed?: () => void): Promise<void> {
     if (this.closedWith) throw this.closedWith;
     let ok = true;
-    if (parts.length === 1) ok = this.socket.write(parts[0]!);
-    else {
-      this.socket.cork();
-      for (const part of parts) ok = this.socket.write(part);
-      this.socket.uncork();
-    }
+    const last = parts.length - 1;
+    this.socket.cork();
+    parts.forEach((part, i) => {
+      ok = i === last && onFlushed ? this.socket.write(part, () => onFlushed()) : this.socket.write(part);
+    });
+    this.socket.uncork();
     for (const part of parts) this.bytesSent += part.length;
-    if (!ok) {
+    // Keep up to SEND_BUFFER_BYTES queued, so the kernel always has data while the sender prepares more.
+    if (!ok && this.socket.writableLength > SEND_BUFFER_BYTES) {
       let timer: NodeJS.Timeout | undefined;
       try {
         await new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@ import { objectKeyFor } from './object-meta.js';
 import type { ProgressListener } from './put-object.js';
 import { type PieceFailure, readStripes } from './stripe-reader.js';
 import { stripeLayout } from './stripe-layout.js';
-import { stripePlaintext } from './stripe-codec.js';
+import { joinChunk, stripePlaintext } from './stripe-codec.js';
 
 /** Writes the next bytes of a download, in order; resolves when they may be reused. */
 export type ByteSink = (parts: Buffer[]) => Promise<void>;
@@ -54,7 +54,9 @@ export async function getObject(
   let writing: Promise<void> = Promise.resolve();
   let index = 0;
   for await (const shards of readStripes(pool, key, version, layout, { onFailure: options.onPieceFailure, signal: options.signal })) {
-    const data = shards.slice(0, meta.k).every((s) => s !== null) ? (shards.slice(0, meta.k) as Buffer[]) : codec.reconstructData(shards);
+    const direct = shards.slice(0, meta.k);
+    // Data pieces as received need no decoding and no copy; only a stripe read from parity is joined and decoded.
+    const data = direct.every((s) => s !== null) ? (direct as Buffer[][]) : codec.reconstructData(shards.map((s) => s && joinChunk(s)));
     const parts = stripePlaintext(data, layout, index);
     // Overlap the disk write of this stripe with the network read of the next.
     await writing;

@@ -5,7 +5,7 @@ import { createErasureCodec } from './erasure/reed-solomon.js';
 import type { NodePool } from './node-pool.js';
 import { encodeMeta } from './object-meta.js';
 import { PieceUpload } from './piece-upload.js';
-import { chunkCheck } from './stripe-codec.js';
+import { chunkCheck, joinChunk } from './stripe-codec.js';
 import { readStripes } from './stripe-reader.js';
 import { nodeForPiece, stripeLayout } from './stripe-layout.js';
 
@@ -80,7 +80,7 @@ export async function repairObject(pool: NodePool, key: Buffer, state: ObjectSta
     const codec = createErasureCodec(meta.k, meta.m);
     let stripe = 0;
     for await (const shards of readStripes(pool, key, sources, layout)) {
-      const all = codec.reconstructAll(shards);
+      const all = codec.reconstructAll(shards.map((s) => s && joinChunk(s)));
       const index = stripe++;
       await upload.send((piece) => {
         const chunk = Buffer.from(all[piece]!.buffer, all[piece]!.byteOffset, all[piece]!.byteLength);

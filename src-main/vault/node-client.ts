@@ -74,9 +74,12 @@ export class NodeClient {
     await this.exchange(() => this.conn.send({ op: Op.PutBegin, key, version, meta, size }));
   }
 
-  /** Streams body bytes (no reply until `endPut`); waits while the node is slow to read. */
-  async sendBody(...parts: Buffer[]): Promise<void> {
-    await this.exchange(() => this.conn.sendData(...parts));
+  /**
+   * Streams body bytes (no reply until `endPut`); waits while the node is slow to read. `flushed`
+   * settles once the buffers are no longer needed by the connection.
+   */
+  async sendBody(...parts: Buffer[]): Promise<{ flushed: Promise<void> }> {
+    return this.exchange(() => this.conn.sendBody(parts));
   }
 
   /** Ends the body and waits until the node holds it durably as a pending piece. */

@@ -66,10 +66,17 @@ export class PieceUpload {
     return this.targets.map((t) => t.node);
   }
 
-  /** Sends each live target its part: `partsFor(piece)` returns the buffers for that piece. */
-  async send(partsFor: (piece: number) => Buffer[]): Promise<void> {
-    await this.forEachTarget((t) => t.client.sendBody(...partsFor(t.piece)));
+  /**
+   * Sends each live target its part: `partsFor(piece)` returns the buffers for that piece. Resolves
+   * once every part is queued; the returned `flushed` settles when no connection needs the buffers.
+   */
+  async send(partsFor: (piece: number) => Buffer[]): Promise<{ flushed: Promise<void> }> {
+    const flushes: Promise<void>[] = [];
+    await this.forEachTarget(async (t) => {
+      flushes.push((await t.client.sendBody(...partsFor(t.piece))).flushed);
+    });
     this.checkQuorum('store');
+    return { flushed: Promise.all(flushes).then(() => undefined) };
   }
 
   /** Ends every body, waits for durability, then commits; rolls back if the quorum is lost. */

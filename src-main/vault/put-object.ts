@@ -7,7 +7,26 @@ import { throwIfLoginRejected } from './node-pool.js';
 import { type ObjectKind, type ObjectMeta, encodeMeta, nextVersion, objectKeyFor } from './object-meta.js';
 import { PieceUpload } from './piece-upload.js';
 import { chunkCheck, encodeStripe } from './stripe-codec.js';
-import { nodeForPiece, stripeBytesAt, stripeLayout } from './stripe-layout.js';
+import { type StripeLayout, nodeForPiece, stripeBytesAt, stripeLayout } from './stripe-layout.js';
+
+/** One stripe's worth of buffers: the plaintext read from the source and the parity computed from it. */
+interface StripeBuffers {
+  stripe: Buffer;
+  parity: Buffer[];
+  /** Settles when the sockets no longer need these buffers. */
+  free: Promise<unknown>;
+}
+
+/** Three sets: one being read, one being encoded, one draining to the nodes (fewer for small files). */
+function stripeBufferRing(layout: StripeLayout, m: number): StripeBuffers[] {
+  const stripeBytes = Math.min(layout.stripeBytes, layout.size);
+  const chunkBytes = Math.ceil(stripeBytes / layout.k);
+  return Array.from({ length: Math.min(3, layout.stripeCount) }, () => ({
+    stripe: Buffer.allocUnsafe(stripeBytes),
+    parity: Array.from({ length: m }, () => Buffer.allocUnsafe(chunkBytes)),
+    free: Promise.resolve(),
+  }));
+}
 
 /** Progress of a transfer: bytes of plaintext handled so far, of `total`. */
 export type ProgressListener = (done: number, total: number) => void;
@@ -66,31 +85,38 @@ export async function putObject(pool: NodePool, request: PutRequest): Promise<{ 
   const upload = await PieceUpload.begin(pool, key, version, placement, (piece) => encodeMeta({ ...common, piece }), layout.pieceBytes, writeQuorum(k, n));
   try {
     const codec = createErasureCodec(k, m);
-    const readStripe = async (index: number): Promise<Buffer> => {
-      const stripe = Buffer.allocUnsafe(stripeBytesAt(layout, index));
+    const ring = stripeBufferRing(layout, m);
+    const readStripe = async (index: number): Promise<StripeBuffers> => {
+      const set = ring[index % ring.length]!;
+      // The set last carried stripe index - ring.length; its bytes must have left every socket.
+      await set.free;
+      const stripe = set.stripe.subarray(0, stripeBytesAt(layout, index));
       const read = await request.source!.read(stripe);
       if (read !== stripe.length) {
         throw new VaultError('LOCAL_IO', `The source ended after ${index * layout.stripeBytes + read} of ${size} bytes (was the file changed while uploading?). Nothing was stored.`);
       }
-      return stripe;
+      return set;
     };
     let done = 0;
     // Read one stripe ahead and encode while the previous stripe drains to the nodes: disk, CPU and
-    // network overlap, with at most three stripes in memory.
+    // network overlap. Stripes reuse a small ring of buffers, so memory stays flat for any file size.
     let ahead = layout.stripeCount > 0 ? readStripe(0) : undefined;
-    let sending: Promise<void> = Promise.resolve();
+    let sending: Promise<unknown> = Promise.resolve();
     for (let index = 0; index < layout.stripeCount; index++) {
-      const stripe = await ahead!;
+      const set = await ahead!;
       if (request.signal?.aborted) throw new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.');
       ahead = index + 1 < layout.stripeCount ? readStripe(index + 1) : undefined;
       // Awaited on the next turn; this keeps a failed read-ahead from counting as unhandled meanwhile.
       ahead?.catch(() => undefined);
-      const chunks = encodeStripe(stripe, layout, codec, index);
+      const stripeBytes = stripeBytesAt(layout, index);
+      const chunks = encodeStripe(set.stripe.subarray(0, stripeBytes), layout, codec, index, set.parity);
       const checks = chunks.map((chunk, piece) => chunkCheck(chunk, index, piece));
       await sending;
-      sending = upload.send((piece) => [chunks[piece]!, checks[piece]!]);
+      const sent = upload.send((piece) => [chunks[piece]!, checks[piece]!]);
+      set.free = sent.then(({ flushed }) => flushed, () => undefined);
+      sending = sent;
       sending.catch(() => undefined);
-      done += stripe.length;
+      done += stripeBytes;
       // 100% is reported only once the quorum has committed, below.
       request.onProgress?.(Math.min(done, size - 1), size);
     }

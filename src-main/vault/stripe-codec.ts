@@ -6,30 +6,44 @@ import { CHUNK_CHECK_BYTES, type StripeLayout, chunkBytesAt, stripeBytesAt } fro
  * The CRC-32 stored after a chunk, seeded with the stripe and piece index so that a chunk moved to
  * another place in the piece, or into another piece, fails its check too.
  */
-export function chunkCheck(chunk: Uint8Array, stripe: number, piece: number): Buffer {
+export function chunkCheck(chunk: Uint8Array | readonly Uint8Array[], stripe: number, piece: number): Buffer {
+  let crc = ((stripe * 251 + piece) >>> 0) % 0xffffffff;
+  // A chunk received in slices is checked slice by slice: crc32(b, crc32(a, s)) = crc32(a ‖ b, s).
+  for (const part of chunk instanceof Uint8Array ? [chunk] : chunk) crc = crc32(part, crc);
   const check = Buffer.allocUnsafe(CHUNK_CHECK_BYTES);
-  check.writeUInt32BE(crc32(chunk, ((stripe * 251 + piece) >>> 0) % 0xffffffff), 0);
+  check.writeUInt32BE(crc, 0);
   return check;
 }
 
-/** Cuts one stripe of plaintext into k data chunks (zero-padded) and adds the m parity chunks. */
-export function encodeStripe(stripe: Buffer, layout: StripeLayout, codec: ErasureCodec, index: number): Buffer[] {
+/** One chunk as one buffer: its slices joined (a copy only when there are several). */
+export function joinChunk(parts: readonly Buffer[]): Buffer {
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
+/**
+ * Cuts one stripe of plaintext into k data chunks (zero-padded) and adds the m parity chunks, written
+ * into `parityBuffers` when given (each at least a chunk long), else freshly allocated.
+ */
+export function encodeStripe(stripe: Buffer, layout: StripeLayout, codec: ErasureCodec, index: number, parityBuffers?: readonly Buffer[]): Buffer[] {
   const chunkBytes = chunkBytesAt(layout, index);
   const padded = stripe.length === chunkBytes * layout.k ? stripe : Buffer.concat([stripe, Buffer.alloc(chunkBytes * layout.k - stripe.length)]);
   const data = Array.from({ length: layout.k }, (_, i) => padded.subarray(i * chunkBytes, (i + 1) * chunkBytes));
-  const parity = codec.encode(data).map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+  const parity = parityBuffers ? parityBuffers.map((p) => p.subarray(0, chunkBytes)) : Array.from({ length: codec.m }, () => Buffer.allocUnsafe(chunkBytes));
+  codec.encodeInto(data, parity);
   return [...data, ...parity];
 }
 
-/** Turns k data chunks back into the stripe's plaintext, as buffers to write in order (no copy). */
-export function stripePlaintext(data: readonly Uint8Array[], layout: StripeLayout, index: number): Buffer[] {
+/** Turns k data chunks (each one buffer or a list of slices) back into the stripe's plaintext, as buffers to write in order (no copy). */
+export function stripePlaintext(data: ReadonlyArray<Uint8Array | readonly Uint8Array[]>, layout: StripeLayout, index: number): Buffer[] {
   let remaining = stripeBytesAt(layout, index);
-  const parts: Buffer[] = [];
+  const out: Buffer[] = [];
   for (const chunk of data) {
-    if (remaining <= 0) break;
-    const take = Math.min(remaining, chunk.length);
-    parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, take));
-    remaining -= take;
+    for (const part of chunk instanceof Uint8Array ? [chunk] : chunk) {
+      if (remaining <= 0) return out;
+      const take = Math.min(remaining, part.length);
+      out.push(Buffer.from(part.buffer, part.byteOffset, take));
+      remaining -= take;
+    }
   }
-  return parts;
+  return out;
 }

@@ -3,7 +3,7 @@ import type { PieceHolder, VersionState } from './catalog.js';
 import { expectedPieceBytes } from './catalog.js';
 import type { NodeClient } from './node-client.js';
 import type { NodePool } from './node-pool.js';
-import { chunkCheck } from './stripe-codec.js';
+import { chunkCheck, joinChunk } from './stripe-codec.js';
 import { CHUNK_CHECK_BYTES, type StripeLayout, chunkBytesAt, pieceOffsetOf } from './stripe-layout.js';
 
 /** Why a piece was given up during a read. */
@@ -28,7 +28,8 @@ class PieceStream {
     this.iterator = client.get(key, version, offset, length);
   }
 
-  async readExactly(bytes: number): Promise<Buffer> {
+  /** The next `bytes` bytes as slices of what the node sent (no copy). */
+  async readParts(bytes: number): Promise<Buffer[]> {
     const parts: Buffer[] = [];
     let have = 0;
     while (have < bytes) {
@@ -42,7 +43,7 @@ class PieceStream {
       this.leftover = this.leftover.subarray(take);
       have += take;
     }
-    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes);
+    return parts;
   }
 
   /** Reads the END of the reply so the connection can be reused. */
@@ -71,7 +72,8 @@ export interface StripeReadOptions {
 /**
  * Reads a version stripe by stripe from exactly k pieces, verifying every chunk's check. A piece that
  * fails (error, timeout, bad check) is replaced from that stripe on by the next holder, so a flipped
- * byte never reaches the output. Yields, per stripe, an array of n chunks with k of them present.
+ * byte never reaches the output. Yields, per stripe, an array of n chunks with k of them present,
+ * each as the slices it arrived in (join them with joinChunk where one buffer is needed).
  */
 export async function* readStripes(
   pool: NodePool,
@@ -79,7 +81,7 @@ export async function* readStripes(
   state: VersionState,
   layout: StripeLayout,
   options: StripeReadOptions = {},
-): AsyncGenerator<(Buffer | null)[]> {
+): AsyncGenerator<(Buffer[] | null)[]> {
   const { k, m } = state.meta;
   const pieceBytes = expectedPieceBytes(state.meta);
   const queue = [...state.holders].sort(options.prefer ?? ((a, b) => a.piece - b.piece));
@@ -104,14 +106,14 @@ export async function* readStripes(
       }
     }
   };
-  const readChunk = async (slot: number, stripe: number): Promise<{ piece: number; chunk: Buffer }> => {
+  const readChunk = async (slot: number, stripe: number): Promise<{ piece: number; chunk: Buffer[] }> => {
     const chunkBytes = chunkBytesAt(layout, stripe);
     for (;;) {
       const stream = (slots[slot] ??= await open(stripe));
       try {
-        const bytes = await stream.readExactly(chunkBytes + CHUNK_CHECK_BYTES);
-        const chunk = bytes.subarray(0, chunkBytes);
-        if (!chunkCheck(chunk, stripe, stream.holder.piece).equals(bytes.subarray(chunkBytes))) {
+        const chunk = await stream.readParts(chunkBytes);
+        const check = joinChunk(await stream.readParts(CHUNK_CHECK_BYTES));
+        if (!chunkCheck(chunk, stripe, stream.holder.piece).equals(check)) {
           throw new Error(`stripe ${stripe} failed its check (the stored piece is damaged)`);
         }
         return { piece: stream.holder.piece, chunk };
@@ -125,7 +127,7 @@ export async function* readStripes(
     for (let stripe = 0; stripe < layout.stripeCount; stripe++) {
       if (options.signal?.aborted) throw new VaultError('CANCELLED', 'The transfer was cancelled.');
       const chunks = await Promise.all(slots.map((_, slot) => readChunk(slot, stripe)));
-      const shards: (Buffer | null)[] = new Array(k + m).fill(null);
+      const shards: (Buffer[] | null)[] = new Array(k + m).fill(null);
       for (const { piece, chunk } of chunks) shards[piece] = chunk;
       yield shards;
     }

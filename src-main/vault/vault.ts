@@ -15,6 +15,9 @@ import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
 import { type ListedObject, folderEntries, folderExists, liveObjects } from './vault-listing.js';
 import { normalizeVaultPath, parentOf } from './vault-path.js';
 
+/** Bytes written to a download after which a flush to disk starts in the background. */
+const BACKGROUND_FLUSH_BYTES = 16 * 1024 * 1024;
+
 /** How to reach the cluster and who logs in. */
 export interface VaultOptions {
   servers: ServerEntry[];
@@ -126,15 +129,27 @@ export class Vault {
     } catch (error) {
       throw localError(error, target);
     }
+    // Flushing to disk as the download arrives leaves little for the final fsync.
+    let unflushed = 0;
+    let flushing: Promise<void> | undefined;
     try {
       const version = await getObject(this.pool, path, async (parts) => {
-        await handle.writev(parts);
+        const { bytesWritten } = await handle.writev(parts);
+        unflushed += bytesWritten;
+        if (unflushed >= BACKGROUND_FLUSH_BYTES && !flushing) {
+          unflushed = 0;
+          flushing = handle.datasync().finally(() => (flushing = undefined));
+          // The final fsync below reports a real failure; this one only gets ahead of it.
+          flushing.catch(() => undefined);
+        }
       }, options);
+      await flushing?.catch(() => undefined);
       await handle.sync();
       await handle.close();
       await rename(temp, target);
       return { size: version.meta.size };
     } catch (error) {
+      await flushing?.catch(() => undefined);
       await handle.close().catch(() => undefined);
       await rm(temp, { force: true });
       throw error;

@@ -8,6 +8,8 @@ export interface ErasureCodec {
   readonly n: number;
   /** Computes the m parity shards from k data shards of equal length. */
   encode(data: readonly Uint8Array[]): Uint8Array[];
+  /** Like encode, but writes the parity into `parity` (m buffers of the data length), allocating nothing. */
+  encodeInto(data: readonly Uint8Array[], parity: readonly Uint8Array[]): void;
   /** Returns the k data shards, given any k or more of the n shards (null where missing). */
   reconstructData(shards: readonly (Uint8Array | null)[]): Uint8Array[];
   /** Returns all n shards, rebuilding every missing one from any k present. */
@@ -91,15 +93,26 @@ class ReedSolomonCodec implements ErasureCodec {
   }
 
   encode(data: readonly Uint8Array[]): Uint8Array[] {
+    const len = this.checkData(data);
+    const parity = this.parity.map(() => new Uint8Array(len));
+    this.encodeInto(data, parity);
+    return parity;
+  }
+
+  encodeInto(data: readonly Uint8Array[], parity: readonly Uint8Array[]): void {
+    const len = this.checkData(data);
+    if (!Array.isArray(parity) || parity.length !== this.m || parity.some((p) => !(p instanceof Uint8Array) || p.length !== len)) {
+      throw new RangeError(`encodeInto expects ${this.m} parity buffers of ${len} bytes`);
+    }
+    // Every parity coefficient is nonzero, so the first term of combineInto overwrites the whole buffer.
+    this.parity.forEach((coeffs, i) => combineInto(parity[i]!, coeffs, data));
+  }
+
+  private checkData(data: readonly Uint8Array[]): number {
     if (!Array.isArray(data) || data.length !== this.k) {
       throw new RangeError(`encode expects ${this.k} data shards, got ${describeCount(data)}`);
     }
-    const len = commonLength(data);
-    return this.parity.map((coeffs) => {
-      const out = new Uint8Array(len);
-      combineInto(out, coeffs, data);
-      return out;
-    });
+    return commonLength(data);
   }
 
   reconstructData(shards: readonly (Uint8Array | null)[]): Uint8Array[] {

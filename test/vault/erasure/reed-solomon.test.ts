@@ -208,3 +208,20 @@ describe('input validation', () => {
     expect(() => codec.reconstructData([a, [1, 2] as unknown as Uint8Array, null, null])).toThrow(TypeError);
   });
 });
+
+describe('encodeInto', () => {
+  it('writes the same parity as encode over whatever the buffers held', () => {
+    const codec = createErasureCodec(2, 2);
+    const data = [seededBytes(1001, 1), seededBytes(1001, 2)];
+    const parity = [new Uint8Array(1001).fill(0xaa), new Uint8Array(1001).fill(0x55)];
+    codec.encodeInto(data, parity);
+    expect(parity.map((p) => Array.from(p))).toEqual(codec.encode(data).map((p) => Array.from(p)));
+  });
+
+  it('refuses parity buffers of the wrong number or length', () => {
+    const codec = createErasureCodec(2, 2);
+    const data = [new Uint8Array(8), new Uint8Array(8)];
+    expect(() => codec.encodeInto(data, [new Uint8Array(8)])).toThrow(RangeError);
+    expect(() => codec.encodeInto(data, [new Uint8Array(8), new Uint8Array(7)])).toThrow(RangeError);
+  });
+});
