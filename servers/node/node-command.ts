@@ -74,8 +74,8 @@ export async function runNodeCommand(args: string[], out: Writable = process.std
   await lookupUser();
   const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, log });
   if (node.removedLeftovers > 0) log(`removed ${node.removedLeftovers} leftover piece(s) of interrupted writes`);
-  out.write(`[${parsed.name}] listening on ${node.host}:${node.port}\n`);
-  await new Promise<void>((resolveStop) => {
+  // Listen for the stop signals before announcing readiness: whoever reads the line may signal at once.
+  const stopped = new Promise<void>((resolveStop) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -84,6 +84,8 @@ export async function runNodeCommand(args: string[], out: Writable = process.std
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  out.write(`[${parsed.name}] listening on ${node.host}:${node.port}\n`);
+  await stopped;
   await node.close();
   out.write(`[${parsed.name}] stopped\n`);
   return 0;

@@ -65,11 +65,13 @@ Options:
     const users = (values.user ?? []).map(parseUser);
     const dir = resolve(io.cwd, values.dir ?? 'vault');
     const cluster = await launchCluster({ dir, nodes, basePort, host: values.host, users, log: (line) => io.stderr.write(`${line}\n`) });
+    // Listen for the stop signals before announcing readiness: whoever reads "ready" may signal at once.
+    const signalled = waitForSignal();
     for (const node of cluster.nodes) io.stdout.write(`${node.spec.name} listening on ${node.spec.host}:${node.port} (data in ${node.spec.root})\n`);
     const who = users[0] ? `; log in as ${users[0].name}` : '; add an account with "dfs-vault user add NAME --users ' + cluster.usersFile + '"';
     io.stdout.write(`Cluster ready: ${nodes} nodes, client config ${cluster.dfcConfPath}${who}. Press Ctrl-C to stop.\n`);
     for (const node of cluster.nodes) node.onExit = (how) => io.stderr.write(`${node.spec.name} stopped unexpectedly (${how}).\n`);
-    const signal = await waitForSignal();
+    const signal = await signalled;
     io.stdout.write(`${signal}: stopping the nodes...\n`);
     await cluster.stop();
     io.stdout.write('All nodes stopped.\n');
