@@ -6,7 +6,7 @@ export function slowMul(a: number, b: number): number {
   return product;
 }
 
-/** A small deterministic PRNG (xorshift32) so failures reproduce. */
+/** Deterministic bytes from a small PRNG (xorshift32), so failures reproduce. */
 export function seededBytes(length: number, seed: number): Uint8Array {
   let x = seed >>> 0 || 1;
   const out = new Uint8Array(length);
@@ -17,4 +17,10 @@ export function seededBytes(length: number, seed: number): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/** The same deterministic bytes, as a Buffer. */
+export function seededBuffer(length: number, seed: number): Buffer {
+  const bytes = seededBytes(length, seed);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }

@@ -2,6 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seededBuffer as pattern } from '../../helpers/gf-reference.js';
+import { rejectionOf } from '../../helpers/protocol-assertions.js';
 import { LoginThrottle } from '../../../servers/node/login-throttle.js';
 import { INVALID_LOGIN_MESSAGE } from '../../../servers/node/node-session.js';
 import { startNode } from '../../../servers/node/node-server.js';
@@ -91,21 +93,7 @@ async function expectErrorReply(conn: FramedConnection, code: ProtocolErrorCode)
   return error;
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<ProtocolError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProtocolError);
-    return error as ProtocolError;
-  }
-  throw new Error('Expected a ProtocolError, but the promise resolved.');
-}
 
-function pattern(length: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  for (let i = 0; i < length; i++) out[i] = (i * 131 + seed * 17 + (i >> 9)) & 0xff;
-  return out;
-}
 
 async function put(conn: FramedConnection, key: Buffer, version: string, body: Buffer, meta: Buffer = Buffer.from('meta')): Promise<void> {
   await conn.send({ op: Op.PutBegin, key, version, meta, size: body.length });

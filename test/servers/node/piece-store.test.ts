@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seededBuffer as pattern } from '../../helpers/gf-reference.js';
+import { rejectionOf } from '../../helpers/protocol-assertions.js';
 import { PieceStore } from '../../../servers/node/piece-store.js';
 import { compareVersions } from '../../../servers/protocol/versions.js';
 import type { StoredPiece, UserSpace } from '../../../servers/node/piece-store.js';
@@ -10,11 +12,6 @@ import type { ProtocolErrorCode } from '../../../servers/protocol/errors.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
-function pattern(length: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  for (let i = 0; i < length; i++) out[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
-  return out;
-}
 
 /** Stores `body` as a pending piece, in two writes. */
 async function storePending(space: UserSpace, key: Buffer, version: string, body: Buffer, meta: Buffer = Buffer.from(`meta of ${version}`)): Promise<void> {
@@ -47,15 +44,6 @@ async function read(space: UserSpace, key: Buffer, version: string, offset = 0, 
   return { size: piece.size, length: piece.length, hasStream: piece.stream !== undefined, bytes: Buffer.concat(chunks) };
 }
 
-async function rejectionOf(promise: Promise<unknown>): Promise<ProtocolError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProtocolError);
-    return error as ProtocolError;
-  }
-  throw new Error('Expected a ProtocolError, but the promise resolved.');
-}
 
 async function expectCode(promise: Promise<unknown>, code: ProtocolErrorCode): Promise<void> {
   expect((await rejectionOf(promise)).code).toBe(code);

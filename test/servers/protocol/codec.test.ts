@@ -1,3 +1,4 @@
+import { seededBuffer as pattern } from '../../helpers/gf-reference.js';
 import { describe, expect, it } from 'vitest';
 import {
   FRAME_HEADER_BYTES,
@@ -74,18 +75,6 @@ function expectCode(action: () => unknown, code: ProtocolErrorCode): ProtocolErr
   return error;
 }
 
-/** Deterministic, non-repeating-looking bytes. */
-function pattern(length: number, seed: number): Buffer {
-  const out = Buffer.allocUnsafe(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** A sample value for each field kind; `n` varies the values between fields and messages. */
 function sampleValue(kind: FieldKind, n: number): unknown {
