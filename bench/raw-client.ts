@@ -8,6 +8,7 @@ import { type Socket, connect } from 'node:net';
 import { printClientResult, readClock, runClientMain, startClock } from './client-result.js';
 import { ACK_BYTE, DOWNLOAD_COMMAND, RAW_STRIPE_BYTES, UPLOAD_COMMAND, partLengths } from './raw-layout.js';
 import { SocketReader } from './socket-reader.js';
+import { BackgroundFlusher } from '../servers/node/background-flusher.js';
 
 /** Opens one loopback connection per port, each with a reader. */
 async function connectAll(ports: number[]): Promise<{ sockets: Socket[]; readers: SocketReader[] }> {
@@ -76,18 +77,21 @@ async function download(out: string, size: number, ports: number[]): Promise<voi
     const announced = await Promise.all(readers.map(async (r) => Buffer.concat(await r.readExactly(8)).readBigUInt64BE()));
     const total = announced.reduce((sum, n) => sum + Number(n), 0);
     if (total !== size) throw new Error(`The sinks hold ${total} bytes, expected ${size}.`);
+    // The same durability technique as the vault's download: flush in the background, fsync at the end.
+    const flusher = new BackgroundFlusher(handle);
     let writing: Promise<unknown> = Promise.resolve();
     for (let position = 0; position < size; position += RAW_STRIPE_BYTES) {
       const lengths = partLengths(Math.min(RAW_STRIPE_BYTES, size - position), readers.length);
       const parts = await Promise.all(readers.map((reader, i) => reader.readExactly(lengths[i]!)));
       // Overlap the disk write of this stripe with the network read of the next, as the vault does.
       await writing;
-      writing = handle.writev(parts.flat(), position);
+      writing = handle.writev(parts.flat(), position).then(({ bytesWritten }) => flusher.wrote(bytesWritten));
       // Awaited on the next turn; the no-op handler keeps a failed write from counting as unhandled meanwhile.
       writing.catch(() => undefined);
     }
     await writing;
     await Promise.all(readers.map((r) => r.expectEnd()));
+    await flusher.settle();
     await handle.sync();
     const measured = readClock(clock);
     const bytesReceived = sockets.reduce((sum, s) => sum + s.bytesRead, 0);

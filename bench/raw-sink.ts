@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { ACK_BYTE, DOWNLOAD_COMMAND, UPLOAD_COMMAND } from './raw-layout.js';
+import { BackgroundFlusher } from '../servers/node/background-flusher.js';
 
 /** Received bytes waiting for the disk above which the socket is paused. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
@@ -36,6 +37,8 @@ function receiveUpload(socket: Socket, dir: string, first: Buffer): void {
   const temp = join(dir, `.part-${randomBytes(4).toString('hex')}`);
   void (async () => {
     const handle = await open(temp, 'w', 0o600);
+    // The same durability technique as the storage node: flush in the background, fsync at the end.
+    const flusher = new BackgroundFlusher(handle);
     try {
       let position = 0;
       for (;;) {
@@ -52,9 +55,12 @@ function receiveUpload(socket: Socket, dir: string, first: Buffer): void {
         const expected = batch.reduce((sum, b) => sum + b.length, 0);
         if (bytesWritten !== expected) throw new Error(`Short write: ${bytesWritten} of ${expected} bytes.`);
         position += bytesWritten;
+        flusher.wrote(bytesWritten);
       }
+      await flusher.settle();
       await handle.sync();
     } finally {
+      await flusher.settle();
       await handle.close();
     }
     await rename(temp, join(dir, PART_FILE));

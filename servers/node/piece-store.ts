@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rename, rm, stat, statfs, type FileHandle } from 
 import { join } from 'node:path';
 import { MAX_KEY_BYTES } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
+import { BackgroundFlusher } from './background-flusher.js';
 import { compareVersions } from '../protocol/versions.js';
 
 const PIECE_MAGIC = Buffer.from('DFSP');
@@ -67,15 +68,12 @@ async function readHeader(handle: FileHandle): Promise<{ meta: Buffer; dataOffse
   return { meta, dataOffset: HEADER_BYTES + metaLength };
 }
 
-/** Bytes written after which a flush to disk starts in the background, while more data arrives. */
-const BACKGROUND_FLUSH_BYTES = 16 * 1024 * 1024;
-
 /** Streams a piece's body into a temp file; `finish` makes it a durable pending piece. */
 export class PieceWriter {
   private written = 0;
   private done = false;
-  private unflushed = 0;
-  private flushing: Promise<void> | undefined;
+  // Flushing as the body arrives leaves little for the final fsync, so the acknowledgement comes sooner.
+  private readonly flusher: BackgroundFlusher;
 
   constructor(
     private readonly handle: FileHandle,
@@ -83,7 +81,9 @@ export class PieceWriter {
     private readonly pendingPath: string,
     private readonly headerBytes: number,
     readonly size: number,
-  ) {}
+  ) {
+    this.flusher = new BackgroundFlusher(handle);
+  }
 
   /** Appends body bytes (one buffer or several, written with one system call); refuses more than the declared size. */
   async write(...parts: Buffer[]): Promise<void> {
@@ -97,20 +97,7 @@ export class PieceWriter {
       throw storageError(error);
     }
     this.written += length;
-    this.unflushed += length;
-    // Flushing as the body arrives leaves little for the final fsync, so the acknowledgement comes sooner.
-    if (this.unflushed >= BACKGROUND_FLUSH_BYTES && !this.flushing) {
-      this.unflushed = 0;
-      this.flushing = this.handle.datasync().then(
-        () => {
-          this.flushing = undefined;
-        },
-        () => {
-          // The final fsync in finish() reports any real failure.
-          this.flushing = undefined;
-        },
-      );
-    }
+    this.flusher.wrote(length);
   }
 
   /** Checks the length, fsyncs and renames the temp file to the pending name. */
@@ -120,7 +107,7 @@ export class PieceWriter {
       throw new ProtocolError('BAD_REQUEST', `Body ended after ${this.written} of ${this.size} bytes.`);
     }
     try {
-      await this.flushing;
+      await this.flusher.settle();
       await this.handle.sync();
       await this.handle.close();
       this.done = true;
@@ -135,7 +122,7 @@ export class PieceWriter {
   async discard(): Promise<void> {
     if (!this.done) {
       this.done = true;
-      await this.flushing;
+      await this.flusher.settle();
       await this.handle.close().catch(() => undefined);
     }
     await rm(this.tempPath, { force: true });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { BackgroundFlusher } from '../../servers/node/background-flusher.js';
 import { VaultError } from '../shared/errors.js';
 import type { FileHealth, NodeStatus, RepairResult, VaultEntry } from '../shared/models.js';
 import { type ByteSource, fileSource } from './byte-source.js';
@@ -14,9 +15,6 @@ import type { PieceFailure } from './stripe-reader.js';
 import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
 import { type ListedObject, folderEntries, folderExists, liveObjects } from './vault-listing.js';
 import { normalizeVaultPath, parentOf } from './vault-path.js';
-
-/** Bytes written to a download after which a flush to disk starts in the background. */
-const BACKGROUND_FLUSH_BYTES = 16 * 1024 * 1024;
 
 /** How to reach the cluster and who logs in. */
 export interface VaultOptions {
@@ -130,26 +128,18 @@ export class Vault {
       throw localError(error, target);
     }
     // Flushing to disk as the download arrives leaves little for the final fsync.
-    let unflushed = 0;
-    let flushing: Promise<void> | undefined;
+    const flusher = new BackgroundFlusher(handle);
     try {
       const version = await getObject(this.pool, path, async (parts) => {
-        const { bytesWritten } = await handle.writev(parts);
-        unflushed += bytesWritten;
-        if (unflushed >= BACKGROUND_FLUSH_BYTES && !flushing) {
-          unflushed = 0;
-          flushing = handle.datasync().finally(() => (flushing = undefined));
-          // The final fsync below reports a real failure; this one only gets ahead of it.
-          flushing.catch(() => undefined);
-        }
+        flusher.wrote((await handle.writev(parts)).bytesWritten);
       }, options);
-      await flushing?.catch(() => undefined);
+      await flusher.settle();
       await handle.sync();
       await handle.close();
       await rename(temp, target);
       return { size: version.meta.size };
     } catch (error) {
-      await flushing?.catch(() => undefined);
+      await flusher.settle();
       await handle.close().catch(() => undefined);
       await rm(temp, { force: true });
       throw error;
