@@ -2,7 +2,7 @@
 export const CHUNK_CHECK_BYTES = 4;
 
 /** Default plaintext bytes per stripe. */
-export const DEFAULT_STRIPE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_STRIPE_BYTES = 1024 * 1024;
 
 /** How a file of a given size is cut into stripes and each piece into chunks. */
 export interface StripeLayout {
