@@ -98,7 +98,7 @@ export class NodeProcess {
           resolve();
         }
       });
-      child.once('exit', () => fail(`${spec.name} stopped while starting: ${stderr.trim().split('\n').at(-1) ?? 'no output'}`));
+      child.once('exit', () => fail(`${spec.name} could not start: ${(stderr.trim().split('\n').at(-1) ?? 'no output').replace(/^dfs-vault node: /, '')}`));
       child.once('error', (error) => fail(`Cannot start ${spec.name}: ${error.message}`));
     });
   }

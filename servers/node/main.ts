@@ -9,7 +9,15 @@ runNodeCommand(process.argv.slice(2)).then(
       process.stderr.write(`dfs-vault node: ${(error as Error).message}\n\n${NODE_USAGE}\n`);
       process.exit(2);
     }
-    const message = error instanceof ProtocolError || error instanceof Error ? error.message : String(error);
+    const errno = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    const message =
+      errno.code === 'EADDRINUSE'
+        ? `Port ${errno.port} on ${errno.address} is already in use (is another node or cluster running?). Stop it or choose another --port.`
+        : errno.code === 'EACCES' && errno.syscall === 'listen'
+          ? `Not allowed to listen on port ${errno.port}; ports below 1024 need privileges. Choose another --port.`
+          : error instanceof ProtocolError || error instanceof Error
+            ? error.message
+            : String(error);
     process.stderr.write(`dfs-vault node: ${message}\n`);
     process.exit(1);
   },
