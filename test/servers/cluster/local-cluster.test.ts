@@ -181,3 +181,24 @@ describe('parseNodeArgs', () => {
     expect(() => parseNodeArgs(['--root', '/d', '--port', '1', 'extra'])).toThrow(new UsageError('Unexpected argument "extra".'));
   });
 });
+
+describe('a local cluster whose port is taken', () => {
+  it('fails with a message naming the port, and leaves no node running', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', done));
+    const taken = (blocker.address() as { port: number }).port;
+    const dir = await mkdtemp(join(tmpdir(), 'dfs-taken-'));
+    try {
+      // The second node would listen on the taken port.
+      await expect(launchCluster({ dir, nodes: 2, basePort: taken - 1, users: [USER] })).rejects.toThrow(
+        new RegExp(`DFS2 could not start: Port ${taken} on 127\\.0\\.0\\.1 is already in use`),
+      );
+      // DFS1 started on the port before and was stopped again: nothing answers there.
+      await expect(openConnection({ host: '127.0.0.1', port: taken - 1 }, 2000)).rejects.toMatchObject({ code: 'CONNECTION_CLOSED' });
+    } finally {
+      blocker.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
