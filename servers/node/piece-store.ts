@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_KEY_BYTES } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
@@ -91,11 +91,14 @@ export class PieceWriter {
     if (this.written + length > this.size) {
       throw new ProtocolError('BAD_REQUEST', `More body bytes than the declared ${this.size}.`);
     }
+    let written;
     try {
-      await this.handle.writev(parts, this.headerBytes + this.written);
+      written = (await this.handle.writev(parts, this.headerBytes + this.written)).bytesWritten;
     } catch (error) {
       throw storageError(error);
     }
+    // A short write means the disk or a file-size limit is full.
+    if (written !== length) throw new ProtocolError('NO_SPACE', 'The node could not write the whole piece (disk full?).');
     this.written += length;
     this.flusher.wrote(length);
   }
@@ -111,9 +114,12 @@ export class PieceWriter {
       await this.handle.sync();
       await this.handle.close();
       this.done = true;
-      await rename(this.tempPath, this.pendingPath);
+      // link() refuses to replace: a second upload of the same version can never overwrite the first.
+      await link(this.tempPath, this.pendingPath);
+      await rm(this.tempPath, { force: true });
     } catch (error) {
       await this.discard();
+      if (isErrno(error, 'EEXIST')) throw new ProtocolError('BAD_REQUEST', 'That version of the object is already stored; use a new version.');
       throw storageError(error);
     }
   }
@@ -141,6 +147,8 @@ export class UserSpace {
   async beginPut(key: Buffer, version: string, meta: Buffer, size: number): Promise<PieceWriter> {
     const dir = this.objectDirectory(checkKey(key));
     checkVersion(version);
+    const taken = await Promise.all([PENDING, COMMITTED].map((suffix) => stat(join(dir, version + suffix)).catch(() => undefined)));
+    if (taken.some(Boolean)) throw new ProtocolError('BAD_REQUEST', 'That version of the object is already stored; use a new version.');
     try {
       await mkdir(dir, { recursive: true });
       const tempPath = join(dir, `${TEMP_PREFIX}${version}-${randomBytes(6).toString('hex')}`);
@@ -155,18 +163,25 @@ export class UserSpace {
     }
   }
 
-  /** Makes a pending piece visible; committing twice is harmless. */
+  /** Makes a pending piece visible; committing twice is harmless, replacing a committed piece is refused. */
   async commit(key: Buffer, version: string): Promise<void> {
     const dir = this.objectDirectory(checkKey(key));
     checkVersion(version);
+    const pending = join(dir, version + PENDING);
+    const committed = join(dir, version + COMMITTED);
     try {
-      await rename(join(dir, version + PENDING), join(dir, version + COMMITTED));
+      await link(pending, committed);
     } catch (error) {
+      if (isErrno(error, 'EEXIST')) {
+        await rm(pending, { force: true });
+        throw new ProtocolError('BAD_REQUEST', 'That version is already committed with other contents; use a new version.');
+      }
       if (!isErrno(error, 'ENOENT')) throw error;
-      const already = await stat(join(dir, version + COMMITTED)).catch(() => undefined);
-      if (already) return;
+      // No pending piece: fine if this commit already happened (a retried request), else an error.
+      if (await stat(committed).catch(() => undefined)) return;
       throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
     }
+    await rm(pending, { force: true });
     await fsyncDirectory(dir);
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { VaultError } from '../shared/errors.js';
 
 /** What an object is: a file, a folder marker, or a tombstone left by a delete. */
@@ -46,14 +46,19 @@ export function objectKeyFor(path: string): Buffer {
   return createHash('sha256').update(`dfs-vault object\0${path}`).digest();
 }
 
-/** A new version id: 16 hex digits of microseconds, newer than every version in `existing`. */
+/**
+ * A new version id, 24 hex digits: microseconds since the epoch, then 32 random bits. It sorts after
+ * every version in `existing` (even when this clock is behind the last writer's), and two writers of
+ * the same path at the same moment never pick the same id, so their pieces can never mix.
+ */
 export function nextVersion(existing: Iterable<string>, now = Date.now()): string {
-  let candidate = BigInt(now) * 1000n + BigInt(Math.floor(Math.random() * 1000));
+  let time = BigInt(now) * 1000n;
   for (const version of existing) {
     const value = BigInt(`0x${version}`);
-    if (value >= candidate) candidate = value + 1n;
+    if (value >> 32n >= time) time = (value >> 32n) + 1n;
   }
-  return candidate.toString(16).padStart(16, '0');
+  const random = BigInt(randomBytes(4).readUInt32BE(0));
+  return ((time << 32n) | random).toString(16).padStart(24, '0');
 }
 
 /** Checks that a version id read from a node is the hex form this client writes. */

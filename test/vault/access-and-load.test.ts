@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Vault } from '../../src-main/vault/vault.js';
 import { committedPieceFiles } from '../helpers/stored-pieces.js';
 import { TestCluster, writeTemp } from '../helpers/test-cluster.js';
@@ -72,5 +72,26 @@ describe('logins, isolation, traffic and load', () => {
     await vaults[0]!.getFile('contended.bin', out);
     const got = await readFile(out);
     expect(payloads.some((p) => p.equals(got))).toBe(true);
+  });
+
+  it('never mixes two concurrent writers of one path, even when the clock of the last writer ran ahead', async () => {
+    const vault = await cluster.vault();
+    const { utimes } = await import('node:fs/promises');
+    // A version stamped an hour ahead: both writers below must version after it from the same state.
+    const spy = vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 3_600_000);
+    await vault.putFile(await writeTemp(cluster.dir, 'future', randomBytes(1000)), 'race.bin');
+    spy.mockRestore();
+    for (let round = 0; round < 5; round++) {
+      const payloads = [randomBytes(3 * 1024 * 1024), randomBytes(3 * 1024 * 1024)];
+      const sources = await Promise.all(payloads.map((p, i) => writeTemp(cluster.dir, `race-${round}-${i}`, p)));
+      // Same size and same modification time: nothing but the version tells the two apart.
+      for (const src of sources) await utimes(src, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'));
+      const writers = await Promise.all(sources.map(() => cluster.vault()));
+      await Promise.all(writers.map((w, i) => w.putFile(sources[i]!, 'race.bin')));
+      const out = join(cluster.dir, `race-${round}.out`);
+      await vault.getFile('race.bin', out);
+      const got = await readFile(out);
+      expect(got.equals(payloads[0]!) || got.equals(payloads[1]!)).toBe(true);
+    }
   });
 });

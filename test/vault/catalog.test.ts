@@ -36,6 +36,12 @@ describe('catalog', () => {
     const ahead = nextVersion([], Date.now() + 3_600_000);
     const next = nextVersion([ahead]);
     expect(BigInt(`0x${next}`)).toBeGreaterThan(BigInt(`0x${ahead}`));
-    expect(next).toMatch(/^[0-9a-f]{16}$/);
+    expect(next).toMatch(/^[0-9a-f]{24}$/);
+  });
+
+  it('never gives two writers starting from the same state the same version', () => {
+    const ahead = nextVersion([], Date.now() + 60_000);
+    const ids = new Set(Array.from({ length: 1000 }, () => nextVersion([ahead])));
+    expect(ids.size).toBe(1000);
   });
 });

@@ -164,6 +164,15 @@ describe('piece store', () => {
     expect(versionsOf(await listed(space, key))).toEqual(['000000000000000b', 'c']);
   });
 
+  it('refuses a second upload of a version already stored, keeping the first intact', async () => {
+    const { store } = await PieceStore.open(root);
+    const space = store.userSpace('alice');
+    await storeCommitted(space, key, 'abc', pattern(100, 1));
+    await expectCode(storePending(space, key, 'abc', pattern(100, 2)), 'BAD_REQUEST');
+    await storePending(space, key, 'abd', pattern(100, 3));
+    expect((await read(space, key, 'abc')).bytes.equals(pattern(100, 1))).toBe(true);
+  });
+
   it('deleteVersion removes exactly one committed version', async () => {
     const { store } = await PieceStore.open(root);
     const space = store.userSpace('alice');
