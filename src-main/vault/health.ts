@@ -76,6 +76,20 @@ export async function repairObject(pool: NodePool, key: Buffer, state: ObjectSta
   const sources: VersionState = { ...version, holders: version.holders.filter((h) => !lacking.some((d) => d.piece === h.piece)) };
   let upload: PieceUpload | undefined;
   try {
+    // A node may still hold a damaged, truncated or uncommitted copy of this version; nodes never
+    // store over an existing version, so clear it first (it is worthless either way).
+    await Promise.all(
+      [...targets.keys()].map((node) =>
+        pool
+          .use(node, async (client) => {
+            await client.abort(key, version.version);
+            await client.deleteVersion(key, version.version).catch((error: unknown) => {
+              if ((error as { code?: string }).code !== 'NOT_FOUND') throw error;
+            });
+          })
+          .catch(() => undefined),
+      ),
+    );
     upload = await PieceUpload.begin(pool, key, version.version, targets, (piece) => encodeMeta({ ...meta, piece }), expectedPieceBytes(meta), 1);
     const codec = createErasureCodec(meta.k, meta.m);
     let stripe = 0;
