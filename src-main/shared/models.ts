@@ -47,6 +47,8 @@ export interface RepairResult {
   path: string;
   rebuilt: Array<{ piece: number; node: string }>;
   failed: Array<{ piece: number; node: string; reason: string }>;
+  /** Nodes from which superseded versions (missed prunes) were removed. */
+  pruned: string[];
   before: PieceCount;
   after: PieceCount;
 }

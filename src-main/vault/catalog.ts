@@ -68,7 +68,20 @@ function sameObject(a: ObjectMeta, b: ObjectMeta): boolean {
   return a.kind === b.kind && a.path === b.path && a.size === b.size && a.modified === b.modified && a.stripeBytes === b.stripeBytes && a.k === b.k && a.m === b.m;
 }
 
-/** The newest version that has at least k pieces: what every reader sees. */
+/**
+ * The version every reader sees: the newest with at least k pieces, unless a newer tombstone is on
+ * any node. A delete must win even when most of the nodes that recorded it are down, or an older
+ * version that a node missed the prune of would come back.
+ */
 export function readableVersion(object: ObjectState): VersionState | undefined {
-  return object.versions.find((v) => v.holders.length >= v.meta.k);
+  return object.versions.find((v) => v.meta.kind === 'tombstone' || v.holders.length >= v.meta.k);
+}
+
+/** Nodes that still hold a version older than `version` (a prune they missed). */
+export function nodesWithOlderVersions(object: ObjectState, version: VersionState): number[] {
+  const nodes = new Set<number>();
+  for (const older of object.versions) {
+    if (compareVersions(older.version, version.version) < 0) for (const holder of older.holders) nodes.add(holder.node);
+  }
+  return [...nodes].sort((a, b) => a - b);
 }

@@ -1,6 +1,6 @@
 import type { FileHealth, RepairResult } from '../shared/models.js';
 import { healthOf } from '../shared/models.js';
-import { type ObjectState, type VersionState, expectedPieceBytes, readableVersion } from './catalog.js';
+import { type ObjectState, type VersionState, expectedPieceBytes, nodesWithOlderVersions, readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import type { NodePool } from './node-pool.js';
 import { encodeMeta } from './object-meta.js';
@@ -60,7 +60,7 @@ export async function checkObject(
 export async function repairObject(pool: NodePool, key: Buffer, state: ObjectState, health: FileHealth): Promise<RepairResult> {
   const version = readableVersion(state);
   const label = version?.meta.kind === 'tombstone' ? `${health.path} (deletion)` : health.path;
-  const result: RepairResult = { path: label, rebuilt: [], failed: [], before: health.pieces, after: health.pieces };
+  const result: RepairResult = { path: label, rebuilt: [], failed: [], pruned: [], before: health.pieces, after: health.pieces };
   const lacking = health.detail.filter((d) => d.state === 'missing' || d.state === 'damaged');
   if (!version || lacking.length === 0) {
     for (const d of health.detail.filter((x) => x.state !== 'sound')) {
@@ -117,4 +117,16 @@ export async function repairObject(pool: NodePool, key: Buffer, state: ObjectSta
   const good = health.pieces.good + result.rebuilt.length;
   result.after = { good, total: n };
   return result;
+}
+
+/** Removes versions older than the one readers see from nodes that missed their prune; returns those nodes' names. */
+export async function pruneSuperseded(pool: NodePool, key: Buffer, state: ObjectState): Promise<string[]> {
+  const version = readableVersion(state);
+  if (!version) return [];
+  const pruned: string[] = [];
+  for (const node of nodesWithOlderVersions(state, version)) {
+    const removed = await pool.use(node, (client) => client.prune(key, version.version)).catch(() => 0);
+    if (removed > 0) pruned.push(pool.servers[node]!.name);
+  }
+  return pruned;
 }

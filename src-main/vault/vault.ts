@@ -8,7 +8,7 @@ import { type ByteSource, fileSource } from './byte-source.js';
 import { buildCatalog, type ObjectState } from './catalog.js';
 import type { ServerEntry } from './dfc-config.js';
 import { getObject, lookupObject } from './get-object.js';
-import { checkObject, repairObject } from './health.js';
+import { checkObject, pruneSuperseded, repairObject } from './health.js';
 import { NodePool, throwIfLoginRejected } from './node-pool.js';
 import { type ProgressListener, currentKind, putObject } from './put-object.js';
 import type { PieceFailure } from './stripe-reader.js';
@@ -205,7 +205,12 @@ export class Vault {
     const results: RepairResult[] = [];
     for (const state of this.select(objects, target)) {
       const health = await checkObject(this.pool, state.key, state, reachable, { deep: true, includeDeleted: true });
-      if (health && health.pieces.good < health.pieces.total) results.push(await repairObject(this.pool, state.key, state, health));
+      const result = health && health.pieces.good < health.pieces.total ? await repairObject(this.pool, state.key, state, health) : undefined;
+      const pruned = await pruneSuperseded(this.pool, state.key, state);
+      if (result) results.push({ ...result, pruned });
+      else if (health && pruned.length > 0) {
+        results.push({ path: health.path, rebuilt: [], failed: [], pruned, before: health.pieces, after: health.pieces });
+      }
     }
     return results.sort((a, b) => a.path.localeCompare(b.path));
   }

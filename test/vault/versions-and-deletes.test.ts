@@ -45,6 +45,38 @@ describe('versions, folders and deletes', () => {
     expect((await stat(onReturned!)).size).toBeLessThan(1000);
   });
 
+  it('keeps a deleted file deleted when a prune was missed and the nodes that saw the delete are down', async () => {
+    const { copyFile } = await import('node:fs/promises');
+    const vault = await cluster.vault();
+    await vault.putFile(await writeTemp(cluster.dir, 'old', randomBytes(5000)), 'zombie.txt');
+    // Keep DFS1's piece of the old version, to put back as if its prune had failed.
+    const [oldPiece] = await committedPieceFiles(cluster.roots[0]!);
+    await copyFile(oldPiece!, join(cluster.dir, 'saved-piece'));
+    await cluster.stop(3);
+    await (await cluster.vault()).remove('zombie.txt');
+    await copyFile(join(cluster.dir, 'saved-piece'), oldPiece!);
+    await cluster.restart(3);
+    // Visible now: DFS1 with the old version and the tombstone, DFS4 with the old version only.
+    await cluster.stop(1);
+    await cluster.stop(2);
+    const degraded = await cluster.vault();
+    expect((await degraded.list()).map((e) => e.name)).not.toContain('zombie.txt');
+    await expect(degraded.getFile('zombie.txt', join(cluster.dir, 'z'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await cluster.restart(1);
+    await cluster.restart(2);
+    // Repair removes the superseded pieces and hands the tombstone to DFS4.
+    const report = await (await cluster.vault()).repair();
+    expect(report).toEqual([
+      expect.objectContaining({ path: 'zombie.txt (deletion)', rebuilt: [expect.objectContaining({ node: 'DFS4' })], pruned: ['DFS1'] }),
+    ]);
+    const { stat } = await import('node:fs/promises');
+    for (const root of cluster.roots) {
+      const files = await committedPieceFiles(root);
+      expect(files).toHaveLength(1);
+      expect((await stat(files[0]!)).size).toBeLessThan(1000);
+    }
+  });
+
   it('creates folders, lists nested paths and deletes a folder with its contents', async () => {
     const vault = await cluster.vault();
     await vault.mkdir('empty/inner');

@@ -22,6 +22,7 @@ ${VAULT_OPTIONS_HELP}`,
       for (const r of results) {
         for (const b of r.rebuilt) io.stdout.write(`${r.path}: rebuilt piece ${b.piece} on ${b.node}\n`);
         for (const f of r.failed) io.stdout.write(`${r.path}: could not rebuild piece ${f.piece} on ${f.node}: ${f.reason}\n`);
+        if (r.pruned.length > 0) io.stdout.write(`${r.path}: removed superseded versions from ${r.pruned.join(', ')}\n`);
         io.stdout.write(`${r.path}: ${r.before.good}/${r.before.total} → ${r.after.good}/${r.after.total} pieces\n`);
       }
       return results.every((r) => r.failed.length === 0) ? 0 : 1;
