@@ -31,41 +31,40 @@ export function expectedPieceBytes(meta: ObjectMeta): number {
   return meta.kind === 'file' ? stripeLayout(meta.size, meta.stripeBytes, meta.k).pieceBytes : 0;
 }
 
+/** What the pieces of one version must agree on (everything but the piece index). */
+function objectSignature(meta: ObjectMeta): string {
+  return JSON.stringify([meta.kind, meta.path, meta.size, meta.modified, meta.stripeBytes, meta.k, meta.m]);
+}
+
 /**
  * Merges the listings of every node (undefined for a node that did not answer) into per-object
- * state. Pieces whose metadata cannot be read, disagrees with the other pieces of the same version,
- * or whose size is wrong are left out: they count as missing.
+ * state. Pieces whose metadata cannot be read or whose size is wrong count as missing. Where the
+ * pieces of one version disagree on their metadata, the account most of them give wins, so one
+ * damaged header cannot make the sound pieces of a file unreadable.
  */
 export function buildCatalog(listings: ReadonlyArray<readonly ListedPiece[] | undefined>): Map<string, ObjectState> {
-  const objects = new Map<string, ObjectState>();
-  const versionsByKey = new Map<string, Map<string, VersionState>>();
+  const candidates = new Map<string, { key: Buffer; versions: Map<string, Map<string, VersionState>> }>();
   listings.forEach((listing, node) => {
     for (const item of listing ?? []) {
       const meta = decodeMeta(item.meta);
       if (!meta || item.size !== expectedPieceBytes(meta)) continue;
       const hexKey = item.key.toString('hex');
-      let versions = versionsByKey.get(hexKey);
-      if (!versions) {
-        versions = new Map();
-        versionsByKey.set(hexKey, versions);
-        objects.set(hexKey, { key: item.key, versions: [] });
-      }
-      let state = versions.get(item.version);
-      if (!state) {
-        state = { version: item.version, meta, holders: [] };
-        versions.set(item.version, state);
-      } else if (!sameObject(state.meta, meta) || state.holders.some((h) => h.piece === meta.piece)) continue;
-      state.holders.push({ node, piece: meta.piece, size: item.size });
+      let object = candidates.get(hexKey);
+      if (!object) candidates.set(hexKey, (object = { key: item.key, versions: new Map() }));
+      let accounts = object.versions.get(item.version);
+      if (!accounts) object.versions.set(item.version, (accounts = new Map()));
+      const signature = objectSignature(meta);
+      let state = accounts.get(signature);
+      if (!state) accounts.set(signature, (state = { version: item.version, meta, holders: [] }));
+      if (!state.holders.some((h) => h.piece === meta.piece)) state.holders.push({ node, piece: meta.piece, size: item.size });
     }
   });
-  for (const [hexKey, versions] of versionsByKey) {
-    objects.get(hexKey)!.versions = [...versions.values()].sort((a, b) => compareVersions(b.version, a.version));
+  const objects = new Map<string, ObjectState>();
+  for (const [hexKey, { key, versions }] of candidates) {
+    const chosen = [...versions.values()].map((accounts) => [...accounts.values()].reduce((best, next) => (next.holders.length > best.holders.length ? next : best)));
+    objects.set(hexKey, { key, versions: chosen.sort((a, b) => compareVersions(b.version, a.version)) });
   }
   return objects;
-}
-
-function sameObject(a: ObjectMeta, b: ObjectMeta): boolean {
-  return a.kind === b.kind && a.path === b.path && a.size === b.size && a.modified === b.modified && a.stripeBytes === b.stripeBytes && a.k === b.k && a.m === b.m;
 }
 
 /**

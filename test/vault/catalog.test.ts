@@ -27,6 +27,20 @@ describe('catalog', () => {
     expect(catalog.get(key.toString('hex'))!.versions[0]!.holders).toHaveLength(1);
   });
 
+  it('takes the metadata most pieces agree on, so one damaged header does not hide a sound file', () => {
+    const catalog = buildCatalog([[item('07', 0, { modified: 999 })], [item('07', 1)], [item('07', 2)], [item('07', 3)]]);
+    const version = readableVersion(catalog.get(key.toString('hex'))!)!;
+    expect(version.meta.modified).toBe(1);
+    expect(version.holders.map((h) => h.node)).toEqual([1, 2, 3]);
+  });
+
+  it('lets a tombstone on any node hide older versions, while a lone newer file version does not', () => {
+    const deleted = buildCatalog([[item('09', 0, { kind: 'tombstone', size: 0 }, 0), item('08', 0)], [item('08', 1)], undefined, undefined]);
+    expect(readableVersion(deleted.get(key.toString('hex'))!)?.meta.kind).toBe('tombstone');
+    const failedPut = buildCatalog([[item('09', 0), item('08', 0)], [item('08', 1)], undefined, undefined]);
+    expect(readableVersion(failedPut.get(key.toString('hex'))!)?.version).toBe('08');
+  });
+
   it('orders versions numerically whatever their width', () => {
     const state = buildCatalog([[item('ff', 0), item('100', 0)]]).get(key.toString('hex'))!;
     expect(state.versions.map((v) => v.version)).toEqual(['100', 'ff']);
