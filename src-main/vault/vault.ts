@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BackgroundFlusher } from '../../servers/node/background-flusher.js';
 import { VaultError } from '../shared/errors.js';
@@ -129,12 +129,18 @@ export class Vault {
     }
     // Flushing to disk as the download arrives leaves little for the final fsync.
     const flusher = new BackgroundFlusher(handle);
+    let position = 0;
     try {
       const version = await getObject(this.pool, path, async (parts) => {
-        flusher.wrote((await handle.writev(parts)).bytesWritten);
+        const written = await writeFully(handle, parts, position, target);
+        position += written;
+        flusher.wrote(written);
       }, options);
       await flusher.settle();
       await handle.sync();
+      if (position !== version.meta.size || (await handle.stat()).size !== version.meta.size) {
+        throw new VaultError('LOCAL_IO', `Could not write all of ${target} (${position} of ${version.meta.size} bytes); is the disk full? Nothing was saved.`);
+      }
       await handle.close();
       await rename(temp, target);
       return { size: version.meta.size };
@@ -255,6 +261,39 @@ export class Vault {
       }
     }
   }
+}
+
+/** Writes every byte of `parts` at `position`, going on after short writes; fails clearly if the disk takes nothing. */
+async function writeFully(handle: FileHandle, parts: Buffer[], position: number, path: string): Promise<number> {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  let done = 0;
+  let pending = parts;
+  while (done < total) {
+    let bytesWritten: number;
+    try {
+      ({ bytesWritten } = await handle.writev(pending, position + done));
+    } catch (error) {
+      throw new VaultError('LOCAL_IO', `Could not write to ${path}: ${(error as Error).message}. Nothing was saved.`, { cause: error });
+    }
+    if (bytesWritten === 0) throw new VaultError('LOCAL_IO', `Could not write to ${path}; is the disk full? Nothing was saved.`);
+    done += bytesWritten;
+    pending = skipBytes(pending, bytesWritten);
+  }
+  return total;
+}
+
+/** The buffers that remain after the first `count` bytes. */
+function skipBytes(parts: Buffer[], count: number): Buffer[] {
+  const rest: Buffer[] = [];
+  let skip = count;
+  for (const part of parts) {
+    if (skip >= part.length) skip -= part.length;
+    else {
+      rest.push(skip > 0 ? part.subarray(skip) : part);
+      skip = 0;
+    }
+  }
+  return rest;
 }
 
 function localError(error: unknown, path: string): VaultError {

@@ -81,3 +81,34 @@ describe('the dfs-vault executable', () => {
     expect(await exited).toBe(0);
   });
 });
+
+describe('a download that the local disk cannot hold', () => {
+  it('fails with exit 1 and a clear message, and leaves no file behind', async () => {
+    const { TestCluster, writeTemp } = await import('../helpers/test-cluster.js');
+    const { renderDfcConf } = await import('../../servers/cluster/cluster-files.js');
+    const { readdir } = await import('node:fs/promises');
+    const cluster = await TestCluster.start();
+    try {
+      const vault = await cluster.vault();
+      await vault.putFile(await writeTemp(cluster.dir, 'big', Buffer.alloc(3_000_000, 7)), 'big.bin');
+      await writeFile(join(cluster.dir, 'dfc.conf'), renderDfcConf(cluster.servers, 'alice', 'wonderland'));
+      const outDir = join(cluster.dir, 'out');
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(outDir);
+      // A file-size limit of 2.5 MB (ulimit -f counts 1 KiB blocks) plays a full disk.
+      const result = await new Promise<{ status: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn('bash', ['-c', `ulimit -f 2500; exec "${process.execPath}" "${bin}" get -c ../dfc.conf big.bin copy.bin`], { cwd: outDir });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('exit', (status) => resolve({ status, out, err }));
+      });
+      expect(result.status).toBe(1);
+      expect(result.err).toMatch(/^Could not write (to|all of) .*copy\.bin/);
+      expect(await readdir(outDir)).toEqual([]);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
