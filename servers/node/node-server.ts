@@ -17,6 +17,9 @@ export interface NodeOptions {
   lookupUser: () => Promise<(username: string) => ScramVerifier | undefined>;
   idleTimeoutMs?: number;
   requestTimeoutMs?: number;
+  loginTimeoutMs?: number;
+  /** Most simultaneous connections; further ones are refused by the kernel queue. */
+  maxConnections?: number;
   /** How long shutdown waits for requests in progress before cutting them off. */
   shutdownGraceMs?: number;
   throttle?: LoginThrottle;
@@ -45,6 +48,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     lookupUser: options.lookupUser,
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    loginTimeoutMs: options.loginTimeoutMs ?? 10_000,
     log,
   };
   const server: Server = createServer((socket) => {
@@ -53,6 +57,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     sessions.add(session);
     void session.run().finally(() => sessions.delete(session));
   });
+  server.maxConnections = options.maxConnections ?? 1024;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, host, () => {

@@ -21,6 +21,8 @@ export interface SessionContext {
   idleTimeoutMs: number;
   /** How long a client may take to send the next frame of a request in progress. */
   requestTimeoutMs: number;
+  /** How long a new connection may take to log in. */
+  loginTimeoutMs: number;
   log: (line: string) => void;
 }
 
@@ -80,7 +82,7 @@ export class NodeSession {
   }
 
   private async login(): Promise<boolean> {
-    const hello = await this.conn.receive(this.context.requestTimeoutMs);
+    const hello = await this.conn.receive(this.context.loginTimeoutMs);
     if (hello.op !== Op.Hello) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected HELLO first.');
     if (hello.magic !== PROTOCOL_MAGIC) throw new ProtocolError('BAD_FRAME', 'Not a DFS Vault client.');
     if (hello.minVersion > PROTOCOL_VERSION || hello.maxVersion < PROTOCOL_VERSION) {
@@ -101,7 +103,7 @@ export class NodeSession {
       return false;
     }
     await this.conn.send({ op: Op.Challenge, version: PROTOCOL_VERSION, serverFirst });
-    const proof = await this.conn.receive(this.context.requestTimeoutMs);
+    const proof = await this.conn.receive(this.context.loginTimeoutMs);
     if (proof.op !== Op.AuthProof) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected AUTH_PROOF.');
     const outcome = scram.serverFinal(proof.clientFinal);
     if (!outcome.ok) {
@@ -190,13 +192,12 @@ export class NodeSession {
 
   private async sendPiece(user: UserSpace, key: Buffer, version: string, offset: number, length: number): Promise<void> {
     const piece = await user.openRead(key, version, offset, length);
-    await this.conn.send({ op: Op.GetOk, size: piece.size, length: piece.length });
-    if (piece.stream) {
-      try {
-        for await (const chunk of piece.stream) await this.conn.sendData(chunk as Buffer);
-      } finally {
-        piece.stream.destroy();
-      }
+    try {
+      await this.conn.send({ op: Op.GetOk, size: piece.size, length: piece.length });
+      if (piece.stream) for await (const chunk of piece.stream) await this.conn.sendData(chunk as Buffer);
+    } finally {
+      // Closes the file however the send ends (a client that hangs up mid-GET included).
+      piece.stream?.destroy();
     }
     await this.conn.send({ op: Op.End });
   }

@@ -23,7 +23,8 @@ export function formatDuration(ms: number): string {
 }
 
 function messageBytes(message: Message): number {
-  return 'data' in message ? message.data.length : 64;
+  // Every message costs memory beyond its payload: an empty DATA frame must not count as free.
+  return 64 + ('data' in message ? message.data.length : 0);
 }
 
 /**
@@ -38,6 +39,7 @@ export class FramedConnection {
   private readonly waiters: Waiter[] = [];
   private closedWith: ProtocolError | undefined;
   private receiveError: ProtocolError | undefined;
+  private ending = false;
   private drainWaiters: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
   /** Bytes received from the wire, frame headers included. */
   bytesReceived = 0;
@@ -147,6 +149,10 @@ export class FramedConnection {
 
   /** Half-closes after pending writes flush; the peer sees a clean end. */
   end(): void {
+    // Whatever the peer still sends is dropped unread: nothing will consume it.
+    this.ending = true;
+    this.inbox.length = 0;
+    this.inboxBytes = 0;
     this.socket.end();
     // A peer that never closes its side must not hold the socket open forever.
     setTimeout(() => this.socket.destroy(), 2000).unref();
@@ -193,6 +199,7 @@ export class FramedConnection {
 
   private onData(chunk: Buffer): void {
     this.bytesReceived += chunk.length;
+    if (this.ending) return;
     let messages: Message[];
     try {
       messages = this.decoder.push(chunk);

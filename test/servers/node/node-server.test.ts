@@ -416,8 +416,8 @@ describe('storage node', () => {
       await closed(conn);
     });
 
-    it('closes a connection that never says HELLO once the request timeout passes', async () => {
-      const node = await startTestNode({ requestTimeoutMs: 200 });
+    it('closes a connection that never says HELLO once the login timeout passes', async () => {
+      const node = await startTestNode({ loginTimeoutMs: 200 });
       const conn = await open(node);
       await expectErrorReply(conn, 'TIMEOUT');
       await closed(conn);
@@ -460,5 +460,30 @@ describe('storage node', () => {
       await connectionClosed;
       expect((await rejectionOf(conn.receive(1000))).code).toBe('CONNECTION_CLOSED');
     });
+  });
+});
+
+describe('clients that hang up in the middle of a GET', () => {
+  it('leave no file open on the node', async () => {
+    const node = await startTestNode();
+    const writer = await login(node);
+    const key = Buffer.from('hang-up');
+    await put(writer, key, 'a1', pattern(4 * 1024 * 1024, 3));
+    const { readdir } = await import('node:fs/promises');
+    const openFiles = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
+    const before = await openFiles();
+    for (let i = 0; i < 40; i++) {
+      const conn = await login(node);
+      await conn.send({ op: Op.Get, key, version: 'a1', offset: 0, length: Number.MAX_SAFE_INTEGER });
+      conn.destroy();
+      await closed(conn);
+    }
+    // Sessions notice the hang-ups asynchronously; wait (bounded) until the count settles.
+    let after = await openFiles();
+    for (let tries = 0; tries < 100 && after > before; tries++) {
+      await new Promise((r) => setTimeout(r, 20));
+      after = await openFiles();
+    }
+    expect(after).toBeLessThanOrEqual(before);
   });
 });
