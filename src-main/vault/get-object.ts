@@ -36,37 +36,76 @@ export async function resolveFile(pool: NodePool, path: string): Promise<{ key: 
   return { key, version };
 }
 
+/** Options of a download. */
+export interface GetOptions {
+  onProgress?: ProgressListener;
+  onPieceFailure?: (failure: PieceFailure) => void;
+  signal?: AbortSignal;
+  /** Rewinds the sink to empty, so a download can start over (see getObject). */
+  restart?: () => Promise<void>;
+}
+
 /**
  * Downloads the newest readable version of `path` into `sink`, reading exactly k pieces (data pieces
  * first, so no decoding is needed while they are sound) and falling back to others on any failure.
+ * If the pieces vanish because a newer version replaced them mid-read, it starts over once on the
+ * newer version (after `restart`, when bytes were already written).
  */
-export async function getObject(
+export async function getObject(pool: NodePool, path: string, sink: ByteSink, options: GetOptions = {}): Promise<VersionState> {
+  for (let attempt = 0; ; attempt++) {
+    const { key, version } = await resolveFile(pool, path);
+    let written = 0;
+    try {
+      await readVersion(pool, key, version, sink, options, (bytes) => (written += bytes));
+      return version;
+    } catch (error) {
+      if (attempt > 0 || (error as { code?: string }).code !== 'INCOMPLETE') throw error;
+      const now = await resolveFile(pool, path).catch(() => undefined);
+      if (!now || now.version.version === version.version) throw error;
+      if (written > 0) {
+        if (!options.restart) throw error;
+        await options.restart();
+      }
+    }
+  }
+}
+
+/** Streams one version's plaintext into `sink`, stripe by stripe. */
+async function readVersion(
   pool: NodePool,
-  path: string,
+  key: Buffer,
+  version: VersionState,
   sink: ByteSink,
-  options: { onProgress?: ProgressListener; onPieceFailure?: (failure: PieceFailure) => void; signal?: AbortSignal } = {},
-): Promise<VersionState> {
-  const { key, version } = await resolveFile(pool, path);
+  options: GetOptions,
+  onWritten: (bytes: number) => void,
+): Promise<void> {
   const { meta } = version;
   const layout = stripeLayout(meta.size, meta.stripeBytes, meta.k);
   const codec = createErasureCodec(meta.k, meta.m);
   let done = 0;
   let writing: Promise<void> = Promise.resolve();
   let index = 0;
-  for await (const shards of readStripes(pool, key, version, layout, { onFailure: options.onPieceFailure, signal: options.signal })) {
-    const direct = shards.slice(0, meta.k);
-    // Data pieces as received need no decoding and no copy; only a stripe read from parity is joined and decoded.
-    const data = direct.every((s) => s !== null) ? (direct as Buffer[][]) : codec.reconstructData(shards.map((s) => s && joinChunk(s)));
-    const parts = stripePlaintext(data, layout, index);
-    // Overlap the disk write of this stripe with the network read of the next.
-    await writing;
-    writing = sink(parts);
-    // Awaited on the next turn; the no-op handler keeps a failed write from counting as unhandled meanwhile.
-    writing.catch(() => undefined);
-    done += parts.reduce((sum, p) => sum + p.length, 0);
-    options.onProgress?.(done, meta.size);
-    index++;
+  try {
+    for await (const shards of readStripes(pool, key, version, layout, { onFailure: options.onPieceFailure, signal: options.signal })) {
+      const direct = shards.slice(0, meta.k);
+      // Data pieces as received need no decoding and no copy; only a stripe read from parity is joined and decoded.
+      const data = direct.every((s) => s !== null) ? (direct as Buffer[][]) : codec.reconstructData(shards.map((s) => s && joinChunk(s)));
+      const parts = stripePlaintext(data, layout, index);
+      const bytes = parts.reduce((sum, p) => sum + p.length, 0);
+      // Overlap the disk write of this stripe with the network read of the next.
+      await writing;
+      onWritten(bytes);
+      writing = sink(parts);
+      // Awaited on the next turn; the no-op handler keeps a failed write from counting as unhandled meanwhile.
+      writing.catch(() => undefined);
+      done += bytes;
+      options.onProgress?.(done, meta.size);
+      index++;
+    }
+  } catch (error) {
+    // No write may still be running when the caller rewinds or removes the output.
+    await writing.catch(() => undefined);
+    throw error;
   }
   await writing;
-  return version;
 }

@@ -6,21 +6,25 @@ import type { NodePool } from './node-pool.js';
 import { encodeMeta } from './object-meta.js';
 import { PieceUpload } from './piece-upload.js';
 import { chunkCheck, joinChunk } from './stripe-codec.js';
-import { readStripes } from './stripe-reader.js';
+import { type PieceFailure, readStripes } from './stripe-reader.js';
 import { nodeForPiece, stripeLayout } from './stripe-layout.js';
 
 type PieceState = FileHealth['detail'][number]['state'];
 
-/** Reads one stored piece in full and verifies every chunk check. */
-async function pieceIsSound(pool: NodePool, key: Buffer, version: VersionState, piece: number): Promise<boolean> {
+/** Reads one stored piece in full and verifies every chunk check; a node that fails to serve it is "unreachable", not "damaged". */
+async function verifyPiece(pool: NodePool, key: Buffer, version: VersionState, piece: number): Promise<PieceState> {
   const holder = version.holders.find((h) => h.piece === piece)!;
   const layout = stripeLayout(version.meta.size, version.meta.stripeBytes, version.meta.k);
+  let verdict: PieceState = 'sound';
   try {
-    for await (const stripe of readStripes(pool, key, { ...version, holders: [holder] }, layout, { pieces: 1 })) void stripe;
-    return true;
+    const onFailure = (failure: PieceFailure): void => {
+      verdict = failure.kind;
+    };
+    for await (const stripe of readStripes(pool, key, { ...version, holders: [holder] }, layout, { pieces: 1, onFailure })) void stripe;
   } catch {
-    return false;
+    if (verdict === 'sound') verdict = 'unreachable';
   }
+  return verdict;
 }
 
 /**
@@ -44,7 +48,7 @@ export async function checkObject(
     const holder = version.holders.find((h) => h.piece === piece);
     const home = holder?.node ?? nodeForPiece(key, piece, n);
     let pieceState: PieceState;
-    if (holder) pieceState = !deep || expectedPieceBytes(meta) === 0 || (await pieceIsSound(pool, key, version, piece)) ? 'sound' : 'damaged';
+    if (holder) pieceState = !deep || expectedPieceBytes(meta) === 0 ? 'sound' : await verifyPiece(pool, key, version, piece);
     else pieceState = reachable.has(home) ? 'missing' : 'unreachable';
     detail.push({ piece, node: pool.servers[home]?.name ?? `node ${home + 1}`, state: pieceState });
   }

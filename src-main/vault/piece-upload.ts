@@ -86,14 +86,16 @@ export class PieceUpload {
       t.inBody = false;
     });
     this.checkQuorum('store');
-    const committed: Target[] = [];
-    await this.forEachTarget(async (t) => {
-      await t.client.commit(this.key, this.version);
-      committed.push(t);
-    });
-    if (committed.length < this.quorum) {
-      // Fewer than the quorum made it visible: take the new version back so readers keep the old one.
-      await Promise.all(committed.map((t) => t.client.deleteVersion(this.key, this.version).catch(() => undefined)));
+    const attempted = this.targets.map((t) => t.node);
+    await this.forEachTarget((t) => t.client.commit(this.key, this.version));
+    if (this.targets.length < this.quorum) {
+      // Fewer than the quorum confirmed. A commit whose reply was lost may still have happened, so
+      // take the new version back from every node it was sent to: readers keep the old one.
+      await Promise.all(
+        attempted.map((node) =>
+          this.pool.use(node, (client) => client.deleteVersion(this.key, this.version)).catch(() => undefined),
+        ),
+      );
       this.checkQuorum('commit');
     }
     return this.nodes;

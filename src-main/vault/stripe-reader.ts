@@ -6,10 +6,20 @@ import type { NodePool } from './node-pool.js';
 import { chunkCheck, joinChunk } from './stripe-codec.js';
 import { CHUNK_CHECK_BYTES, type StripeLayout, chunkBytesAt, pieceOffsetOf } from './stripe-layout.js';
 
-/** Why a piece was given up during a read. */
+/** Why a piece was given up during a read: its bytes were wrong, it was gone, or its node did not serve it. */
 export interface PieceFailure {
   holder: PieceHolder;
+  kind: 'damaged' | 'missing' | 'unreachable';
   reason: string;
+}
+
+/** The bytes a node served for a piece are not what was stored (check failed, wrong length). */
+class DamagedPiece extends Error {}
+
+function describeFailure(holder: PieceHolder, error: unknown): PieceFailure {
+  const reason = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string }).code;
+  return { holder, kind: error instanceof DamagedPiece ? 'damaged' : code === 'NOT_FOUND' ? 'missing' : 'unreachable', reason };
 }
 
 /** Reads a piece's bytes from a GET stream in exact amounts. */
@@ -35,7 +45,7 @@ class PieceStream {
     while (have < bytes) {
       if (this.leftover.length === 0) {
         const next = await this.iterator.next();
-        if (next.done) throw new Error('the piece ended early');
+        if (next.done) throw new DamagedPiece('the piece ended early');
         this.leftover = next.value;
       }
       const take = Math.min(this.leftover.length, bytes - have);
@@ -49,7 +59,7 @@ class PieceStream {
   /** Reads the END of the reply so the connection can be reused. */
   async finish(): Promise<void> {
     const next = await this.iterator.next();
-    if (!next.done || this.leftover.length > 0) throw new Error('the piece is longer than expected');
+    if (!next.done || this.leftover.length > 0) throw new DamagedPiece('the piece is longer than expected');
   }
 
   /** Gives up mid-stream: the connection is closed, since the rest of the reply is still coming. */
@@ -86,8 +96,8 @@ export async function* readStripes(
   const pieceBytes = expectedPieceBytes(state.meta);
   const queue = [...state.holders].sort(options.prefer ?? ((a, b) => a.piece - b.piece));
   const slots: Array<PieceStream | undefined> = new Array(options.pieces ?? k).fill(undefined);
-  const fail = async (stream: PieceStream, reason: string): Promise<void> => {
-    options.onFailure?.({ holder: stream.holder, reason });
+  const fail = async (stream: PieceStream, error: unknown): Promise<void> => {
+    options.onFailure?.(describeFailure(stream.holder, error));
     await stream.cancel().catch(() => undefined);
     pool.release(stream.holder.node, stream.client);
   };
@@ -102,7 +112,7 @@ export async function* readStripes(
         return new PieceStream(holder, client, key, state.version, offset, pieceBytes - offset);
       } catch (error) {
         if (client) pool.release(holder.node, client);
-        options.onFailure?.({ holder, reason: error instanceof Error ? error.message : String(error) });
+        options.onFailure?.(describeFailure(holder, error));
       }
     }
   };
@@ -114,19 +124,23 @@ export async function* readStripes(
         const chunk = await stream.readParts(chunkBytes);
         const check = joinChunk(await stream.readParts(CHUNK_CHECK_BYTES));
         if (!chunkCheck(chunk, stripe, stream.holder.piece).equals(check)) {
-          throw new Error(`stripe ${stripe} failed its check (the stored piece is damaged)`);
+          throw new DamagedPiece(`stripe ${stripe} failed its check (the stored piece is damaged)`);
         }
         return { piece: stream.holder.piece, chunk };
       } catch (error) {
         slots[slot] = undefined;
-        await fail(stream, error instanceof Error ? error.message : String(error));
+        await fail(stream, error);
       }
     }
   };
   try {
     for (let stripe = 0; stripe < layout.stripeCount; stripe++) {
       if (options.signal?.aborted) throw new VaultError('CANCELLED', 'The transfer was cancelled.');
-      const chunks = await Promise.all(slots.map((_, slot) => readChunk(slot, stripe)));
+      // allSettled, not all: a failing slot must not leave another still opening a stream behind the cleanup below.
+      const settled = await Promise.allSettled(slots.map((_, slot) => readChunk(slot, stripe)));
+      const failure = settled.find((outcome) => outcome.status === 'rejected');
+      if (failure) throw failure.reason;
+      const chunks = settled.map((outcome) => (outcome as PromiseFulfilledResult<{ piece: number; chunk: Buffer[] }>).value);
       const shards: (Buffer[] | null)[] = new Array(k + m).fill(null);
       for (const { piece, chunk } of chunks) shards[piece] = chunk;
       yield shards;
@@ -138,7 +152,7 @@ export async function* readStripes(
           await stream.finish();
           pool.release(stream.holder.node, stream.client);
         } catch (error) {
-          await fail(stream, error instanceof Error ? error.message : String(error));
+          await fail(stream, error);
         }
       }),
     );

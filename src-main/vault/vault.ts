@@ -131,11 +131,17 @@ export class Vault {
     const flusher = new BackgroundFlusher(handle);
     let position = 0;
     try {
-      const version = await getObject(this.pool, path, async (parts) => {
+      const sink = async (parts: Buffer[]): Promise<void> => {
         const written = await writeFully(handle, parts, position, target);
         position += written;
         flusher.wrote(written);
-      }, options);
+      };
+      const restart = async (): Promise<void> => {
+        await flusher.settle();
+        await handle.truncate(0);
+        position = 0;
+      };
+      const version = await getObject(this.pool, path, sink, { ...options, restart });
       await flusher.settle();
       await handle.sync();
       if (position !== version.meta.size || (await handle.stat()).size !== version.meta.size) {
