@@ -13,7 +13,7 @@ import { NodePool, throwIfLoginRejected } from './node-pool.js';
 import { type ProgressListener, currentKind, putObject } from './put-object.js';
 import type { PieceFailure } from './stripe-reader.js';
 import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
-import { type ListedObject, folderEntries, folderExists, liveObjects } from './vault-listing.js';
+import { folderEntries, folderExists, liveObjects } from './vault-listing.js';
 import { normalizeVaultPath, parentOf } from './vault-path.js';
 
 /** How to reach the cluster and who logs in. */
@@ -308,4 +308,3 @@ function localError(error: unknown, path: string): VaultError {
   return new VaultError('LOCAL_IO', `Cannot open ${path}: ${why}.`, { cause: error });
 }
 
-export type { ListedObject };
