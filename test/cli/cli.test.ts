@@ -66,6 +66,10 @@ describe('dfs-vault CLI', () => {
     const check = await cli(['check', '-c', conf, 'report.pdf']);
     expect(check).toMatchObject({ status: 0, out: 'report.pdf  4/4  healthy\n' });
     expect(await cli(['repair', '-c', conf])).toMatchObject({ status: 0, out: 'Nothing to repair: every file has all its pieces.\n' });
+    expect(JSON.parse((await cli(['repair', '-c', conf, '--json'])).out)).toEqual([]);
+    expect(JSON.parse((await cli(['check', '-c', conf, 'report.pdf', '--json'])).out)).toEqual([
+      expect.objectContaining({ path: 'report.pdf', pieces: { good: 4, total: 4 }, health: 'healthy' }),
+    ]);
   });
 
   it('exits 2 with the usage for bad usage, and 1 with one line for a failed operation', async () => {
