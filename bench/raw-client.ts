@@ -58,10 +58,7 @@ async function upload(file: string, ports: number[]): Promise<void> {
         await reader.expectEnd();
       }),
     );
-    const measured = readClock(clock);
-    const bytesReceived = sockets.reduce((sum, s) => sum + s.bytesRead, 0);
-    for (const socket of sockets) socket.destroy();
-    printClientResult({ ...measured, bytesReceived });
+    reportAndClose(clock, sockets);
   } finally {
     await handle.close();
   }
@@ -93,13 +90,18 @@ async function download(out: string, size: number, ports: number[]): Promise<voi
     await Promise.all(readers.map((r) => r.expectEnd()));
     await flusher.settle();
     await handle.sync();
-    const measured = readClock(clock);
-    const bytesReceived = sockets.reduce((sum, s) => sum + s.bytesRead, 0);
-    for (const socket of sockets) socket.destroy();
-    printClientResult({ ...measured, bytesReceived });
+    reportAndClose(clock, sockets);
   } finally {
     await handle.close();
   }
+}
+
+/** Prints the measured result (time, CPU, bytes received) and closes the connections. */
+function reportAndClose(clock: ReturnType<typeof startClock>, sockets: Socket[]): void {
+  const measured = readClock(clock);
+  const bytesReceived = sockets.reduce((sum, s) => sum + s.bytesRead, 0);
+  for (const socket of sockets) socket.destroy();
+  printClientResult({ ...measured, bytesReceived });
 }
 
 function parsePorts(text: string | undefined): number[] {
