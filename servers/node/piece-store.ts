@@ -103,7 +103,7 @@ export class PieceWriter {
     this.flusher.wrote(length);
   }
 
-  /** Checks the length, fsyncs and renames the temp file to the pending name. */
+  /** Checks the length, fsyncs, and links the temp file under the pending name (never over an existing one). */
   async finish(): Promise<void> {
     if (this.written !== this.size) {
       await this.discard();
