@@ -22,14 +22,10 @@ export class BackgroundFlusher {
     this.unflushed += bytes;
     if (this.unflushed < this.thresholdBytes || this.flushing) return;
     this.unflushed = 0;
-    this.flushing = this.handle.datasync().then(
-      () => {
-        this.flushing = undefined;
-      },
-      () => {
-        this.flushing = undefined;
-      },
-    );
+    const done = (): void => {
+      this.flushing = undefined;
+    };
+    this.flushing = this.handle.datasync().then(done, done);
   }
 
   /** Waits for a flush in progress (before the final fsync, or before closing the file). */

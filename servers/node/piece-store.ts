@@ -24,7 +24,6 @@ export interface StoredPiece {
   size: number;
 }
 
-
 function checkKey(key: Buffer): string {
   if (key.length < 1 || key.length > MAX_KEY_BYTES) {
     throw new ProtocolError('BAD_REQUEST', `Object keys must be 1 to ${MAX_KEY_BYTES} bytes.`);
@@ -39,6 +38,11 @@ function checkVersion(version: string): string {
 
 function isErrno(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+/** A second upload of a version already stored: nodes never replace a version's piece. */
+function versionTaken(): ProtocolError {
+  return new ProtocolError('BAD_REQUEST', 'That version of the object is already stored; use a new version.');
 }
 
 function storageError(error: unknown): Error {
@@ -119,7 +123,7 @@ export class PieceWriter {
       await rm(this.tempPath, { force: true });
     } catch (error) {
       await this.discard();
-      if (isErrno(error, 'EEXIST')) throw new ProtocolError('BAD_REQUEST', 'That version of the object is already stored; use a new version.');
+      if (isErrno(error, 'EEXIST')) throw versionTaken();
       throw storageError(error);
     }
   }
@@ -148,7 +152,7 @@ export class UserSpace {
     const dir = this.objectDirectory(checkKey(key));
     checkVersion(version);
     const taken = await Promise.all([PENDING, COMMITTED].map((suffix) => stat(join(dir, version + suffix)).catch(() => undefined)));
-    if (taken.some(Boolean)) throw new ProtocolError('BAD_REQUEST', 'That version of the object is already stored; use a new version.');
+    if (taken.some(Boolean)) throw versionTaken();
     try {
       await mkdir(dir, { recursive: true });
       const tempPath = join(dir, `${TEMP_PREFIX}${version}-${randomBytes(6).toString('hex')}`);
@@ -174,7 +178,7 @@ export class UserSpace {
     } catch (error) {
       if (isErrno(error, 'EEXIST')) {
         await rm(pending, { force: true });
-        throw new ProtocolError('BAD_REQUEST', 'That version is already committed with other contents; use a new version.');
+        throw versionTaken();
       }
       if (!isErrno(error, 'ENOENT')) throw error;
       // No pending piece: fine if this commit already happened (a retried request), else an error.

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { MAX_DATA_CHUNK_BYTES } from './constants.js';
 import { ProtocolError } from './errors.js';
 import { FrameDecoder } from './frame-decoder.js';
-import { type Message, Op } from './messages.js';
+import { type DataMessage, type Message, Op } from './messages.js';
 import { encodeDataHeader, encodeMessage } from './serializer.js';
 
 /** Bytes of decoded-but-unread messages above which the socket stops reading (backpressure). */
@@ -107,12 +107,8 @@ export class FramedConnection {
 
   /** Waits for the next message; rejects on close, protocol error or after `timeoutMs`. */
   receive(timeoutMs?: number): Promise<Message> {
-    const ready = this.inbox.shift();
-    if (ready) {
-      this.inboxBytes -= messageBytes(ready);
-      if (this.socket.isPaused() && this.inboxBytes < RECEIVE_HIGH_WATER_BYTES / 2) this.socket.resume();
-      return Promise.resolve(ready);
-    }
+    const ready = this.shiftInbox();
+    if (ready) return Promise.resolve(ready);
     const failure = this.receiveError ?? this.closedWith;
     if (failure) return Promise.reject(failure);
     return new Promise<Message>((resolve, reject) => {
@@ -136,15 +132,21 @@ export class FramedConnection {
     const taken: Buffer[] = [];
     let bytes = 0;
     while (bytes < maxBytes && taken.length < maxParts) {
-      const next = this.inbox[0];
-      if (!next || next.op !== Op.Data) break;
-      this.inbox.shift();
-      this.inboxBytes -= messageBytes(next);
-      taken.push(next.data);
-      bytes += next.data.length;
+      if (this.inbox[0]?.op !== Op.Data) break;
+      const { data } = this.shiftInbox() as DataMessage;
+      taken.push(data);
+      bytes += data.length;
     }
-    if (this.socket.isPaused() && this.inboxBytes < RECEIVE_HIGH_WATER_BYTES / 2) this.socket.resume();
     return taken;
+  }
+
+  /** Removes the oldest unread message; below half the high-water mark the socket flows again. */
+  private shiftInbox(): Message | undefined {
+    const message = this.inbox.shift();
+    if (!message) return undefined;
+    this.inboxBytes -= messageBytes(message);
+    if (this.socket.isPaused() && this.inboxBytes < RECEIVE_HIGH_WATER_BYTES / 2) this.socket.resume();
+    return message;
   }
 
   /** Half-closes after pending writes flush; the peer sees a clean end. */

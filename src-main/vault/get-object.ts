@@ -52,8 +52,9 @@ export interface GetOptions {
  * newer version (after `restart`, when bytes were already written).
  */
 export async function getObject(pool: NodePool, path: string, sink: ByteSink, options: GetOptions = {}): Promise<VersionState> {
+  let resolved = await resolveFile(pool, path);
   for (let attempt = 0; ; attempt++) {
-    const { key, version } = await resolveFile(pool, path);
+    const { key, version } = resolved;
     let written = 0;
     try {
       await readVersion(pool, key, version, sink, options, (bytes) => (written += bytes));
@@ -66,6 +67,7 @@ export async function getObject(pool: NodePool, path: string, sink: ByteSink, op
         if (!options.restart) throw error;
         await options.restart();
       }
+      resolved = now;
     }
   }
 }
