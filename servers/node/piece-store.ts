@@ -258,14 +258,17 @@ export class UserSpace {
     }
   }
 
-  /** Deletes committed and pending versions older than `keepVersion`; returns how many. */
+  /**
+   * Deletes committed versions older than `keepVersion`; returns how many. Pending pieces are left alone: they belong
+   * to a writer still at work (its commit or abort settles them; stale ones go after an hour).
+   */
   async prune(key: Buffer, keepVersion: string): Promise<number> {
     const dir = this.objectDirectory(checkKey(key));
     checkVersion(keepVersion);
     let removed = 0;
     for (const name of await readdir(dir).catch(() => [] as string[])) {
       const suffix = name.slice(-2);
-      if (suffix !== COMMITTED && suffix !== PENDING) continue;
+      if (suffix !== COMMITTED) continue;
       if (compareVersions(name.slice(0, -2), keepVersion) < 0) {
         await rm(join(dir, name), { force: true });
         removed++;
