@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { connectAndLogin } from '../protocol/client-handshake.js';
-import { upsertUser } from '../node/user-store.js';
+import { addUserIfMissing, upsertUser } from '../node/user-store.js';
 import { writeDfcConf } from './cluster-files.js';
 import { NodeProcess, type NodeProgram, defaultNodeProgram } from './node-process.js';
 
@@ -9,6 +9,8 @@ import { NodeProcess, type NodeProgram, defaultNodeProgram } from './node-proces
 export interface ClusterUser {
   name: string;
   password: string;
+  /** Create the account only if it is new; an existing password stays (default: replace it). */
+  ifMissing?: boolean;
 }
 
 /** How to lay out and start a local cluster. */
@@ -19,6 +21,10 @@ export interface LocalClusterOptions {
   nodes?: number;
   /** First of n consecutive ports; 0 gives each node a free port (default 10001). */
   basePort?: number;
+  /** One port per node (0 = a free one); overrides `basePort`. */
+  ports?: readonly number[];
+  /** Write the first user's password into dfc.conf (default true; the desktop app keeps it out of files). */
+  passwordInDfcConf?: boolean;
   host?: string;
   /** Accounts to create or update; the first one is written into dfc.conf. */
   users?: ClusterUser[];
@@ -45,12 +51,15 @@ export async function launchCluster(options: LocalClusterOptions): Promise<Local
   const usersFile = join(dir, 'dfs.conf');
   const users = options.users ?? [];
   await mkdir(dir, { recursive: true });
-  for (const user of users) await upsertUser(usersFile, user.name, user.password);
+  for (const user of users) {
+    if (user.ifMissing) await addUserIfMissing(usersFile, user.name, user.password);
+    else await upsertUser(usersFile, user.name, user.password);
+  }
   const program = options.program ?? defaultNodeProgram();
   const nodes = Array.from({ length: count }, (_, i) => {
     const name = `DFS${i + 1}`;
     return new NodeProcess(
-      { name, root: join(dir, name), host, port: basePort === 0 ? 0 : basePort + i, usersFile },
+      { name, root: join(dir, name), host, port: options.ports?.[i] ?? (basePort === 0 ? 0 : basePort + i), usersFile },
       program,
       options.log,
     );
@@ -61,7 +70,8 @@ export async function launchCluster(options: LocalClusterOptions): Promise<Local
   try {
     await Promise.all(nodes.map((node) => node.start()));
     const first = users[0];
-    const dfcConfPath = await writeDfcConf(dir, nodes.map((n) => ({ name: n.spec.name, host, port: n.port })), first?.name, first?.password);
+    const password = (options.passwordInDfcConf ?? true) ? first?.password : undefined;
+    const dfcConfPath = await writeDfcConf(dir, nodes.map((n) => ({ name: n.spec.name, host, port: n.port })), first?.name, password);
     if (first) {
       const cache = new Map<string, Buffer>();
       await Promise.all(nodes.map(async (node) => (await connectAndLogin({ host, port: node.port }, first.name, first.password, { saltedPasswordCache: cache })).end()));

@@ -114,6 +114,17 @@ export async function loadUsersFile(path: string): Promise<UsersFile> {
   return parseUsersFile(text, path);
 }
 
+/** Adds `username` unless the file already has it (an existing password is never replaced); true when added. */
+export async function addUserIfMissing(path: string, username: string, password: string): Promise<boolean> {
+  try {
+    if ((await loadUsersFile(path)).users.has(username)) return false;
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT') throw err;
+  }
+  await upsertUser(path, username, password);
+  return true;
+}
+
 /** Adds or replaces one user's line with its hashed form, keeping every other line; atomic, creates the file (0600) if missing. */
 export async function upsertUser(
   path: string,

@@ -101,3 +101,16 @@ export function progressReporter(io: CliIo, label: string): ((done: number, tota
   );
   return report;
 }
+
+/** Resolves with the name of the first SIGINT or SIGTERM (a long-running command's cue to stop). */
+export function waitForSignal(): Promise<string> {
+  return new Promise((resolveSignal) => {
+    const stop = (signal: string): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveSignal(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

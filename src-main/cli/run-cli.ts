@@ -12,10 +12,11 @@ import { putCommand } from './commands/put-command.js';
 import { repairCommand } from './commands/repair-command.js';
 import { rmCommand } from './commands/rm-command.js';
 import { userCommand } from './commands/user-command.js';
+import { webCommand } from './commands/web-command.js';
 
 /** Every subcommand, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
-  putCommand, getCommand, lsCommand, rmCommand, mkdirCommand, checkCommand, repairCommand, clusterCommand, nodeCommand, userCommand,
+  putCommand, getCommand, lsCommand, rmCommand, mkdirCommand, checkCommand, repairCommand, clusterCommand, nodeCommand, userCommand, webCommand,
 ];
 
 /** The top-level help. */

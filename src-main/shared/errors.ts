@@ -12,6 +12,10 @@ export type VaultErrorCode =
   | 'LOCAL_IO'
   | 'CANCELLED'
   | 'PROTOCOL'
+  | 'INVALID_REQUEST'
+  | 'UNSUPPORTED'
+  | 'KEYCHAIN'
+  | 'SIGNED_OUT'
   | 'INTERNAL';
 
 /** The message for a rejected login, word for word as the classic client printed it. */

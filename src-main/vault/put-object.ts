@@ -42,6 +42,8 @@ export interface PutRequest {
   m: number;
   stripeBytes: number;
   onProgress?: ProgressListener;
+  /** Called once every byte is sent, while the nodes' commit acknowledgements are awaited. */
+  onCommitting?: () => void;
   signal?: AbortSignal;
 }
 
@@ -124,6 +126,7 @@ export async function putObject(pool: NodePool, request: PutRequest): Promise<{ 
     if (request.source && layout.size > 0 && (await request.source.read(Buffer.alloc(1))) !== 0) {
       throw new VaultError('LOCAL_IO', `The source has more than the ${size} bytes announced (was the file changed while uploading?). Nothing was stored.`);
     }
+    request.onCommitting?.();
     const nodes = await upload.commit();
     upload.finish();
     request.onProgress?.(size, size);

@@ -30,6 +30,8 @@ export interface VaultOptions {
 /** Options of a transfer. */
 export interface TransferOptions {
   onProgress?: ProgressListener;
+  /** Uploads: every byte is sent; the quorum's commit is awaited. */
+  onCommitting?: () => void;
   signal?: AbortSignal;
 }
 
@@ -112,6 +114,7 @@ export class Vault {
       ...this.code,
       stripeBytes: this.stripeBytes,
       onProgress: options.onProgress,
+      onCommitting: options.onCommitting,
       signal: options.signal,
     });
   }

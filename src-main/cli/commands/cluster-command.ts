@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { launchCluster } from '../../../servers/cluster/local-cluster.js';
 import { validateUsername } from '../../../servers/node/user-store.js';
-import { type CliIo, UsageError } from '../cli-io.js';
+import { type CliIo, UsageError, waitForSignal } from '../cli-io.js';
 import { type Command, parseCommandArgs, printHelp } from '../command.js';
 
 function parseUser(text: string): { name: string; password: string } {
@@ -11,18 +11,6 @@ function parseUser(text: string): { name: string; password: string } {
   const problem = validateUsername(name);
   if (problem) throw new UsageError(problem);
   return { name, password: text.slice(at + 1) };
-}
-
-function waitForSignal(): Promise<string> {
-  return new Promise((resolveSignal) => {
-    const stop = (signal: string): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveSignal(signal);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 /** `dfs-vault cluster --dir DIR --user NAME:PASSWORD` */

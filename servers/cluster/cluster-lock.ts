@@ -1,0 +1,40 @@
+import { open, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** A held lock on a cluster folder; release it when the nodes have stopped. */
+export interface ClusterLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Claims `dir` for one launcher process (a pid file), so two apps never run two sets of nodes on the same data.
+ * A lock left by a process that no longer exists is taken over. Throws, naming the holder, when it is alive.
+ */
+export async function lockClusterDir(dir: string, pid = process.pid): Promise<ClusterLock> {
+  const path = join(dir, 'launcher.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(path, 'wx', 0o600);
+      await handle.writeFile(`${pid}\n`);
+      await handle.close();
+      return { release: () => rm(path, { force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== pid && isAlive(holder)) {
+        throw new Error(`its data folder ${dir} is in use by another DFS Vault (process ${holder}); quit that one first`);
+      }
+      await rm(path, { force: true });
+    }
+  }
+  throw new Error(`cannot lock ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,66 @@
+import type { DownloadTarget } from '../shared/app-models.js';
+import { type CallHandlers, type CallOutcome, isCallName, parseRequest } from '../shared/contract.js';
+import { VaultError, serializeError } from '../shared/errors.js';
+import type { VaultService } from './vault-service.js';
+
+/** What differs between hosts: their name, and native dialogs where they exist. */
+export interface HostAdapter {
+  host: 'electron' | 'web';
+  dialogs: boolean;
+  chooseDownloadTarget(names: string[]): Promise<DownloadTarget>;
+  chooseConfigFile(): Promise<{ path?: string }>;
+}
+
+/** The version shown in the UI, from package.json at build time. */
+const APP_VERSION = '0.1.0';
+
+/** Every contract call, implemented once over the vault service; both hosts use this same table. */
+export function createCallHandlers(service: VaultService, host: HostAdapter): CallHandlers {
+  return {
+    'app.info': async () => ({ host: host.host, dialogs: host.dialogs, version: APP_VERSION, platform: process.platform }),
+    'session.state': () => service.state(),
+    'session.resume': () => service.resume(),
+    'session.connect': (request) => service.connect(request),
+    'session.signOut': (request) => service.signOut(request),
+    'cluster.status': () => service.clusterView(),
+    'cluster.startLocal': () => service.startLocal(),
+    'cluster.stopLocal': () => service.stopLocal(),
+    'cluster.startNode': ({ index }) => service.startNode(index),
+    'cluster.stopNode': ({ index }) => service.stopNode(index),
+    'files.list': ({ folder }) => service.list(folder),
+    'files.mkdir': ({ path }) => service.mkdir(path),
+    'files.remove': ({ paths }) => service.remove(paths),
+    'files.check': ({ paths }) => service.check(paths),
+    'files.repair': ({ paths }) => service.repair(paths),
+    'transfers.list': async () => service.listTransfers(),
+    'transfers.cancel': async ({ id }) => service.cancelTransfer(id),
+    'transfers.clearFinished': async () => service.clearFinished(),
+    'transfers.uploadPaths': ({ items }) => service.uploadPaths(items),
+    'transfers.download': ({ items }) => service.download(items),
+    'uploads.begin': (request) => service.beginUpload(request),
+    'uploads.write': (request) => service.writeUpload(request),
+    'uploads.end': (request) => service.endUpload(request),
+    'dialogs.chooseDownloadTarget': ({ names }) => host.chooseDownloadTarget(names),
+    'dialogs.chooseConfigFile': () => host.chooseConfigFile(),
+  };
+}
+
+/** Validates the call name and request at runtime, runs the handler, and returns its outcome; errors become `{code, message}`. */
+export async function dispatchCall(handlers: CallHandlers, name: unknown, request: unknown): Promise<CallOutcome<unknown>> {
+  try {
+    if (!isCallName(name)) throw new VaultError('INVALID_REQUEST', `Unknown call ${JSON.stringify(String(name)).slice(0, 80)}.`);
+    const parsed = parseRequest(name, request);
+    const handler = handlers[name] as (request: unknown, context: void) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed, undefined) };
+  } catch (error) {
+    return { ok: false, error: serializeError(error) };
+  }
+}
+
+/** A host without native dialogs (the browser saves downloads itself and takes typed paths). */
+export function browserDialogs(): Pick<HostAdapter, 'chooseDownloadTarget' | 'chooseConfigFile'> {
+  const unsupported = (): never => {
+    throw new VaultError('UNSUPPORTED', 'Dialogs exist only in the desktop app; in the browser, type the path or let the browser save the download.');
+  };
+  return { chooseDownloadTarget: async () => unsupported(), chooseConfigFile: async () => unsupported() };
+}

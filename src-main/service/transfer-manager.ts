@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import type { Transfer } from '../shared/app-models.js';
+import { VaultError, serializeError } from '../shared/errors.js';
+import { type RateSample, addSample, rateOf, secondsLeft } from './transfer-rate.js';
+
+/** How often a running transfer's progress is announced at most. */
+const PROGRESS_INTERVAL_MS = 150;
+/** Transfers running at once; the rest wait their turn, in order. */
+const DEFAULT_CONCURRENCY = 2;
+
+/** What a transfer's task gets: progress reporting and a signal that fires on Cancel. */
+export interface TransferContext {
+  readonly signal: AbortSignal;
+  progress(done: number): void;
+  committing(): void;
+}
+
+interface Entry {
+  transfer: Transfer;
+  samples: RateSample[];
+  controller: AbortController;
+  lastEmit: number;
+}
+
+/** Runs uploads and downloads with a concurrency limit, tracks their progress, speed and ETA, and cancels them. */
+export class TransferManager {
+  private readonly entries = new Map<string, Entry>();
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly announce: (transfer: Transfer) => void,
+    private readonly concurrency = DEFAULT_CONCURRENCY,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Every transfer, oldest first. */
+  list(): Transfer[] {
+    return [...this.entries.values()].map((e) => ({ ...e.transfer }));
+  }
+
+  /**
+   * Registers a transfer and runs `task` when a slot is free. Resolves with the task's result; rejects with its error
+   * (a cancel rejects with CANCELLED). The transfer ends "done" with done = size only when the task resolves.
+   */
+  start<T>(
+    info: Pick<Transfer, 'direction' | 'path' | 'size' | 'local'>,
+    task: (context: TransferContext) => Promise<T>,
+  ): { id: string; result: Promise<T> } {
+    const id = randomUUID();
+    const entry: Entry = {
+      transfer: { id, ...info, done: 0, state: 'queued', startedAt: this.now(), bytesPerSecond: 0 },
+      samples: [],
+      controller: new AbortController(),
+      lastEmit: 0,
+    };
+    this.entries.set(id, entry);
+    this.emit(entry);
+    return { id, result: this.run(entry, task) };
+  }
+
+  /** Cancels a queued or running transfer; finished ones are left as they are. */
+  cancel(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) throw new VaultError('NOT_FOUND', 'That transfer no longer exists.');
+    if (isFinished(entry.transfer)) return;
+    entry.controller.abort(new VaultError('CANCELLED', `The transfer of "${entry.transfer.path}" was cancelled.`));
+  }
+
+  /** Cancels everything (the app is quitting or the user signed out). */
+  cancelAll(): void {
+    for (const entry of this.entries.values()) if (!isFinished(entry.transfer)) entry.controller.abort(new VaultError('CANCELLED', 'Cancelled.'));
+  }
+
+  /** Forgets finished transfers. */
+  clearFinished(): void {
+    for (const [id, entry] of this.entries) if (isFinished(entry.transfer)) this.entries.delete(id);
+  }
+
+  private async run<T>(entry: Entry, task: (context: TransferContext) => Promise<T>): Promise<T> {
+    const { signal } = entry.controller;
+    try {
+      await this.acquire(signal);
+    } catch (error) {
+      this.finish(entry, 'cancelled', error);
+      throw error;
+    }
+    try {
+      this.update(entry, { state: 'running' }, true);
+      const context: TransferContext = {
+        signal,
+        progress: (done) => this.progress(entry, done),
+        committing: () => this.update(entry, { state: 'committing' }, true),
+      };
+      const result = await task(context);
+      if (signal.aborted) throw signal.reason;
+      // Set without announcing: the whole size is shown only together with the "done" state.
+      entry.transfer = { ...entry.transfer, done: entry.transfer.size };
+      this.finish(entry, 'done');
+      return result;
+    } catch (error) {
+      const cancelled = signal.aborted || (error instanceof VaultError && error.code === 'CANCELLED');
+      this.finish(entry, cancelled ? 'cancelled' : 'failed', error);
+      throw cancelled && signal.aborted ? signal.reason : error;
+    } finally {
+      this.release();
+    }
+  }
+
+  private progress(entry: Entry, done: number): void {
+    // Never 100% before the task resolves: that is when the quorum has acknowledged (or the file is saved).
+    const shown = Math.min(done, Math.max(0, entry.transfer.size - 1));
+    entry.samples = addSample(entry.samples, { at: this.now(), done: shown });
+    this.update(entry, { done: shown }, false);
+  }
+
+  private update(entry: Entry, change: Partial<Transfer>, force: boolean): void {
+    const rate = rateOf(entry.samples);
+    entry.transfer = { ...entry.transfer, ...change, bytesPerSecond: rate, secondsLeft: secondsLeft(entry.transfer.size, change.done ?? entry.transfer.done, rate) };
+    if (force || this.now() - entry.lastEmit >= PROGRESS_INTERVAL_MS) this.emit(entry);
+  }
+
+  private finish(entry: Entry, state: 'done' | 'failed' | 'cancelled', error?: unknown): void {
+    const { secondsLeft: _, ...rest } = entry.transfer;
+    entry.transfer = { ...rest, state, finishedAt: this.now(), ...(error && state === 'failed' ? { error: serializeError(error) } : {}) };
+    this.emit(entry);
+  }
+
+  private emit(entry: Entry): void {
+    entry.lastEmit = this.now();
+    this.announce({ ...entry.transfer });
+  }
+
+  private acquire(signal: AbortSignal): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const turn = (): void => {
+        signal.removeEventListener('abort', onAbort);
+        this.running++;
+        resolve();
+      };
+      const onAbort = (): void => {
+        this.waiting.splice(this.waiting.indexOf(turn), 1);
+        reject(signal.reason);
+      };
+      this.waiting.push(turn);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private release(): void {
+    this.running--;
+    this.waiting.shift()?.();
+  }
+}
+
+function isFinished(transfer: Transfer): boolean {
+  return transfer.state === 'done' || transfer.state === 'failed' || transfer.state === 'cancelled';
+}

@@ -1,0 +1,444 @@
+import { join } from 'node:path';
+import type { NodeProgram } from '../../servers/cluster/node-process.js';
+import type { ClusterTarget, ClusterView, KeychainState, NodeView, SessionState, Transfer } from '../shared/app-models.js';
+import type { EventName, EventOf } from '../shared/contract.js';
+import { VaultError } from '../shared/errors.js';
+import type { FileHealth, RepairResult, VaultEntry } from '../shared/models.js';
+import type { ByteSource } from '../vault/byte-source.js';
+import type { ServerEntry } from '../vault/dfc-config.js';
+import { Vault } from '../vault/vault.js';
+import { type AppSettings, loadSettings, saveSettings } from './app-settings.js';
+import { ChunkSource } from './chunk-source.js';
+import { sameTarget, serversOfTarget, targetLabel } from './cluster-targets.js';
+import type { CredentialStore } from './credential-store.js';
+import { EventHub } from './event-hub.js';
+import { LocalClusterManager } from './local-cluster-manager.js';
+import { planUploads } from './local-uploads.js';
+import { TransferManager } from './transfer-manager.js';
+
+/** How the service stores its data and runs the local cluster. */
+export interface VaultServiceOptions {
+  /** Settings and the local cluster's data (Electron: app.getPath('userData')). */
+  dataDir: string;
+  /** Where "Remember me" keeps passwords: the OS keychain. */
+  credentials: CredentialStore;
+  /** How to run a storage node process (Electron: its own binary with ELECTRON_RUN_AS_NODE=1). */
+  nodeProgram?: NodeProgram;
+  /** How often the node strip is refreshed while someone watches it (default 2 s). */
+  statusIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+interface Session {
+  vault: Vault;
+  username: string;
+  target: ClusterTarget;
+}
+
+interface PushedUpload {
+  source: ChunkSource;
+  result: Promise<unknown>;
+}
+
+/**
+ * Everything the UI can do, behind one object that both hosts (Electron IPC and the browser host) call: login and
+ * "remember me", the local cluster, files, and transfers with progress events.
+ */
+export class VaultService {
+  private readonly hub = new EventHub();
+  private readonly transfers: TransferManager;
+  private readonly local: LocalClusterManager;
+  private readonly pushed = new Map<string, PushedUpload>();
+  private session: Session | undefined;
+  private settings: Promise<AppSettings>;
+  private keychain: Promise<{ available: boolean; reason?: string }> | undefined;
+  /** After an explicit sign-out, `resume` does not log back in by itself (a page reload, say). */
+  private signedOutByUser = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private lastView = '';
+  private closed = false;
+
+  constructor(private readonly options: VaultServiceOptions) {
+    this.settings = loadSettings(options.dataDir);
+    this.transfers = new TransferManager((transfer) => this.hub.emit('transfer.changed', transfer));
+    this.local = new LocalClusterManager({
+      dir: join(options.dataDir, 'local-cluster'),
+      program: options.nodeProgram,
+      log: options.log,
+      preferredPorts: async () => (await this.settings).localPorts,
+      savePorts: (ports) => this.updateSettings({ localPorts: ports }),
+      onChange: () => void this.refreshCluster(),
+    });
+  }
+
+  /** Subscribes to an event; the node strip is polled only while someone listens to `cluster.changed`. */
+  on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void {
+    const off = this.hub.on(event, listener);
+    if (event === 'cluster.changed') this.schedulePolling();
+    return () => {
+      off();
+      if (event === 'cluster.changed') this.schedulePolling();
+    };
+  }
+
+  // ── Session ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Who is signed in, to which cluster, and what the keychain can do. */
+  async state(): Promise<SessionState> {
+    const settings = await this.settings;
+    const availability = await this.keychainAvailability();
+    const keychain: KeychainState = { ...availability, ...(settings.remembered ? { remembered: settings.remembered } : {}) };
+    const base = { keychain, ...(settings.lastUsed ? { lastUsed: settings.lastUsed } : {}) };
+    const session = this.session;
+    return session ? { status: 'signed-in', username: session.username, target: session.target, ...base } : { status: 'signed-out', ...base };
+  }
+
+  /** At start: logs in with the login the keychain remembers (starting the local cluster if that is the target). */
+  async resume(): Promise<SessionState> {
+    const remembered = (await this.settings).remembered;
+    if (this.session || this.signedOutByUser || !remembered) return this.state();
+    if (!(await this.keychainAvailability()).available) return this.state();
+    const password = await this.options.credentials.load(accountOf(remembered.username, remembered.target));
+    if (password === undefined) return this.state();
+    return this.connect({ target: remembered.target, username: remembered.username, password, remember: true });
+  }
+
+  /** Logs in; for the local cluster, starts it first and creates the account if it is new. Remembers or forgets the password. */
+  async connect(request: { target: ClusterTarget; username: string; password: string; remember: boolean }): Promise<SessionState> {
+    const { target, username, password } = request;
+    const servers = await this.serversFor(target, { username, password });
+    const vault = await Vault.connect({ servers, username, password });
+    await this.endSession();
+    this.session = { vault, username, target };
+    this.signedOutByUser = false;
+    await this.updateSettings({ lastUsed: { username, target } });
+    await this.rememberLogin(request);
+    const state = await this.state();
+    this.hub.emit('session.changed', state);
+    void this.refreshCluster();
+    return state;
+  }
+
+  /** Signs out; with `forget`, also removes the remembered password from the keychain. */
+  async signOut(request: { forget: boolean }): Promise<SessionState> {
+    const session = this.session;
+    await this.endSession();
+    this.signedOutByUser = true;
+    const remembered = (await this.settings).remembered;
+    if (request.forget && remembered) {
+      if ((await this.keychainAvailability()).available) await this.options.credentials.forget(accountOf(remembered.username, remembered.target));
+      await this.updateSettings({ remembered: undefined });
+    } else if (request.forget && session) {
+      await this.updateSettings({ remembered: undefined });
+    }
+    const state = await this.state();
+    this.hub.emit('session.changed', state);
+    void this.refreshCluster();
+    return state;
+  }
+
+  // ── Cluster ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The node strip: each node's up/down, latency and space, plus which ones this app runs. */
+  async clusterView(): Promise<ClusterView> {
+    const managed = this.local.servers();
+    const running = this.local.running();
+    const session = this.session;
+    const isLocal = session?.target.kind === 'local' || (!session && managed.length > 0);
+    let nodes: NodeView[];
+    if (session) {
+      const statuses = await session.vault.nodeStatus();
+      nodes = statuses.map((status, index) => ({ ...status, index, managed: isLocal && index < managed.length, ...(isLocal ? { running: running[index] ?? false } : {}) }));
+    } else if (managed.length > 0) {
+      nodes = managed.map((server, index) => ({ name: server.name, address: `${server.host}:${server.port}`, up: running[index] ?? false, index, managed: true, running: running[index] ?? false }));
+    } else {
+      nodes = ['DFS1', 'DFS2', 'DFS3', 'DFS4'].map((name, index) => ({ name, address: '', up: false, index, managed: true, running: false }));
+    }
+    return { local: this.local.state, localDir: this.local.dir, nodes };
+  }
+
+  /** Starts the local cluster's nodes. */
+  async startLocal(): Promise<ClusterView> {
+    await this.local.start();
+    return this.clusterView();
+  }
+
+  /** Stops the local cluster's nodes (a signed-in vault on it stays signed in, with every node down). */
+  async stopLocal(): Promise<ClusterView> {
+    await this.local.stop();
+    return this.clusterView();
+  }
+
+  /** Starts one local node again (after a stop or a crash). */
+  async startNode(index: number): Promise<ClusterView> {
+    await this.local.startNode(index);
+    return this.clusterView();
+  }
+
+  /** Stops one local node. */
+  async stopNode(index: number): Promise<ClusterView> {
+    await this.local.stopNode(index);
+    return this.clusterView();
+  }
+
+  // ── Files ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The entries of a folder. */
+  async list(folder: string): Promise<VaultEntry[]> {
+    return this.vault().list(folder);
+  }
+
+  /** Creates a folder. */
+  async mkdir(path: string): Promise<void> {
+    await this.vault().mkdir(path);
+    this.hub.emit('files.changed', { paths: [path] });
+  }
+
+  /** Deletes files and folders (recursively); returns every path removed. */
+  async remove(paths: string[]): Promise<{ removed: string[] }> {
+    const removed: string[] = [];
+    try {
+      for (const path of paths) removed.push(...(await this.vault().remove(path)));
+    } finally {
+      if (removed.length > 0) this.hub.emit('files.changed', { paths: removed });
+    }
+    return { removed };
+  }
+
+  /** Reads and verifies every piece of the given files (or folders' files). */
+  async check(paths: string[]): Promise<FileHealth[]> {
+    const results: FileHealth[] = [];
+    for (const path of paths) results.push(...(await this.vault().check(path)));
+    return results;
+  }
+
+  /** Rebuilds missing or damaged pieces of the given files. */
+  async repair(paths: string[]): Promise<RepairResult[]> {
+    const results: RepairResult[] = [];
+    for (const path of paths) results.push(...(await this.vault().repair(path)));
+    if (results.length > 0) this.hub.emit('files.changed', { paths: results.map((r) => r.path) });
+    return results;
+  }
+
+  // ── Transfers ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Every transfer of this session. */
+  listTransfers(): Transfer[] {
+    return this.transfers.list();
+  }
+
+  /** Cancels a transfer. */
+  cancelTransfer(id: string): void {
+    this.transfers.cancel(id);
+    this.pushed.get(id)?.source.fail(new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.'));
+  }
+
+  /** Forgets finished transfers. */
+  clearFinished(): void {
+    this.transfers.clearFinished();
+  }
+
+  /** Uploads local files and folders (walked recursively), streaming each from disk. Returns at once with the transfer ids. */
+  async uploadPaths(items: Array<{ source: string; folder: string }>): Promise<{ ids: string[] }> {
+    const vault = this.vault();
+    const planned = await planUploads(items);
+    const ids = planned.map((item) => {
+      const { id, result } = this.transfers.start({ direction: 'upload', path: item.path, size: Math.max(0, item.size), local: item.source }, (context) =>
+        vault.putFile(item.source, item.path, { signal: context.signal, onProgress: context.progress, onCommitting: context.committing }),
+      );
+      void result.then(() => this.hub.emit('files.changed', { paths: [item.path] }), () => undefined);
+      return id;
+    });
+    return { ids };
+  }
+
+  /** Downloads vault files to local paths. Returns at once with the transfer ids. */
+  async download(items: Array<{ path: string; destination: string }>): Promise<{ ids: string[] }> {
+    const vault = this.vault();
+    const sizes = await Promise.all(items.map((item) => this.fileEntry(item.path)));
+    const ids = items.map((item, i) => {
+      const { id, result } = this.transfers.start({ direction: 'download', path: sizes[i]!.path, size: sizes[i]!.size, local: item.destination }, (context) =>
+        vault.getFile(item.path, item.destination, { signal: context.signal, onProgress: context.progress }),
+      );
+      result.catch(() => undefined);
+      return id;
+    });
+    return { ids };
+  }
+
+  /** Starts an upload whose bytes arrive through `writeUpload` (a File without a local path). */
+  async beginUpload(request: { path: string; size: number; modified?: number }): Promise<{ id: string }> {
+    const vault = this.vault();
+    const source = new ChunkSource();
+    const { id, result } = this.transfers.start({ direction: 'upload', path: request.path, size: request.size }, (context) => {
+      context.signal.addEventListener('abort', () => source.fail(context.signal.reason as Error), { once: true });
+      return vault.putStream(source, request.size, request.path, { modified: request.modified, signal: context.signal, onCommitting: context.committing, onProgress: context.progress });
+    });
+    // A failed upload also fails the sender's next write.
+    const settled = result.then(
+      () => this.hub.emit('files.changed', { paths: [request.path] }),
+      (error: Error) => {
+        source.fail(error);
+        throw error;
+      },
+    );
+    settled.catch(() => undefined);
+    this.pushed.set(id, { source, result: settled });
+    return { id };
+  }
+
+  /** Adds the next chunk of a pushed upload; resolves once the upload has taken it. */
+  async writeUpload(request: { id: string; bytes: Uint8Array }): Promise<void> {
+    await this.pushedUpload(request.id).source.push(request.bytes);
+  }
+
+  /** Ends a pushed upload; resolves once the quorum has committed it. */
+  async endUpload(request: { id: string }): Promise<void> {
+    const upload = this.pushedUpload(request.id);
+    upload.source.end();
+    try {
+      await upload.result;
+    } finally {
+      this.pushed.delete(request.id);
+    }
+  }
+
+  /** Uploads a body streamed by the browser host; resolves with the transfer id once committed. */
+  async uploadStream(request: { path: string; size: number; modified?: number; source: ByteSource }): Promise<{ id: string }> {
+    const vault = this.vault();
+    const { id, result } = this.transfers.start({ direction: 'upload', path: request.path, size: request.size }, (context) =>
+      vault.putStream(request.source, request.size, request.path, { modified: request.modified, signal: context.signal, onProgress: context.progress, onCommitting: context.committing }),
+    );
+    await result;
+    this.hub.emit('files.changed', { paths: [request.path] });
+    return { id };
+  }
+
+  /** The file entry at `path` (its size, before a download starts). */
+  async fileEntry(path: string): Promise<VaultEntry> {
+    const entries = await this.vault().list(path).catch((error: unknown) => {
+      if (error instanceof VaultError && error.code === 'NOT_FOUND') throw new VaultError('NOT_FOUND', `No file named "${path}" in the vault.`);
+      throw error;
+    });
+    const file = entries.length === 1 && entries[0]!.type === 'file' && entries[0]!.path === path.replace(/^\/+|\/+$/g, '') ? entries[0]! : undefined;
+    if (!file) throw new VaultError('NOT_A_FILE', `"${path}" is a folder; download the files inside it.`);
+    return file;
+  }
+
+  /** Streams a vault file into `sink` as a tracked download (the browser host's response body). */
+  async downloadStream(path: string, sink: (parts: Buffer[]) => Promise<void>, signal?: AbortSignal): Promise<{ id: string; size: number }> {
+    const vault = this.vault();
+    const entry = await this.fileEntry(path);
+    const { id, result } = this.transfers.start({ direction: 'download', path: entry.path, size: entry.size }, (context) => {
+      signal?.addEventListener('abort', () => this.transfers.cancel(id), { once: true });
+      return vault.getStream(entry.path, sink, { signal: context.signal, onProgress: context.progress });
+    });
+    const { size } = await result;
+    return { id, size };
+  }
+
+  /** Ends everything: transfers, the session, polling and the local cluster's nodes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    await this.endSession();
+    await this.local.stop();
+  }
+
+  // ── Internals ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private vault(): Vault {
+    if (!this.session) throw new VaultError('SIGNED_OUT', 'Sign in first.');
+    return this.session.vault;
+  }
+
+  private pushedUpload(id: string): PushedUpload {
+    const upload = this.pushed.get(id);
+    if (!upload) throw new VaultError('NOT_FOUND', 'That upload has ended or never began.');
+    return upload;
+  }
+
+  private async serversFor(target: ClusterTarget, account: { username: string; password: string }): Promise<ServerEntry[]> {
+    if (target.kind !== 'local') return serversOfTarget(target);
+    await this.local.ensureAccount({ name: account.username, password: account.password });
+    if (this.local.state !== 'running') await this.local.start();
+    return this.local.servers();
+  }
+
+  private async rememberLogin(request: { target: ClusterTarget; username: string; password: string; remember: boolean }): Promise<void> {
+    const account = accountOf(request.username, request.target);
+    const previous = (await this.settings).remembered;
+    if (!request.remember) {
+      if (previous && previous.username === request.username && sameTarget(previous.target, request.target)) {
+        if ((await this.keychainAvailability()).available) await this.options.credentials.forget(account);
+        await this.updateSettings({ remembered: undefined });
+      }
+      return;
+    }
+    // Re-probe: a keychain may have started (or stopped) since the last look.
+    this.keychain = undefined;
+    if (!(await this.keychainAvailability()).available) return;
+    try {
+      await this.options.credentials.save(account, request.password);
+    } catch (error) {
+      this.keychain = Promise.resolve({ available: false, reason: (error as Error).message });
+      return;
+    }
+    if (previous && (previous.username !== request.username || !sameTarget(previous.target, request.target))) {
+      await this.options.credentials.forget(accountOf(previous.username, previous.target)).catch(() => undefined);
+    }
+    await this.updateSettings({ remembered: { username: request.username, target: request.target } });
+  }
+
+  private keychainAvailability(): Promise<{ available: boolean; reason?: string }> {
+    return (this.keychain ??= this.options.credentials.availability().catch((error: unknown) => ({ available: false, reason: (error as Error).message })));
+  }
+
+  private async updateSettings(change: Partial<AppSettings>): Promise<void> {
+    const next: AppSettings = { ...(await this.settings), ...change };
+    for (const key of Object.keys(change) as Array<keyof AppSettings>) if (change[key] === undefined) delete next[key];
+    this.settings = Promise.resolve(next);
+    await saveSettings(this.options.dataDir, next);
+  }
+
+  private async endSession(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    this.session = undefined;
+    this.transfers.cancelAll();
+    for (const upload of this.pushed.values()) upload.source.fail(new VaultError('CANCELLED', 'Signed out; the upload was cancelled.'));
+    this.pushed.clear();
+    session.vault.close();
+  }
+
+  private schedulePolling(): void {
+    const wanted = this.hub.count('cluster.changed') > 0 && !this.closed;
+    if (wanted && !this.pollTimer) {
+      this.pollTimer = setInterval(() => void this.refreshCluster(), this.options.statusIntervalMs ?? 2000);
+      this.pollTimer.unref();
+    } else if (!wanted && this.pollTimer) {
+      clearInterval(this.pollTimer);
+      this.pollTimer = undefined;
+    }
+  }
+
+  private async refreshCluster(): Promise<void> {
+    if (this.closed || this.hub.count('cluster.changed') === 0) return;
+    try {
+      const view = await this.clusterView();
+      const text = JSON.stringify(view);
+      if (text === this.lastView) return;
+      this.lastView = text;
+      this.hub.emit('cluster.changed', view);
+    } catch (error) {
+      this.options.log?.(`Could not refresh the node strip: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** The keychain account of a login: one per user and cluster. */
+export function accountOf(username: string, target: ClusterTarget): string {
+  return `${username} @ ${targetLabel(target)}`;
+}

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type CallHandlers, type CallOutcome } from '../shared/contract.js';
+import { VaultError, serializeError } from '../shared/errors.js';
+import { fromWireJson, toWireJson } from '../shared/wire-json.js';
+import { browserDialogs, createCallHandlers, dispatchCall } from '../service/call-handlers.js';
+import type { VaultService } from '../service/vault-service.js';
+import { streamSource } from '../vault/byte-source.js';
+import { openEventStream } from './event-stream.js';
+import { isAllowedHost, isAllowedOrigin, tokenMatches } from './request-guard.js';
+import { securityHeaders, serveStatic } from './static-files.js';
+
+/** Largest call body: a 1 MiB upload chunk in base64 plus room for the JSON around it. */
+const MAX_CALL_BODY_BYTES = 2 * 1024 * 1024;
+
+/** How to run the browser host. */
+export interface WebHostOptions {
+  service: VaultService;
+  /** The built UI (dist/renderer). */
+  rendererDir: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** Loopback only, unless told otherwise. */
+  host?: string;
+  /** A fixed token (tests); by default 32 random bytes. */
+  token?: string;
+}
+
+/** A running browser host. */
+export interface WebHost {
+  /** The address to open, token included. */
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  /** The call table it serves (the same one Electron's IPC serves). */
+  readonly handlers: CallHandlers;
+  close(): Promise<void>;
+}
+
+/** Serves the UI and the contract over HTTP on 127.0.0.1: token required, Host and Origin checked, bodies streamed. */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const handlers = createCallHandlers(options.service, { host: 'web', dialogs: false, ...browserDialogs() });
+  const closers = new Set<() => void>();
+  let port = options.port ?? 0;
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => fail(response, error));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!isAllowedHost(request.headers.host, port)) return sendError(response, 421, new VaultError('INVALID_REQUEST', 'This server answers only as 127.0.0.1 or localhost.'));
+    if (!isAllowedOrigin(request.headers.origin, port)) return sendError(response, 403, new VaultError('INVALID_REQUEST', 'Requests from other sites are refused.'));
+    const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
+    if (!url.pathname.startsWith('/api/')) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return sendError(response, 405, new VaultError('INVALID_REQUEST', 'Only GET is allowed here.'));
+      if (await serveStatic(options.rendererDir, url.pathname, response)) return;
+      return sendError(response, 404, new VaultError('NOT_FOUND', 'No such page.'));
+    }
+    const presented = request.headers['x-dfs-token'] ?? url.searchParams.get('token');
+    if (!tokenMatches(Array.isArray(presented) ? presented[0] : presented, token)) {
+      return sendError(response, 401, new VaultError('INVALID_REQUEST', 'Missing or wrong token: open the address that `dfs-vault web` printed.'));
+    }
+    const route = `${request.method} ${url.pathname}`;
+    if (route === 'GET /api/events') {
+      const close = openEventStream(options.service, response);
+      closers.add(close);
+      response.on('close', () => closers.delete(close));
+      return;
+    }
+    if (request.method === 'POST' && url.pathname.startsWith('/api/call/')) return call(decodeURIComponent(url.pathname.slice('/api/call/'.length)), request, response);
+    if (route === 'PUT /api/upload') return upload(url, request, response);
+    if (route === 'GET /api/download') return download(url, request, response);
+    return sendError(response, 404, new VaultError('NOT_FOUND', `No API route ${route}.`));
+  }
+
+  async function call(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendError(response, 415, new VaultError('INVALID_REQUEST', 'Calls take a JSON body (Content-Type: application/json).'));
+    }
+    const body = await readBody(request, MAX_CALL_BODY_BYTES);
+    let payload: unknown;
+    try {
+      payload = body.length === 0 ? {} : fromWireJson(body.toString('utf8'));
+    } catch {
+      return sendError(response, 400, new VaultError('INVALID_REQUEST', 'The request body is not valid JSON.'));
+    }
+    sendOutcome(response, 200, await dispatchCall(handlers, name, payload));
+  }
+
+  async function upload(url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = url.searchParams.get('path') ?? '';
+    const size = Number(url.searchParams.get('size'));
+    const modifiedText = url.searchParams.get('modified');
+    const modified = modifiedText === null ? undefined : Number(modifiedText);
+    const length = request.headers['content-length'];
+    if (!Number.isSafeInteger(size) || size < 0) return sendError(response, 400, new VaultError('INVALID_REQUEST', 'Give the upload size in bytes as ?size=N.'));
+    if (modified !== undefined && !Number.isFinite(modified)) return sendError(response, 400, new VaultError('INVALID_REQUEST', '?modified must be a time in milliseconds.'));
+    if (length !== undefined && Number(length) !== size) return sendError(response, 400, new VaultError('INVALID_REQUEST', `The body has ${length} bytes but ?size says ${size}.`));
+    try {
+      const { id } = await options.service.uploadStream({ path, size, modified, source: streamSource(request) });
+      sendOutcome(response, 200, { ok: true, value: { id } });
+    } catch (error) {
+      sendOutcome(response, 200, { ok: false, error: serializeError(error) });
+    }
+  }
+
+  async function download(url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = url.searchParams.get('path') ?? '';
+    const entry = await options.service.fileEntry(path);
+    response.writeHead(200, {
+      ...securityHeaders(),
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': entry.size,
+      'Content-Disposition': `attachment; filename="${entry.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(entry.name)}`,
+      'Cache-Control': 'no-store',
+    });
+    const gone = new AbortController();
+    response.on('close', () => {
+      if (!response.writableFinished) gone.abort();
+    });
+    const sink = async (parts: Buffer[]): Promise<void> => {
+      for (const part of parts) {
+        if (!response.write(part)) await once(response, 'drain', { signal: gone.signal });
+      }
+    };
+    try {
+      await options.service.downloadStream(path, sink, gone.signal);
+      response.end();
+    } catch {
+      // Headers are out: cutting the connection makes the browser mark the download failed (it has fewer bytes than Content-Length).
+      response.destroy();
+    }
+    void request;
+  }
+
+  server.listen(port, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  port = (server.address() as AddressInfo).port;
+  const shownHost = options.host && options.host !== '127.0.0.1' ? options.host : '127.0.0.1';
+  return {
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    port,
+    token,
+    handlers,
+    async close() {
+      for (const close of closers) close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+async function readBody(request: IncomingMessage, max: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > max) throw new VaultError('INVALID_REQUEST', `The request body is larger than ${max} bytes.`);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
+function sendOutcome(response: ServerResponse, status: number, outcome: CallOutcome<unknown>): void {
+  const body = toWireJson(outcome);
+  response.writeHead(status, { ...securityHeaders(), 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+function sendError(response: ServerResponse, status: number, error: VaultError): void {
+  // A refused upload's body is not read; closing the connection keeps it from being sent on.
+  response.setHeader('Connection', 'close');
+  sendOutcome(response, status, { ok: false, error: serializeError(error) });
+}
+
+function fail(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const status = error instanceof VaultError ? (error.code === 'NOT_FOUND' ? 404 : error.code === 'INVALID_REQUEST' ? 400 : 500) : 500;
+  sendOutcome(response, status, { ok: false, error: serializeError(error) });
+}

@@ -1,0 +1,180 @@
+import { request as httpRequest } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALL_NAMES, type CallOutcome } from '../../src-main/shared/contract.js';
+import { INVALID_LOGIN_TEXT } from '../../src-main/shared/errors.js';
+import { fromWireJson, toWireJson } from '../../src-main/shared/wire-json.js';
+import { VaultService } from '../../src-main/service/vault-service.js';
+import { type WebHost, startWebHost } from '../../src-main/web/web-host.js';
+import { seededBuffer } from '../helpers/gf-reference.js';
+import { RecordingCredentialStore } from '../helpers/recording-credential-store.js';
+
+/** A raw HTTP request, so tests can send any Host and Origin headers. */
+function rawRequest(port: number, path: string, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers, setHost: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('browser host', () => {
+  let dataDir: string;
+  let rendererDir: string;
+  let service: VaultService;
+  let host: WebHost;
+  let base: string;
+
+  async function call(name: string, request: unknown = {}): Promise<CallOutcome<unknown>> {
+    const response = await fetch(`${base}/api/call/${name}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-DFS-Token': host.token },
+      body: toWireJson(request),
+    });
+    return fromWireJson(await response.text()) as CallOutcome<unknown>;
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'dfs-web-'));
+    rendererDir = await mkdtemp(join(tmpdir(), 'dfs-ui-'));
+    await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>DFS Vault</title>');
+    service = new VaultService({ dataDir, credentials: new RecordingCredentialStore() });
+    host = await startWebHost({ service, rendererDir });
+    base = `http://127.0.0.1:${host.port}`;
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await service?.close();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(rendererDir, { recursive: true, force: true });
+  });
+
+  it('prints a loopback address that carries a long random token', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+    expect(host.token.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('serves the page with a strict Content-Security-Policy', async () => {
+    const response = await fetch(`${base}/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<title>DFS Vault</title>');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  it('refuses the API without the token, or with a wrong one', async () => {
+    for (const headers of [{}, { 'X-DFS-Token': 'x'.repeat(host.token.length) }] as Array<Record<string, string>>) {
+      const response = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '{}' });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    }
+    expect((await fetch(`${base}/api/events?token=wrong`)).status).toBe(401);
+  });
+
+  it('refuses other host names (DNS rebinding) and other sites\' origins, even with the token', async () => {
+    const token = { 'X-DFS-Token': host.token, 'Content-Type': 'application/json' };
+    expect((await rawRequest(host.port, '/api/call/app.info', { ...token, Host: `evil.example:${host.port}` }, 'POST')).status).toBe(421);
+    expect((await rawRequest(host.port, '/', { Host: `rebind.example:${host.port}` })).status).toBe(421);
+    expect((await rawRequest(host.port, '/api/call/app.info', { ...token, Host: `127.0.0.1:${host.port}`, Origin: 'http://evil.example' }, 'POST')).status).toBe(403);
+    const same = await rawRequest(host.port, '/api/call/app.info', { ...token, Host: `localhost:${host.port}`, Origin: `http://localhost:${host.port}` }, 'POST');
+    expect(same.status).toBe(200);
+    expect(JSON.parse(same.body)).toMatchObject({ ok: true, value: { host: 'web', dialogs: false } });
+  });
+
+  it('answers every contract call with its handler, and validates payloads at runtime', async () => {
+    expect(Object.keys(host.handlers).sort()).toEqual([...CALL_NAMES].sort());
+    for (const name of CALL_NAMES) {
+      const outcome = await call(name, { notAField: true });
+      // Each call reached its validator (or, for calls without fields, its handler): never "unknown call".
+      if (!outcome.ok) expect(outcome.error.message).not.toMatch(/Unknown call/);
+    }
+    expect(await call('files.nope')).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/Unknown call/) } });
+    expect(await call('files.list', { folder: 7 })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('folder must be a string') } });
+    const notJson = await fetch(`${base}/api/call/app.info`, { method: 'POST', headers: { 'X-DFS-Token': host.token, 'Content-Type': 'text/plain' }, body: '{}' });
+    expect(notJson.status).toBe(415);
+  });
+
+  it('reports a wrong password with the classic message', async () => {
+    expect(await call('session.connect', { target: { kind: 'local' }, username: 'dora', password: 'right', remember: false })).toMatchObject({ ok: true });
+    await call('session.signOut', { forget: false });
+    expect(await call('session.connect', { target: { kind: 'local' }, username: 'dora', password: 'wrong', remember: false })).toEqual({
+      ok: false,
+      error: { code: 'AUTH_FAILED', message: INVALID_LOGIN_TEXT },
+    });
+    expect(await call('session.connect', { target: { kind: 'local' }, username: 'dora', password: 'right', remember: false })).toMatchObject({ ok: true, value: { status: 'signed-in' } });
+  });
+
+  it('streams an upload body in and a download body out, byte for byte, with progress as events', async () => {
+    const events = new AbortController();
+    const received: Array<{ event: string; data: unknown }> = [];
+    const stream = await fetch(`${base}/api/events?token=${host.token}`, { signal: events.signal });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let text = '';
+      for await (const chunk of stream.body!) {
+        text += decoder.decode(chunk as Uint8Array, { stream: true });
+        let end;
+        while ((end = text.indexOf('\n\n')) >= 0) {
+          const block = text.slice(0, end);
+          text = text.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) received.push({ event, data: JSON.parse(data) });
+        }
+      }
+    })().catch(() => undefined);
+
+    const content = seededBuffer(5 * 1024 * 1024 + 3, 9);
+    const upload = await fetch(`${base}/api/upload?path=${encodeURIComponent('photos/big photo.raw')}&size=${content.length}&modified=1700000000000`, {
+      method: 'PUT',
+      headers: { 'X-DFS-Token': host.token, 'Content-Type': 'application/octet-stream' },
+      body: content,
+    });
+    expect(await upload.json()).toMatchObject({ ok: true, value: { id: expect.any(String) } });
+
+    const download = await fetch(`${base}/api/download?path=${encodeURIComponent('photos/big photo.raw')}&token=${host.token}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-length')).toBe(String(content.length));
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename="big photo.raw"; filename*=UTF-8''big%20photo.raw`);
+    expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
+
+    await new Promise((r) => setTimeout(r, 200));
+    events.abort();
+    await reading;
+    const transfers = received.filter((e) => e.event === 'transfer.changed').map((e) => e.data as { direction: string; state: string; done: number; size: number });
+    expect(transfers.filter((t) => t.direction === 'upload').at(-1)).toMatchObject({ state: 'done', done: content.length });
+    expect(transfers.filter((t) => t.direction === 'download').at(-1)).toMatchObject({ state: 'done', done: content.length });
+    expect(transfers.every((t) => t.state === 'done' || t.done < t.size)).toBe(true);
+    expect(received.some((e) => e.event === 'files.changed')).toBe(true);
+  });
+
+  it('carries bytes in JSON calls too (uploads.write), for hosts that push chunks', async () => {
+    const content = seededBuffer(300_000, 10);
+    const begun = (await call('uploads.begin', { path: 'pushed.bin', size: content.length })) as CallOutcome<{ id: string }>;
+    if (!begun.ok) throw new Error(begun.error.message);
+    expect(await call('uploads.write', { id: begun.value.id, bytes: content.subarray(0, 200_000) })).toEqual({ ok: true });
+    expect(await call('uploads.write', { id: begun.value.id, bytes: content.subarray(200_000) })).toEqual({ ok: true });
+    expect(await call('uploads.end', { id: begun.value.id })).toEqual({ ok: true });
+    const download = await fetch(`${base}/api/download?path=pushed.bin&token=${host.token}`);
+    expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
+  });
+
+  it('refuses an upload whose body length disagrees with its size, and a download of nothing', async () => {
+    const upload = await fetch(`${base}/api/upload?path=x.bin&size=10`, { method: 'PUT', headers: { 'X-DFS-Token': host.token }, body: Buffer.alloc(5) });
+    expect(upload.status).toBe(400);
+    expect(((await upload.json()) as { error: { message: string } }).error.message).toBe('The body has 5 bytes but ?size says 10.');
+    const missing = await fetch(`${base}/api/download?path=nothing-here&token=${host.token}`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect((await call('files.list', { folder: '' })) as CallOutcome<Array<{ name: string }>>).toMatchObject({ ok: true, value: expect.not.arrayContaining([expect.objectContaining({ name: 'x.bin' })]) });
+  });
+});
