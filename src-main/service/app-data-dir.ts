@@ -9,7 +9,7 @@ export const PRODUCT_NAME = 'DFS Vault';
  * `dfs-vault web` share settings and the local cluster.
  */
 export function appDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
-  if (platform === 'win32') return join(env['APPDATA'] ?? join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
+  if (platform === 'win32') return join(env['APPDATA'] || join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', PRODUCT_NAME);
   return join(env['XDG_CONFIG_HOME'] || join(home, '.config'), PRODUCT_NAME);
 }

@@ -31,12 +31,12 @@ export async function saveSettings(dir: string, settings: AppSettings): Promise<
   const temp = join(dir, `.${FILE_NAME}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(settings, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    try {
+      await handle.writeFile(`${JSON.stringify(settings, null, 2)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await rename(temp, join(dir, FILE_NAME));
   } catch (error) {
     await rm(temp, { force: true });

@@ -23,7 +23,7 @@ export function parseAddressList(entries: readonly string[]): ServerEntry[] {
 export function targetLabel(target: ClusterTarget): string {
   if (target.kind === 'local') return 'local cluster';
   if (target.kind === 'config') return target.path;
-  return parseAddressList(target.addresses).map((s) => `${s.host}:${s.port}`).join(',');
+  return parseAddressList(target.addresses).map((s) => (s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)).join(',');
 }
 
 /** Whether two targets name the same cluster. */

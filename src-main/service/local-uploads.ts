@@ -36,7 +36,9 @@ async function walk(source: string, path: string, planned: PlannedUpload[], top:
   }
   if (info.isSymbolicLink()) return;
   if (info.isDirectory()) {
-    const names = (await readdir(source)).sort();
+    const names = (await readdir(source).catch((error: unknown) => {
+      throw new VaultError('LOCAL_IO', `Cannot read the folder ${source}: ${(error as Error).message}.`, { cause: error });
+    })).sort();
     for (const name of names) await walk(join(source, name), joinVault(path, name), planned, false);
     return;
   }
