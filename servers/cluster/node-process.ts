@@ -60,8 +60,9 @@ export class NodeProcess {
   async start(timeoutMs = 15_000): Promise<void> {
     if (this.child) return;
     const { spec, program } = this;
-    const args = [...program.execArgv, program.script, '--root', spec.root, '--port', String(this.port), '--host', spec.host, '--users', spec.usersFile, '--name', spec.name];
-    const child = spawn(program.execPath, args, { env: program.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [...program.execArgv, program.script, '--root', spec.root, '--port', String(this.port), '--host', spec.host, '--users', spec.usersFile, '--name', spec.name, '--stop-with-stdin'];
+    // The node stops when this pipe closes, so it never outlives a launcher that was killed.
+    const child = spawn(program.execPath, args, { env: program.env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     this.stopRequested = false;
     let started = false;

@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { startNode } from './node-server.js';
 import { watchUsersFile } from './users-file-watcher.js';
@@ -17,6 +17,8 @@ Options:
   --host ADDRESS   address to listen on; 0.0.0.0 serves other machines
   --users FILE     users file with SCRAM verifiers (see "dfs-vault user add")
   --name NAME      name used in log lines (default: the data directory's name)
+  --stop-with-stdin  stop when standard input closes (a launcher's pipe: the node
+                   ends with the app that started it, even if that app is killed)
   -h, --help       show this help`;
 
 /** Thrown for bad command-line usage; the CLI prints it and exits 2. */
@@ -25,7 +27,7 @@ export class UsageError extends Error {
 }
 
 /** Parses the `node` command's arguments (new and classic forms). */
-export function parseNodeArgs(args: string[]): { root: string; port: number; host: string; users: string; name: string } | 'help' {
+export function parseNodeArgs(args: string[]): { root: string; port: number; host: string; users: string; name: string; stopWithStdin: boolean } | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
@@ -37,6 +39,7 @@ export function parseNodeArgs(args: string[]): { root: string; port: number; hos
         host: { type: 'string' },
         users: { type: 'string' },
         name: { type: 'string' },
+        'stop-with-stdin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -59,11 +62,12 @@ export function parseNodeArgs(args: string[]): { root: string; port: number; hos
     host: values.host ?? '127.0.0.1',
     users: resolve(values.users ?? 'dfs.conf'),
     name: values.name ?? basename(resolve(root)),
+    stopWithStdin: values['stop-with-stdin'] ?? false,
   };
 }
 
-/** Runs a node until SIGINT/SIGTERM; resolves with the exit status. */
-export async function runNodeCommand(args: string[], out: Writable = process.stdout, err: Writable = process.stderr): Promise<number> {
+/** Runs a node until SIGINT/SIGTERM (or, with --stop-with-stdin, until stdin closes); resolves with the exit status. */
+export async function runNodeCommand(args: string[], out: Writable = process.stdout, err: Writable = process.stderr, stdin: Readable = process.stdin): Promise<number> {
   const parsed = parseNodeArgs(args);
   if (parsed === 'help') {
     out.write(`${NODE_USAGE}\n`);
@@ -83,6 +87,10 @@ export async function runNodeCommand(args: string[], out: Writable = process.std
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    if (parsed.stopWithStdin) {
+      // The launcher holds the other end of this pipe; it closes when the launcher exits, however it exits.
+      stdin.on('end', stop).on('close', stop).on('error', stop).resume();
+    }
   });
   out.write(`[${parsed.name}] listening on ${node.host}:${node.port}\n`);
   await stopped;

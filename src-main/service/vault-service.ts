@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { NodeProgram } from '../../servers/cluster/node-process.js';
 import type { ClusterTarget, ClusterView, KeychainState, NodeView, SessionState, Transfer } from '../shared/app-models.js';
 import type { EventName, EventOf } from '../shared/contract.js';
@@ -257,9 +258,11 @@ export class VaultService {
     const vault = this.vault();
     const sizes = await Promise.all(items.map((item) => this.fileEntry(item.path)));
     const ids = items.map((item, i) => {
-      const { id, result } = this.transfers.start({ direction: 'download', path: sizes[i]!.path, size: sizes[i]!.size, local: item.destination }, (context) =>
-        vault.getFile(item.path, item.destination, { signal: context.signal, onProgress: context.progress }),
-      );
+      const { id, result } = this.transfers.start({ direction: 'download', path: sizes[i]!.path, size: sizes[i]!.size, local: item.destination }, async (context) => {
+        // A folder downloaded as a whole keeps its layout: make the subfolders on the way.
+        await mkdir(dirname(item.destination), { recursive: true });
+        return vault.getFile(item.path, item.destination, { signal: context.signal, onProgress: context.progress });
+      });
       result.catch(() => undefined);
       return id;
     });

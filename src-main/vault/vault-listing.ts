@@ -34,7 +34,11 @@ export function liveObjects(objects: Iterable<ObjectState>): ListedObject[] {
   return live;
 }
 
-/** The entries directly inside `folder` ("" is the top): files, folder markers, and folders implied by deeper paths. */
+/**
+ * The entries directly inside `folder` ("" is the top): files, folder markers, and folders implied by deeper paths.
+ * A folder's pieces and health are those of the worst object inside it (or of its marker), so a folder never looks
+ * healthier than what it holds.
+ */
 export function folderEntries(objects: readonly ListedObject[], folder: string): VaultEntry[] {
   const entries = new Map<string, VaultEntry>();
   const prefix = folder === '' ? '' : `${folder}/`;
@@ -42,36 +46,31 @@ export function folderEntries(objects: readonly ListedObject[], folder: string):
     if (!object.path.startsWith(prefix) || object.path === folder) continue;
     const rest = object.path.slice(prefix.length);
     const slash = rest.indexOf('/');
-    if (slash < 0) {
-      const type = object.kind;
-      const id = `${type}:${rest}`;
-      const previous = entries.get(id);
-      entries.set(id, {
-        name: rest,
-        path: object.path,
-        type,
-        size: object.size,
-        modified: new Date(Math.max(object.modified, previous ? Date.parse(previous.modified) : 0)).toISOString(),
-        pieces: { good: object.good, total: object.total },
-        health: healthOf({ good: object.good, total: object.total }, object.k),
-      });
-    } else {
-      const name = rest.slice(0, slash);
-      const id = `folder:${name}`;
-      const previous = entries.get(id);
-      const modified = Math.max(object.modified, previous ? Date.parse(previous.modified) : 0);
-      entries.set(id, previous ? { ...previous, modified: new Date(modified).toISOString() } : {
-        name,
-        path: prefix + name,
-        type: 'folder',
-        size: 0,
-        modified: new Date(modified).toISOString(),
-        pieces: { good: object.total, total: object.total },
-        health: 'healthy',
-      });
-    }
+    const name = slash < 0 ? rest : rest.slice(0, slash);
+    const type = slash < 0 ? object.kind : 'folder';
+    const id = `${type}:${name}`;
+    const pieces = { good: object.good, total: object.total };
+    const entry: VaultEntry = {
+      name,
+      path: prefix + name,
+      type,
+      size: type === 'file' ? object.size : 0,
+      modified: new Date(object.modified).toISOString(),
+      pieces,
+      health: healthOf(pieces, object.k),
+    };
+    const previous = entries.get(id);
+    entries.set(id, previous ? mergeFolderEntry(previous, entry) : entry);
   }
   return [...entries.values()].sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type === 'folder' ? -1 : 1));
+}
+
+const SEVERITY = { healthy: 0, degraded: 1, 'at-risk': 2, unavailable: 3 } as const;
+
+/** Two sightings of one folder: the latest modification and the worst health. */
+function mergeFolderEntry(a: VaultEntry, b: VaultEntry): VaultEntry {
+  const worse = SEVERITY[b.health] > SEVERITY[a.health] || (SEVERITY[b.health] === SEVERITY[a.health] && b.pieces.good < a.pieces.good) ? b : a;
+  return { ...a, modified: a.modified > b.modified ? a.modified : b.modified, pieces: worse.pieces, health: worse.health };
 }
 
 /** True when `folder` exists: a marker, or any object below it. */

@@ -169,6 +169,8 @@ describe('vault service on the local cluster', () => {
     expect(view.nodes.map((n) => n.running)).toEqual([false, true, true, false]);
     const [entry] = await service.list('trips/album').then((l) => l.filter((e) => e.name === 'a.jpg'));
     expect(entry).toMatchObject({ health: 'at-risk', pieces: { good: 2, total: 4 } });
+    // A folder is only as healthy as the worst file inside it.
+    expect(await service.list('trips')).toMatchObject([{ name: 'album', type: 'folder', health: 'at-risk', pieces: { good: 2, total: 4 } }]);
     const destination = join(work, 'degraded.jpg');
     await service.download([{ path: 'trips/album/a.jpg', destination }]).then(({ ids }) => settled(service, ids));
     expect((await readFile(destination)).equals(seededBuffer(3 * 1024 * 1024 + 5, 1))).toBe(true);

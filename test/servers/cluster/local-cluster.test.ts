@@ -130,6 +130,38 @@ describe('local cluster', () => {
   });
 });
 
+describe('a killed launcher', () => {
+  it('takes its nodes with it: they stop when the pipe from the launcher closes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfs-orphans-'));
+    const { spawn } = await import('node:child_process');
+    const script = `
+      import { launchCluster } from ${JSON.stringify(resolve('servers/cluster/local-cluster.ts'))};
+      const cluster = await launchCluster({ dir: ${JSON.stringify(dir)}, nodes: 2, basePort: 0 });
+      console.log('pids ' + cluster.nodes.map((n) => n.pid).join(' '));
+      setInterval(() => {}, 1000);`;
+    const launcher = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const pids = await new Promise<number[]>((resolvePids, reject) => {
+        let out = '';
+        launcher.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /pids ([\d ]+)\n/.exec(out);
+          if (match) resolvePids(match[1]!.trim().split(' ').map(Number));
+        });
+        launcher.once('exit', (code) => reject(new Error(`launcher exited with ${code}: ${out}`)));
+      });
+      expect(pids.every(isAlive)).toBe(true);
+      launcher.kill('SIGKILL');
+      const deadline = Date.now() + 20_000;
+      while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(pids.filter(isAlive)).toEqual([]);
+    } finally {
+      launcher.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('parseNodeArgs', () => {
   it('accepts the new form', () => {
     expect(parseNodeArgs(['--root', '/srv/DFS1', '--port', '10001', '--host', '0.0.0.0', '--users', '/etc/dfs.conf', '--name', 'first'])).toEqual({
@@ -138,7 +170,9 @@ describe('parseNodeArgs', () => {
       host: '0.0.0.0',
       users: '/etc/dfs.conf',
       name: 'first',
+      stopWithStdin: false,
     });
+    expect(parseNodeArgs(['--root', '/d', '--port', '1', '--stop-with-stdin'])).toMatchObject({ stopWithStdin: true });
   });
 
   it('accepts the classic form "DIR PORT" with the defaults', () => {
@@ -148,6 +182,7 @@ describe('parseNodeArgs', () => {
       host: '127.0.0.1',
       users: resolve('dfs.conf'),
       name: 'DFS1',
+      stopWithStdin: false,
     });
     expect(parseNodeArgs(['data/DFS2', '0'])).toMatchObject({ root: resolve('data/DFS2'), port: 0, name: 'DFS2' });
   });

@@ -1,0 +1,17 @@
+/**
+ * The IPC channel names shared by the preload and the main process: one `vault:<call>` channel per contract call
+ * (GitHub Desktop's channel map, derived from the contract instead of typed by hand) and one channel for events.
+ * Pure: bundled into the sandboxed preload, so it imports nothing but contract types.
+ */
+import type { CallName } from '../shared/contract.js';
+
+/** The channel the main process answers a contract call on. */
+export type CallChannel = `vault:${CallName}`;
+
+/** The one channel events travel on, as `(name, payload)`. */
+export const EVENT_CHANNEL = 'vault:event';
+
+/** The channel of a call: `files.list` → `vault:files.list`. */
+export function callChannel(name: CallName): CallChannel {
+  return `vault:${name}`;
+}

@@ -1,0 +1,110 @@
+/**
+ * Electron's security checklist, applied to every session and every webContents: a strict Content-Security-Policy,
+ * no navigation, no new windows, no <webview>, no permissions. Electron objects are parameters (typed structurally),
+ * so Node tests check each rule with fakes.
+ */
+import type { OnHeadersReceivedListenerDetails, HeadersReceivedResponse } from 'electron';
+
+/** The policy sent as a header; the renderer's index.html carries the same one as a meta tag (the effective policy is both). */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Permissions the app's own page may use: copying text (a path, the recovery key) to the clipboard. Everything else is denied. */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+
+/** Response headers with our Content-Security-Policy replacing any the response had. */
+export function withContentSecurityPolicy(headers: Record<string, string[]> | undefined): Record<string, string[]> {
+  const kept = Object.entries(headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-security-policy');
+  return { ...Object.fromEntries(kept), 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] };
+}
+
+/** True when a permission is granted: only an allowed one, and only to our own page. */
+export function isPermissionAllowed(permission: string, requestingUrl: string | undefined, appUrl: string): boolean {
+  if (!ALLOWED_PERMISSIONS.has(permission) || requestingUrl === undefined) return false;
+  try {
+    const requesting = new URL(requestingUrl);
+    const app = new URL(appUrl);
+    return requesting.protocol === app.protocol && requesting.host === app.host && requesting.pathname === app.pathname;
+  } catch {
+    return false;
+  }
+}
+
+/** The URL to hand to the system browser for a link the page tried to open: https only, else nothing. */
+export function externalLinkTarget(url: string): string | undefined {
+  try {
+    return new URL(url).protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The parts of a `Session` hardened here. */
+export interface SessionLike {
+  webRequest: {
+    onHeadersReceived(listener: (details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void): void;
+  };
+  setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void): void;
+  setPermissionCheckHandler(handler: (webContents: unknown, permission: string, requestingOrigin: string, details: { requestingUrl?: string }) => boolean): void;
+}
+
+/** Adds the CSP header to every response and answers every permission request and check. */
+export function hardenSession(session: SessionLike, appUrl: string, log: (line: string) => void = () => undefined): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
+  });
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const granted = isPermissionAllowed(permission, details.requestingUrl, appUrl);
+    if (!granted) log(`Denied the permission "${permission}" to ${details.requestingUrl ?? 'an unknown page'}.`);
+    callback(granted);
+  });
+  session.setPermissionCheckHandler((_contents, permission, _origin, details) => isPermissionAllowed(permission, details.requestingUrl, appUrl));
+}
+
+/** An event whose default action can be cancelled. */
+interface Preventable {
+  preventDefault(): void;
+}
+
+/** The parts of a `WebContents` hardened here. */
+export interface WebContentsLike {
+  on(event: 'will-navigate', listener: (event: Preventable, url: string) => void): unknown;
+  on(event: 'will-redirect', listener: (event: Preventable) => void): unknown;
+  on(event: 'will-attach-webview', listener: (event: Preventable) => void): unknown;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
+}
+
+/** No navigation away from the app, no redirects, no <webview>, no new windows (https links go to the system browser). */
+export function hardenWebContents(contents: WebContentsLike, openExternal: (url: string) => void, log: (line: string) => void = () => undefined): void {
+  contents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    log(`Blocked a navigation to ${String(url).slice(0, 200)}.`);
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const external = externalLinkTarget(url);
+    if (external) openExternal(external);
+    else log(`Blocked a new window for ${url.slice(0, 200)}.`);
+    return { action: 'deny' };
+  });
+}
+
+/** The parts of `app` hardened here. */
+export interface AppLike {
+  on(event: 'web-contents-created', listener: (event: unknown, contents: WebContentsLike) => void): unknown;
+}
+
+/** Hardens every webContents the app ever creates, including ones nobody planned for. */
+export function hardenAllWebContents(app: AppLike, openExternal: (url: string) => void, log?: (line: string) => void): void {
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal, log));
+}

@@ -1,0 +1,38 @@
+/** The parts of Electron's `app` the quit sequence uses. */
+export interface QuittingApp {
+  on(event: 'before-quit' | 'will-quit', listener: (event: { preventDefault(): void }) => void): unknown;
+  exit(exitCode?: number): void;
+}
+
+/** How long a quit waits for the service before exiting anyway (a hung node must not keep the app open forever). */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 15_000;
+
+/**
+ * Holds the app's quit until `close` (the service: transfers cancelled, signed out, local nodes stopped) has finished
+ * or timed out, then exits. A second quit request while closing just waits for the first.
+ */
+export function closeBeforeQuit(app: QuittingApp, close: () => Promise<void>, options: { timeoutMs?: number; log?: (line: string) => void } = {}): void {
+  const { timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS, log = () => undefined } = options;
+  let closing = false;
+  const onQuit = (event: { preventDefault(): void }): void => {
+    event.preventDefault();
+    if (closing) return;
+    closing = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    Promise.race([close().then(() => 'closed' as const), timeout])
+      .then((how) => {
+        if (how === 'timeout') log(`Quitting without waiting longer: closing took more than ${timeoutMs / 1000} s.`);
+      })
+      .catch((error: unknown) => log(`Closing failed: ${(error as Error).message}`))
+      .finally(() => {
+        clearTimeout(timer);
+        app.exit(0);
+      });
+  };
+  app.on('before-quit', onQuit);
+  // will-quit as well: a second net for quits whose before-quit this listener did not see.
+  app.on('will-quit', onQuit);
+}

@@ -1,0 +1,42 @@
+/**
+ * The sandboxed preload: exposes `window.dfsVault` (see PreloadApi) and nothing else — never ipcRenderer, never a raw
+ * channel. Calls go only to contract names; the main process checks the sender and validates every payload anyway.
+ * Bundled by bundle.mjs into one CommonJS file whose only require() is 'electron'.
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { type CallName, type CallOutcome, type EventName, isCallName } from '../shared/contract.js';
+import { callChannel } from '../main/ipc-channels.js';
+import { eventSubscriptions } from './event-subscriptions.js';
+import type { PreloadApi } from './preload-api.js';
+
+const subscribe = eventSubscriptions(ipcRenderer);
+
+const api: PreloadApi = {
+  invoke(name: CallName, request: unknown): Promise<CallOutcome<unknown>> {
+    if (!isCallName(name)) {
+      return Promise.resolve({ ok: false, error: { code: 'INVALID_REQUEST', message: `Unknown call ${JSON.stringify(String(name)).slice(0, 80)}.` } });
+    }
+    // The main side answers with outcomes; a rejection here means IPC itself failed (the handler was gone, say).
+    return (ipcRenderer.invoke(callChannel(name), request) as Promise<CallOutcome<unknown>>).catch((error: unknown) => ({
+      ok: false as const,
+      error: { code: 'INTERNAL' as const, message: messageOf(error) },
+    }));
+  },
+  subscribe(event: EventName, listener: (payload: unknown) => void): () => void {
+    return subscribe(event, listener);
+  },
+  pathForFile(file: File): string {
+    try {
+      return webUtils.getPathForFile(file);
+    } catch {
+      return '';
+    }
+  },
+};
+
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
+
+contextBridge.exposeInMainWorld('dfsVault', api);

@@ -1,0 +1,68 @@
+import type { VaultApi } from '../../src-main/shared/contract.js';
+import { VaultError } from '../../src-main/shared/errors.js';
+import type { VaultEntry } from '../../src-main/shared/models.js';
+import { expandEntries } from './expand-entries.js';
+import type { FileTransfers, UploadFailure, UploadItem } from './file-transfers.js';
+import { runLimited } from './run-limited.js';
+import { isCancelled, toSerializedError } from './thrown-errors.js';
+import { outcomeOfResponse, unreachableError } from './web-outcome.js';
+import { TOKEN_HEADER } from './web-transport.js';
+
+const UPLOADS_AT_ONCE = 3;
+// Browsers drop or block downloads started in the same instant; space them out.
+const DOWNLOAD_SPACING_MS = 300;
+
+async function putFile(token: string, { file, path }: UploadItem): Promise<void> {
+  const query = `path=${encodeURIComponent(path)}&size=${file.size}&modified=${Math.max(0, Math.floor(file.lastModified))}`;
+  let response: Response;
+  try {
+    // A File body is streamed from disk by the browser, never read into memory here.
+    response = await fetch(`/api/upload?${query}`, {
+      method: 'PUT',
+      headers: { [TOKEN_HEADER]: token, 'Content-Type': 'application/octet-stream' },
+      body: file,
+    });
+  } catch {
+    const error = unreachableError();
+    throw new VaultError(error.code, error.message);
+  }
+  const outcome = outcomeOfResponse(response.status, response.statusText, await response.text().catch(() => ''));
+  if (!outcome.ok) throw new VaultError(outcome.error.code, outcome.error.message);
+}
+
+function saveLink(href: string, name: string): void {
+  const link = document.createElement('a');
+  link.href = href;
+  link.download = name;
+  link.rel = 'noopener';
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+/** Browser transfers: uploads as streamed `PUT /api/upload`, downloads as one saved link per file. */
+export function createWebFileTransfers(token: string, api: VaultApi): FileTransfers {
+  return {
+    async uploadFiles(files: readonly UploadItem[]): Promise<UploadFailure[]> {
+      const failures: UploadFailure[] = [];
+      await runLimited(files, UPLOADS_AT_ONCE, async (item) => {
+        try {
+          await putFile(token, item);
+        } catch (error) {
+          if (!isCancelled(error)) failures.push({ path: item.path, error: toSerializedError(error) });
+        }
+      });
+      return failures;
+    },
+
+    async downloadEntries(entries: readonly VaultEntry[]): Promise<void> {
+      const files = await expandEntries(api, entries);
+      for (const [i, file] of files.entries()) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, DOWNLOAD_SPACING_MS));
+        const name = file.relative.split('/').join('_');
+        saveLink(`/api/download?path=${encodeURIComponent(file.path)}&token=${encodeURIComponent(token)}`, name);
+      }
+    },
+  };
+}

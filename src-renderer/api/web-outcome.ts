@@ -1,0 +1,39 @@
+import type { CallOutcome } from '../../src-main/shared/contract.js';
+import type { SerializedVaultError } from '../../src-main/shared/errors.js';
+import { fromWireJson } from '../../src-main/shared/wire-json.js';
+import { isVaultErrorCode } from './thrown-errors.js';
+
+const TOKEN_TEXT = 'This page is no longer authorized. Open the address that `dfs-vault web` printed again (it carries a fresh token).';
+
+/** True for a parsed body shaped like a CallOutcome. */
+function isOutcome(value: unknown): value is CallOutcome<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { ok?: unknown; error?: { code?: unknown; message?: unknown } };
+  if (v.ok === true) return true;
+  return v.ok === false && isVaultErrorCode(v.error?.code) && typeof v.error?.message === 'string';
+}
+
+/** What went wrong with an HTTP answer that is not a CallOutcome, in words. */
+export function httpFailure(status: number, statusText = ''): SerializedVaultError {
+  if (status === 401 || status === 403) return { code: 'AUTH_FAILED', message: TOKEN_TEXT };
+  if (status === 404) return { code: 'UNSUPPORTED', message: 'The DFS Vault web host does not offer this request; is it the same version as this page?' };
+  if (status === 413) return { code: 'INVALID_REQUEST', message: 'The request is larger than the DFS Vault web host accepts.' };
+  return { code: 'INTERNAL', message: `The DFS Vault web host answered ${status}${statusText ? ` ${statusText}` : ''}.` };
+}
+
+/** The outcome of a host answer: its CallOutcome when the body is one (whatever the status), else an HTTP failure. */
+export function outcomeOfResponse(status: number, statusText: string, body: string): CallOutcome<unknown> {
+  let parsed: unknown;
+  try {
+    parsed = fromWireJson(body);
+  } catch {
+    parsed = undefined;
+  }
+  if (isOutcome(parsed) && (parsed.ok === false || status === 200)) return parsed;
+  return { ok: false, error: httpFailure(status, statusText) };
+}
+
+/** The failure when the host cannot be reached at all. */
+export function unreachableError(): SerializedVaultError {
+  return { code: 'NODE_UNREACHABLE', message: 'Cannot reach the DFS Vault web host. Is `dfs-vault web` still running?' };
+}

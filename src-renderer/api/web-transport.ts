@@ -1,0 +1,65 @@
+import type { ApiTransport, CallName, CallOutcome, EventName } from '../../src-main/shared/contract.js';
+import { toWireJson } from '../../src-main/shared/wire-json.js';
+import { outcomeOfResponse, unreachableError } from './web-outcome.js';
+
+/** The header that carries the page's token on every request. */
+export const TOKEN_HEADER = 'X-DFS-Token';
+
+/** The browser host's transport: calls as `POST /api/call/<name>`, events from one `EventSource` on `/api/events`. */
+export function createWebTransport(token: string, onReconnect: () => void): ApiTransport {
+  let source: EventSource | null = null;
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+
+  const open = (): EventSource => {
+    if (source) return source;
+    const es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
+    let dropped = false;
+    es.addEventListener('error', () => {
+      dropped = true;
+    });
+    es.addEventListener('open', () => {
+      // Events sent while the stream was down are lost; let the app fetch the state again.
+      if (dropped) onReconnect();
+      dropped = false;
+    });
+    source = es;
+    return es;
+  };
+
+  return {
+    async invoke(name: CallName, request: unknown): Promise<CallOutcome<unknown>> {
+      let response: Response;
+      try {
+        response = await fetch(`/api/call/${name}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', [TOKEN_HEADER]: token },
+          body: toWireJson(request ?? {}),
+        });
+      } catch {
+        return { ok: false, error: unreachableError() };
+      }
+      return outcomeOfResponse(response.status, response.statusText, await response.text().catch(() => ''));
+    },
+
+    subscribe(event: EventName, listener: (payload: unknown) => void): () => void {
+      const es = open();
+      let set = listeners.get(event);
+      if (!set) {
+        const fresh = new Set<(payload: unknown) => void>();
+        listeners.set(event, fresh);
+        es.addEventListener(event, (message: MessageEvent<string>) => {
+          let payload: unknown;
+          try {
+            payload = JSON.parse(message.data);
+          } catch {
+            return;
+          }
+          for (const l of fresh) l(payload);
+        });
+        set = fresh;
+      }
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { Transfer } from '../../src-main/shared/app-models.js';
+import type { VaultEntry } from '../../src-main/shared/models.js';
+import type { UploadItem } from '../api/file-transfers.js';
+import type { SliceCreator } from './state.js';
+import { clearFinished, mergeTransfer, mergeTransfers } from './transfers-transitions.js';
+import { baseName } from './vault-paths.js';
+
+/** The transfer panel, fed by `transfer.changed` events. */
+export interface TransfersSlice {
+  transfers: Transfer[];
+  loadTransfers(): Promise<void>;
+  applyTransfer(transfer: Transfer): void;
+  cancelTransfer(id: string): Promise<void>;
+  clearFinishedTransfers(): Promise<void>;
+  /** Uploads Files to vault paths (and makes dropped folders that were empty); failures become notices. */
+  uploadItems(items: readonly UploadItem[], emptyFolders?: readonly string[]): Promise<void>;
+  downloadEntries(entries: readonly VaultEntry[]): Promise<void>;
+}
+
+/** Builds the transfers slice. */
+export const createTransfersSlice: SliceCreator<TransfersSlice> = ({ api, files }) => (set, get) => ({
+  transfers: [],
+
+  async loadTransfers() {
+    try {
+      const list = await api.transfers.list();
+      set((s) => ({ transfers: mergeTransfers(s.transfers, list) }));
+    } catch (error) {
+      get().reportError(error);
+    }
+  },
+
+  applyTransfer: (transfer) => set((s) => ({ transfers: mergeTransfer(s.transfers, transfer) })),
+
+  async cancelTransfer(id) {
+    try {
+      await api.transfers.cancel({ id });
+    } catch (error) {
+      get().reportError(error);
+    }
+  },
+
+  async clearFinishedTransfers() {
+    set((s) => ({ transfers: clearFinished(s.transfers) }));
+    try {
+      await api.transfers.clearFinished();
+    } catch (error) {
+      get().reportError(error);
+    }
+  },
+
+  async uploadItems(items, emptyFolders = []) {
+    if (get().phase !== 'signed-in') return;
+    for (const path of emptyFolders) {
+      await api.files.mkdir({ path }).catch((error: unknown) => get().reportError(error, `Could not make the folder ${baseName(path)}`));
+    }
+    if (items.length === 0) {
+      if (emptyFolders.length > 0) await get().refreshFolder();
+      return;
+    }
+    const failures = await files.uploadFiles(items);
+    const [first] = failures;
+    if (first && failures.length === 1) get().notify('error', `Could not upload ${baseName(first.path)}: ${first.error.message}`, first.error.code);
+    else if (first) get().notify('error', `${failures.length} uploads failed. ${baseName(first.path)}: ${first.error.message}`, first.error.code);
+    // files.changed events refresh the list as commits land; one more refresh covers a host that batches them.
+    await get().refreshFolder();
+  },
+
+  async downloadEntries(entries) {
+    if (entries.length === 0) return;
+    try {
+      await files.downloadEntries(entries);
+    } catch (error) {
+      get().reportError(error, 'Download failed');
+    }
+  },
+});

@@ -1,0 +1,72 @@
+import type { Transfer, TransferState } from '../../src-main/shared/app-models.js';
+
+const FINISHED: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled']);
+
+/** True once a transfer can no longer change (done, failed or cancelled). */
+export function isFinished(transfer: Pick<Transfer, 'state'>): boolean {
+  return FINISHED.has(transfer.state);
+}
+
+/**
+ * Applies one `transfer.changed` report. A report that would bring a finished transfer back to an
+ * active state is stale (events and `transfers.list()` can cross) and is ignored.
+ */
+export function mergeTransfer(list: readonly Transfer[], update: Transfer): Transfer[] {
+  const at = list.findIndex((t) => t.id === update.id);
+  if (at < 0) return [...list, update];
+  const current = list[at] as Transfer;
+  if (isFinished(current) && !isFinished(update)) return list as Transfer[];
+  const next = [...list];
+  next[at] = update;
+  return next;
+}
+
+/** Merges a whole `transfers.list()` answer into what events already reported. */
+export function mergeTransfers(list: readonly Transfer[], updates: readonly Transfer[]): Transfer[] {
+  return updates.reduce<Transfer[]>((acc, t) => mergeTransfer(acc, t), [...list]);
+}
+
+/** Only the transfers still under way. */
+export function clearFinished(list: readonly Transfer[]): Transfer[] {
+  return list.filter((t) => !isFinished(t));
+}
+
+/** The panel's order: newest first. */
+export function panelOrder(list: readonly Transfer[]): Transfer[] {
+  return [...list].sort((a, b) => b.startedAt - a.startedAt || (a.id < b.id ? -1 : 1));
+}
+
+/** Percent shown in a progress bar: 100 only once the host says done (the quorum committed), else at most 99. */
+export function progressPercent(transfer: Pick<Transfer, 'state' | 'done' | 'size'>): number {
+  if (transfer.state === 'done') return 100;
+  if (transfer.size <= 0) return 0;
+  return Math.max(0, Math.min(99, Math.floor((transfer.done / transfer.size) * 100)));
+}
+
+/** How many transfers are under way, and their bytes done / total. */
+export function activeSummary(list: readonly Transfer[]): { count: number; done: number; size: number } {
+  let count = 0;
+  let done = 0;
+  let size = 0;
+  for (const t of list) {
+    if (isFinished(t)) continue;
+    count += 1;
+    done += t.done;
+    size += t.size;
+  }
+  return { count, done, size };
+}
+
+const STATE_WORDS: Record<TransferState, string> = {
+  queued: 'Queued',
+  running: 'Running',
+  committing: 'Committing',
+  done: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+/** The state as a word for the panel. */
+export function transferStateText(state: TransferState): string {
+  return STATE_WORDS[state];
+}

@@ -1,0 +1,53 @@
+/** Vault path arithmetic for the UI: `/`-separated, no leading slash, "" is the top folder. No DOM. */
+
+/** Joins a folder and a relative path ("a" + "b/c.txt" → "a/b/c.txt"; "" + "x" → "x"). */
+export function joinVaultPath(folder: string, relative: string): string {
+  const parts = [...folder.split('/'), ...relative.split('/')].filter((part) => part !== '');
+  return parts.join('/');
+}
+
+/** The folder part of a path ("" for top-level names). */
+export function parentOf(path: string): string {
+  const at = path.lastIndexOf('/');
+  return at < 0 ? '' : path.slice(0, at);
+}
+
+/** The last segment of a path. */
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** One step of the breadcrumb trail. */
+export interface Crumb {
+  name: string;
+  path: string;
+}
+
+/** The trail from the top folder (named `rootName`) down to `folder`. */
+export function breadcrumbs(folder: string, rootName = 'Vault'): Crumb[] {
+  const crumbs: Crumb[] = [{ name: rootName, path: '' }];
+  let path = '';
+  for (const part of folder.split('/').filter((p) => p !== '')) {
+    path = path ? `${path}/${part}` : part;
+    crumbs.push({ name: part, path });
+  }
+  return crumbs;
+}
+
+/** Why a new folder or file name cannot be used, or null when it can. */
+export function nameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed === '') return 'Enter a name.';
+  if (trimmed === '.' || trimmed === '..') return `"${trimmed}" cannot be used as a name.`;
+  if (/[/\\]/.test(trimmed)) return 'A name cannot contain / or \\.';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return 'A name cannot contain control characters.';
+  if (new TextEncoder().encode(trimmed).length > 255) return 'The name is longer than 255 bytes.';
+  return null;
+}
+
+/** True when a change under any of `changed` can alter the listing of `folder`. */
+export function affectsFolder(changed: readonly string[], folder: string): boolean {
+  if (folder === '') return changed.length > 0;
+  return changed.some((path) => path === '' || path === folder || path.startsWith(`${folder}/`) || folder.startsWith(`${path}/`));
+}

@@ -1,0 +1,88 @@
+import type { BaseWindow, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type DialogLike, electronHostAdapter, suggestedFileName } from '../../src-main/main/dialogs.js';
+
+const DOWNLOADS = join('/home', 'me', 'Downloads');
+const WINDOW = { id: 1 } as unknown as BaseWindow;
+
+function fakeDialog(answers: { save?: { canceled: boolean; filePath?: string }; open?: { canceled: boolean; filePaths: string[] } }) {
+  const calls: { kind: 'save' | 'open'; window: BaseWindow | undefined; options: SaveDialogOptions | OpenDialogOptions }[] = [];
+  const dialog = {
+    async showSaveDialog(a: BaseWindow | SaveDialogOptions, b?: SaveDialogOptions) {
+      calls.push({ kind: 'save', window: b ? (a as BaseWindow) : undefined, options: (b ?? a) as SaveDialogOptions });
+      return { canceled: false, filePath: '', ...answers.save };
+    },
+    async showOpenDialog(a: BaseWindow | OpenDialogOptions, b?: OpenDialogOptions) {
+      calls.push({ kind: 'open', window: b ? (a as BaseWindow) : undefined, options: (b ?? a) as OpenDialogOptions });
+      return { canceled: false, filePaths: [], ...answers.open };
+    },
+  } as DialogLike;
+  return { dialog, calls };
+}
+
+function adapter(dialog: DialogLike, parent: () => BaseWindow | undefined = () => WINDOW) {
+  return electronHostAdapter({ dialog, downloadsDir: () => DOWNLOADS, parent });
+}
+
+describe('electron dialogs', () => {
+  it('is the electron host, with dialogs', () => {
+    const host = adapter(fakeDialog({}).dialog);
+    expect(host.host).toBe('electron');
+    expect(host.dialogs).toBe(true);
+  });
+
+  it('asks where to save one file, suggesting its name in the Downloads folder, attached to the window', async () => {
+    const { dialog, calls } = fakeDialog({ save: { canceled: false, filePath: '/home/me/Downloads/report.pdf' } });
+    const target = await adapter(dialog).chooseDownloadTarget(['docs/2024/report.pdf']);
+    expect(target).toEqual({ kind: 'file', path: '/home/me/Downloads/report.pdf' });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.kind).toBe('save');
+    expect(calls[0]!.window).toBe(WINDOW);
+    expect(calls[0]!.options.defaultPath).toBe(join(DOWNLOADS, 'report.pdf'));
+  });
+
+  it('asks for a folder (which it may create) for several files', async () => {
+    const { dialog, calls } = fakeDialog({ open: { canceled: false, filePaths: ['/home/me/Downloads/batch'] } });
+    const target = await adapter(dialog).chooseDownloadTarget(['a.txt', 'b.txt', 'c/d.txt']);
+    expect(target).toEqual({ kind: 'folder', path: '/home/me/Downloads/batch' });
+    const options = calls[0]!.options as OpenDialogOptions;
+    expect(calls[0]!.kind).toBe('open');
+    expect(options.properties).toEqual(expect.arrayContaining(['openDirectory', 'createDirectory']));
+    expect(options.properties).not.toContain('openFile');
+    expect(options.defaultPath).toBe(DOWNLOADS);
+  });
+
+  it('reports a cancelled save or folder choice as cancelled', async () => {
+    expect(await adapter(fakeDialog({ save: { canceled: true } }).dialog).chooseDownloadTarget(['a.txt'])).toEqual({ kind: 'cancelled' });
+    expect(await adapter(fakeDialog({ open: { canceled: true, filePaths: [] } }).dialog).chooseDownloadTarget(['a', 'b'])).toEqual({ kind: 'cancelled' });
+  });
+
+  it('opens a dfc.conf with a .conf filter and an all-files fallback', async () => {
+    const { dialog, calls } = fakeDialog({ open: { canceled: false, filePaths: ['/etc/dfc.conf'] } });
+    expect(await adapter(dialog).chooseConfigFile()).toEqual({ path: '/etc/dfc.conf' });
+    const options = calls[0]!.options as OpenDialogOptions;
+    expect(options.properties).toEqual(['openFile']);
+    expect(options.filters).toEqual([
+      { name: 'DFS client config', extensions: ['conf'] },
+      { name: 'All files', extensions: ['*'] },
+    ]);
+    expect(await adapter(fakeDialog({ open: { canceled: true, filePaths: [] } }).dialog).chooseConfigFile()).toEqual({});
+  });
+
+  it('still shows dialogs, unattached, when there is no window', async () => {
+    const { dialog, calls } = fakeDialog({ open: { canceled: false, filePaths: ['/x.conf'] } });
+    await adapter(dialog, () => undefined).chooseConfigFile();
+    expect(calls[0]!.window).toBeUndefined();
+  });
+});
+
+describe('suggested file name', () => {
+  it('is the last part of the vault path, made acceptable to every file system', () => {
+    expect(suggestedFileName('docs/report.pdf')).toBe('report.pdf');
+    expect(suggestedFileName('a:b?.txt')).toBe('a_b_.txt');
+    expect(suggestedFileName('folder/')).toBe('folder');
+    expect(suggestedFileName('')).toBe('download');
+    expect(suggestedFileName('..')).toBe('download');
+  });
+});

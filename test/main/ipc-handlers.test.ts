@@ -1,0 +1,175 @@
+import { describe, expect, it, vi } from 'vitest';
+import { EVENT_CHANNEL, callChannel } from '../../src-main/main/ipc-channels.js';
+import { type InvokeEvent, type IpcMainLike, type SenderFrame, forwardEvents, isTrustedSender, registerIpcHandlers } from '../../src-main/main/ipc-handlers.js';
+import { CALL_NAMES, type CallHandlers, type CallOutcome, EVENT_NAMES, type EventName } from '../../src-main/shared/contract.js';
+import { VaultError } from '../../src-main/shared/errors.js';
+
+const APP_URL = 'file:///opt/DFS%20Vault/resources/app.asar/dist/renderer/index.html';
+const WINDOW_ID = 7;
+
+type Listener = (event: InvokeEvent, request: unknown) => Promise<CallOutcome<unknown>>;
+
+/** Records what the code under test registers, like ipcMain would. */
+class FakeIpcMain implements IpcMainLike {
+  readonly handlers = new Map<string, Listener>();
+  handle(channel: string, listener: Listener): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  invoke(channel: string, event: InvokeEvent, request: unknown): Promise<CallOutcome<unknown>> {
+    const listener = this.handlers.get(channel);
+    if (!listener) throw new Error(`No handler registered for '${channel}'`);
+    return listener(event, request);
+  }
+}
+
+function fakeHandlers(): CallHandlers {
+  return Object.fromEntries(CALL_NAMES.map((name) => [name, vi.fn(async () => `${name} answered`)])) as unknown as CallHandlers;
+}
+
+const topFrame = (url = APP_URL): SenderFrame => ({ url, parent: null, detached: false });
+const fromWindow = (frame: SenderFrame | null = topFrame(), id = WINDOW_ID): InvokeEvent => ({ sender: { id }, senderFrame: frame });
+
+function setUp() {
+  const ipcMain = new FakeIpcMain();
+  const handlers = fakeHandlers();
+  const log = vi.fn<(line: string) => void>();
+  const dispose = registerIpcHandlers({ ipcMain, handlers, appUrl: APP_URL, isAppContents: (sender) => sender.id === WINDOW_ID, log });
+  return { ipcMain, handlers, log, dispose };
+}
+
+describe('isTrustedSender', () => {
+  it('trusts the top frame showing our index.html, whatever its query or hash', () => {
+    expect(isTrustedSender(topFrame(), APP_URL)).toBe(true);
+    expect(isTrustedSender(topFrame(`${APP_URL}#/folder/a`), APP_URL)).toBe(true);
+    expect(isTrustedSender(topFrame(`${APP_URL}?x=1`), APP_URL)).toBe(true);
+  });
+
+  it('compares paths decoded, so an escaped and an unescaped spelling of our page match', () => {
+    expect(isTrustedSender(topFrame('file:///opt/DFS Vault/resources/app.asar/dist/renderer/index.html'), APP_URL)).toBe(true);
+  });
+
+  it('refuses a missing, detached or child frame', () => {
+    expect(isTrustedSender(null, APP_URL)).toBe(false);
+    expect(isTrustedSender(undefined, APP_URL)).toBe(false);
+    expect(isTrustedSender({ ...topFrame(), detached: true }, APP_URL)).toBe(false);
+    expect(isTrustedSender({ ...topFrame(), parent: topFrame() }, APP_URL)).toBe(false);
+  });
+
+  it('refuses any other page: a web site, another local file, a look-alike path, garbage', () => {
+    expect(isTrustedSender(topFrame('https://example.com/dist/renderer/index.html'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('file:///tmp/index.html'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('file:///opt/DFS%20Vault/resources/app.asar/dist/renderer/index.html.evil'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('file://evil-host/opt/DFS%20Vault/resources/app.asar/dist/renderer/index.html'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('not a url'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('about:blank'), APP_URL)).toBe(false);
+  });
+});
+
+describe('IPC handlers', () => {
+  it('registers exactly one vault:<call> channel per contract call', () => {
+    const { ipcMain } = setUp();
+    const registered = [...ipcMain.handlers.keys()].sort();
+    expect(registered).toEqual(CALL_NAMES.map((name) => `vault:${name}`).sort());
+    expect(registered).toHaveLength(CALL_NAMES.length);
+  });
+
+  it('runs the handler for the trusted window with the validated request and returns its outcome', async () => {
+    const { ipcMain, handlers } = setUp();
+    const outcome = await ipcMain.invoke(callChannel('files.list'), fromWindow(), { folder: 'docs' });
+    expect(outcome).toEqual({ ok: true, value: 'files.list answered' });
+    expect(handlers['files.list']).toHaveBeenCalledWith({ folder: 'docs' }, undefined);
+  });
+
+  it('answers every call from the trusted window (each channel reaches its own handler)', async () => {
+    const { ipcMain, handlers } = setUp();
+    const outcome = await ipcMain.invoke(callChannel('app.info'), fromWindow(), undefined);
+    expect(outcome).toEqual({ ok: true, value: 'app.info answered' });
+    expect(handlers['app.info']).toHaveBeenCalledTimes(1);
+    expect(handlers['session.state']).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['another page in our window', fromWindow(topFrame('https://example.com/'))],
+    ['a child frame of our window', fromWindow({ ...topFrame(), parent: topFrame() })],
+    ['a frame that is gone', fromWindow(null)],
+    ['our page in another webContents', fromWindow(topFrame(), WINDOW_ID + 1)],
+  ])('refuses %s without running the handler, and logs it', async (_what, event) => {
+    const { ipcMain, handlers, log } = setUp();
+    const outcome = await ipcMain.invoke(callChannel('files.remove'), event, { paths: ['a.txt'] });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    expect(handlers['files.remove']).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('files.remove'));
+  });
+
+  it('refuses an invalid payload with INVALID_REQUEST without running the handler', async () => {
+    const { ipcMain, handlers } = setUp();
+    for (const request of [{ folder: 42 }, { folder: 'a', extra: true }, 'files', null]) {
+      const outcome = await ipcMain.invoke(callChannel('files.list'), fromWindow(), request);
+      expect(outcome).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    }
+    const outcome = await ipcMain.invoke(callChannel('cluster.stopNode'), fromWindow(), { index: -1 });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('index') } });
+    expect(handlers['files.list']).not.toHaveBeenCalled();
+    expect(handlers['cluster.stopNode']).not.toHaveBeenCalled();
+  });
+
+  it('returns a handler failure as {code, message}, never as a thrown error', async () => {
+    const { ipcMain, handlers } = setUp();
+    vi.mocked(handlers['files.mkdir']).mockRejectedValueOnce(new VaultError('QUORUM_FAILED', 'Only 2 of 4 nodes answered.'));
+    const outcome = await ipcMain.invoke(callChannel('files.mkdir'), fromWindow(), { path: 'new' });
+    expect(outcome).toEqual({ ok: false, error: { code: 'QUORUM_FAILED', message: 'Only 2 of 4 nodes answered.' } });
+  });
+
+  it('removes every handler it registered when disposed', () => {
+    const { ipcMain, dispose } = setUp();
+    dispose();
+    expect(ipcMain.handlers.size).toBe(0);
+  });
+});
+
+describe('event forwarding', () => {
+  function fakeService() {
+    const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+    return {
+      listeners,
+      on(event: EventName, listener: (payload: never) => void) {
+        let set = listeners.get(event);
+        if (!set) listeners.set(event, (set = new Set()));
+        set.add(listener as (payload: unknown) => void);
+        return () => set.delete(listener as (payload: unknown) => void);
+      },
+      emit(event: EventName, payload: unknown) {
+        for (const listener of listeners.get(event) ?? []) listener(payload);
+      },
+    };
+  }
+
+  it('sends every service event to the window as (vault:event, name, payload)', () => {
+    const service = fakeService();
+    const sent: unknown[][] = [];
+    forwardEvents(service, { send: (...args) => void sent.push(args), isDestroyed: () => false });
+    expect([...service.listeners.keys()].sort()).toEqual([...EVENT_NAMES].sort());
+    service.emit('files.changed', { paths: ['a'] });
+    service.emit('cluster.changed', { local: 'running', localDir: '/x', nodes: [] });
+    expect(sent).toEqual([
+      [EVENT_CHANNEL, 'files.changed', { paths: ['a'] }],
+      [EVENT_CHANNEL, 'cluster.changed', { local: 'running', localDir: '/x', nodes: [] }],
+    ]);
+  });
+
+  it('sends nothing to a destroyed window and unsubscribes everything when stopped', () => {
+    const service = fakeService();
+    let destroyed = false;
+    const send = vi.fn();
+    const stop = forwardEvents(service, { send, isDestroyed: () => destroyed });
+    destroyed = true;
+    service.emit('files.changed', { paths: [] });
+    expect(send).not.toHaveBeenCalled();
+    stop();
+    expect([...service.listeners.values()].every((set) => set.size === 0)).toBe(true);
+  });
+});

@@ -1,0 +1,122 @@
+import { EventEmitter } from 'node:events';
+import type { HeadersReceivedResponse, OnHeadersReceivedListenerDetails } from 'electron';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  CONTENT_SECURITY_POLICY,
+  type SessionLike,
+  type WebContentsLike,
+  externalLinkTarget,
+  hardenAllWebContents,
+  hardenSession,
+  hardenWebContents,
+  isPermissionAllowed,
+  withContentSecurityPolicy,
+} from '../../src-main/main/security.js';
+
+const APP_URL = 'file:///app/dist/renderer/index.html';
+
+describe('content security policy', () => {
+  it('allows only the app itself: no inline or remote script, no plugins, no framing, no base or form targets', () => {
+    const directives = new Map(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+    expect(directives.get('default-src')).toBe("'self'");
+    expect(directives.get('script-src')).toBe("'self'");
+    expect(directives.get('object-src')).toBe("'none'");
+    expect(directives.get('base-uri')).toBe("'none'");
+    expect(directives.get('frame-ancestors')).toBe("'none'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)|\*|https?:/);
+  });
+
+  it('replaces any policy a response brings and keeps its other headers', () => {
+    const headers = withContentSecurityPolicy({ 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] });
+    expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    expect(withContentSecurityPolicy(undefined)).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+  });
+});
+
+describe('permissions', () => {
+  it('denies every permission a page asks for (camera, notifications, geolocation, ...)', () => {
+    for (const permission of ['media', 'notifications', 'geolocation', 'openExternal', 'fileSystem', 'hid', 'clipboard-read']) {
+      expect(isPermissionAllowed(permission, APP_URL, APP_URL)).toBe(false);
+    }
+  });
+
+  it('lets only our own page write to the clipboard', () => {
+    expect(isPermissionAllowed('clipboard-sanitized-write', `${APP_URL}#/x`, APP_URL)).toBe(true);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'https://example.com/', APP_URL)).toBe(false);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'file:///tmp/other.html', APP_URL)).toBe(false);
+    expect(isPermissionAllowed('clipboard-sanitized-write', undefined, APP_URL)).toBe(false);
+  });
+
+  it('installs the CSP header, the request handler and the check handler on the session', () => {
+    let onHeaders: ((details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void) | undefined;
+    let onRequest: Parameters<SessionLike['setPermissionRequestHandler']>[0] | undefined;
+    let onCheck: Parameters<SessionLike['setPermissionCheckHandler']>[0] | undefined;
+    hardenSession(
+      {
+        webRequest: { onHeadersReceived: (listener) => void (onHeaders = listener) },
+        setPermissionRequestHandler: (handler) => void (onRequest = handler),
+        setPermissionCheckHandler: (handler) => void (onCheck = handler),
+      },
+      APP_URL,
+    );
+    const response = vi.fn();
+    onHeaders!({ responseHeaders: {} } as OnHeadersReceivedListenerDetails, response);
+    expect(response).toHaveBeenCalledWith({ responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    const granted = vi.fn();
+    onRequest!({}, 'media', granted, { requestingUrl: APP_URL });
+    expect(granted).toHaveBeenCalledWith(false);
+    expect(onCheck!({}, 'notifications', 'file://', { requestingUrl: APP_URL })).toBe(false);
+  });
+});
+
+describe('web contents', () => {
+  class FakeContents extends EventEmitter {
+    openHandler: ((details: { url: string }) => { action: 'deny' }) | undefined;
+    setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void {
+      this.openHandler = handler;
+    }
+    /** Emits like Electron does; true when a listener prevented the default action. */
+    attempt(event: string, ...args: unknown[]): boolean {
+      let prevented = false;
+      this.emit(event, { preventDefault: () => (prevented = true) }, ...args);
+      return prevented;
+    }
+  }
+
+  it('blocks navigation, redirects and <webview> attachment', () => {
+    const contents = new FakeContents();
+    hardenWebContents(contents as unknown as WebContentsLike, () => undefined);
+    expect(contents.attempt('will-navigate', 'https://example.com/')).toBe(true);
+    expect(contents.attempt('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(contents.attempt('will-redirect', 'https://example.com/')).toBe(true);
+    expect(contents.attempt('will-attach-webview', {}, {})).toBe(true);
+  });
+
+  it('opens no window; an https link goes to the system browser, anything else nowhere', () => {
+    const contents = new FakeContents();
+    const openExternal = vi.fn();
+    hardenWebContents(contents as unknown as WebContentsLike, openExternal);
+    expect(contents.openHandler!({ url: 'https://example.com/help' })).toEqual({ action: 'deny' });
+    expect(openExternal).toHaveBeenCalledWith('https://example.com/help');
+    for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'not a url']) {
+      expect(contents.openHandler!({ url })).toEqual({ action: 'deny' });
+    }
+    expect(openExternal).toHaveBeenCalledTimes(1);
+  });
+
+  it('hardens every webContents the app creates', () => {
+    const app = new EventEmitter();
+    hardenAllWebContents(app as never, () => undefined);
+    const contents = new FakeContents();
+    app.emit('web-contents-created', {}, contents);
+    expect(contents.attempt('will-navigate', 'https://example.com/')).toBe(true);
+    expect(contents.openHandler).toBeDefined();
+  });
+
+  it('hands only https URLs to the system browser', () => {
+    expect(externalLinkTarget('https://example.com/a?b#c')).toBe('https://example.com/a?b#c');
+    expect(externalLinkTarget('HTTPS://example.com/')).toBe('HTTPS://example.com/');
+    expect(externalLinkTarget('http://example.com/')).toBeUndefined();
+    expect(externalLinkTarget('file:///x')).toBeUndefined();
+  });
+});

@@ -1,0 +1,173 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { FileTransfers } from '../../src-renderer/api/file-transfers.js';
+import { connectEvents } from '../../src-renderer/store/events.js';
+import { createVaultStore } from '../../src-renderer/store/store.js';
+import { createFakeVault, settle } from './helpers/fake-vault.js';
+
+const noFiles: FileTransfers = { uploadFiles: async () => [], downloadEntries: async () => undefined };
+
+function setup(files: Record<string, number | null> = {}, options: { keychain?: boolean } = {}) {
+  const fake = createFakeVault(files, options);
+  const store = createVaultStore({ api: fake.api, files: noFiles });
+  connectEvents(fake.api, store);
+  return { fake, store };
+}
+
+const login = { target: { kind: 'local' as const }, username: 'alice', password: 'secret', remember: false };
+
+describe('store', () => {
+  it('starts on the connect screen when nothing is remembered', async () => {
+    const { store } = setup();
+    await store.getState().start();
+    expect(store.getState().phase).toBe('signed-out');
+    expect(store.getState().info?.host).toBe('web');
+    expect(store.getState().cluster?.local).toBe('stopped');
+  });
+
+  it('signs in, starts the local cluster and lists the top folder', async () => {
+    const { store } = setup({ 'a.txt': 10, 'docs/b.txt': 20 });
+    await store.getState().start();
+    expect(await store.getState().connect(login)).toBe(true);
+    await settle();
+    const s = store.getState();
+    expect(s.phase).toBe('signed-in');
+    expect(s.cluster?.local).toBe('running');
+    expect(s.entries.map((e) => e.path).sort()).toEqual(['a.txt', 'docs']);
+  });
+
+  it('shows the host message word for word on a wrong password', async () => {
+    const { store } = setup();
+    expect(await store.getState().connect({ ...login, password: 'wrong' })).toBe(false);
+    expect(store.getState().notices.map((n) => [n.kind, n.text, n.code])).toEqual([['error', 'Invalid Username/Password. Please try again.', 'AUTH_FAILED']]);
+    expect(store.getState().phase).not.toBe('signed-in');
+  });
+
+  it('warns that nothing is remembered when the keychain is unavailable', async () => {
+    const { store } = setup({}, { keychain: false });
+    await store.getState().connect({ ...login, remember: true });
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['Cannot remember the password on this machine: no Secret Service is running']);
+  });
+
+  it('refreshes the folder when the host reports changes in it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { fake, store } = setup({ 'a.txt': 10 });
+      await store.getState().connect(login);
+      await vi.runAllTimersAsync();
+      fake.objects.set('new.txt', { path: 'new.txt', type: 'file', size: 5, modified: '2026-01-01T00:00:00Z', good: 4 });
+      fake.emit('files.changed', { paths: ['new.txt'] });
+      await vi.runAllTimersAsync();
+      expect(store.getState().entries.map((e) => e.path).sort()).toEqual(['a.txt', 'new.txt']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('ignores a slow listing of a folder that was left', async () => {
+    const { fake, store } = setup({ 'a/x.txt': 1, 'b/y.txt': 2 });
+    await store.getState().connect(login);
+    await settle();
+    let release: () => void = () => undefined;
+    fake.override('files.list', async ({ folder }) => {
+      if (folder === 'a') await new Promise<void>((resolve) => (release = resolve));
+      return [...fake.objects.values()].filter((o) => o.path.startsWith(`${folder}/`)).map((o) => ({ name: o.path.split('/').pop() ?? '', path: o.path, type: o.type, size: o.size, modified: o.modified, pieces: { good: 4, total: 4 }, health: 'healthy' as const }));
+    });
+    const slow = store.getState().openFolder('a');
+    await store.getState().openFolder('b');
+    release();
+    await slow;
+    expect(store.getState().folder).toBe('b');
+    expect(store.getState().entries.map((e) => e.path)).toEqual(['b/y.txt']);
+  });
+
+  it('makes folders, refusing bad names before asking the host', async () => {
+    const { fake, store } = setup();
+    await store.getState().connect(login);
+    expect(await store.getState().makeFolder('a/b')).toMatch(/cannot contain/);
+    expect(await store.getState().makeFolder('photos')).toBeNull();
+    expect(fake.objects.has('photos')).toBe(true);
+    expect(await store.getState().makeFolder('photos')).toBe('"photos" already exists.');
+  });
+
+  it('deletes entries and drops them from the selection', async () => {
+    const { store } = setup({ 'a.txt': 1, 'b.txt': 2 });
+    await store.getState().connect(login);
+    await settle();
+    store.getState().setSelection({ selected: ['a.txt', 'b.txt'], anchor: 'a.txt', focused: 'b.txt' });
+    await store.getState().removeEntries(store.getState().entries.filter((e) => e.path === 'a.txt'));
+    expect(store.getState().entries.map((e) => e.path)).toEqual(['b.txt']);
+    expect(store.getState().selection.selected).toEqual(['b.txt']);
+  });
+
+  it('opens readable check and repair results', async () => {
+    const { fake, store } = setup({ 'a.txt': 1 });
+    const stored = fake.objects.get('a.txt');
+    if (stored) stored.good = 3;
+    await store.getState().connect(login);
+    await store.getState().checkPaths(['a.txt']);
+    expect(store.getState().dialog).toMatchObject({ kind: 'check-results', results: [{ path: 'a.txt', health: 'degraded' }] });
+    await store.getState().repairPaths(['a.txt']);
+    expect(store.getState().dialog).toMatchObject({ kind: 'repair-results', results: [{ path: 'a.txt', after: { good: 4, total: 4 } }] });
+  });
+
+  it('keeps transfers from events and clears the finished ones', async () => {
+    const { fake, store } = setup();
+    const base = { direction: 'upload' as const, size: 10, startedAt: 1, bytesPerSecond: 0 };
+    fake.emit('transfer.changed', { ...base, id: 'a', path: 'a', done: 10, state: 'done' });
+    fake.emit('transfer.changed', { ...base, id: 'b', path: 'b', done: 5, state: 'running' });
+    expect(store.getState().transfers).toHaveLength(2);
+    await store.getState().clearFinishedTransfers();
+    expect(store.getState().transfers.map((t) => t.id)).toEqual(['b']);
+    expect(fake.calls.map((c) => c.name)).toContain('transfers.clearFinished');
+  });
+
+  it('reports upload failures as one notice', async () => {
+    const fake = createFakeVault();
+    const failing: FileTransfers = {
+      uploadFiles: async (items) => items.map((i) => ({ path: i.path, error: { code: 'QUORUM_FAILED' as const, message: 'Only 2 of 4 nodes answered.' } })),
+      downloadEntries: async () => undefined,
+    };
+    const store = createVaultStore({ api: fake.api, files: failing });
+    await store.getState().connect(login);
+    const file = new File(['x'], 'x.txt');
+    await store.getState().uploadItems([
+      { file, path: 'x.txt' },
+      { file, path: 'y.txt' },
+    ]);
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['2 uploads failed. x.txt: Only 2 of 4 nodes answered.']);
+  });
+
+  it('goes back to the connect screen when the host ends the session', async () => {
+    const { fake, store } = setup({ 'a.txt': 1 });
+    await store.getState().connect(login);
+    await settle();
+    fake.session = { status: 'signed-out', keychain: { available: true } };
+    fake.emit('session.changed', fake.session);
+    expect(store.getState().phase).toBe('signed-out');
+    expect(store.getState().entries).toEqual([]);
+  });
+});
+
+describe('store notices', () => {
+  it('drops connect-screen errors once signed in', async () => {
+    const { store } = setup();
+    await store.getState().connect({ ...login, password: 'wrong' });
+    expect(store.getState().notices).toHaveLength(1);
+    await store.getState().connect(login);
+    expect(store.getState().notices).toEqual([]);
+  });
+});
+
+describe('store and the node strip', () => {
+  it('lists the folder again when a node goes down', async () => {
+    const { fake, store } = setup({ 'a.txt': 1 });
+    await store.getState().connect(login);
+    await settle();
+    const lists = () => fake.calls.filter((c) => c.name === 'files.list').length;
+    const before = lists();
+    await store.getState().stopNode(1);
+    await settle();
+    expect(store.getState().cluster?.nodes[1]?.up).toBe(false);
+    expect(lists()).toBe(before + 1);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { Transfer } from '../../src-main/shared/app-models.js';
+import { activeSummary, clearFinished, mergeTransfer, mergeTransfers, panelOrder, progressPercent } from '../../src-renderer/store/transfers-transitions.js';
+
+const transfer = (id: string, patch: Partial<Transfer> = {}): Transfer => ({
+  id,
+  direction: 'upload',
+  path: `${id}.bin`,
+  size: 1000,
+  done: 0,
+  state: 'running',
+  startedAt: 1,
+  bytesPerSecond: 0,
+  ...patch,
+});
+
+describe('transfer transitions', () => {
+  it('adds a new transfer and replaces a known one', () => {
+    const one = mergeTransfer([], transfer('a'));
+    expect(one).toHaveLength(1);
+    const two = mergeTransfer(one, transfer('a', { done: 500 }));
+    expect(two).toEqual([transfer('a', { done: 500 })]);
+  });
+
+  it('ignores a stale report that would revive a finished transfer', () => {
+    const done = [transfer('a', { state: 'done', done: 1000 })];
+    expect(mergeTransfer(done, transfer('a', { state: 'running', done: 900 }))).toBe(done);
+  });
+
+  it('merges a whole list into what events reported', () => {
+    const merged = mergeTransfers([transfer('a', { state: 'done', done: 1000 })], [transfer('a'), transfer('b')]);
+    expect(merged.map((t) => [t.id, t.state])).toEqual([
+      ['a', 'done'],
+      ['b', 'running'],
+    ]);
+  });
+
+  it('clears done, failed and cancelled transfers', () => {
+    const list = [transfer('a', { state: 'done' }), transfer('b', { state: 'failed' }), transfer('c', { state: 'cancelled' }), transfer('d', { state: 'committing' }), transfer('e', { state: 'queued' })];
+    expect(clearFinished(list).map((t) => t.id)).toEqual(['d', 'e']);
+  });
+
+  it('shows 100% only once the host says done', () => {
+    expect(progressPercent(transfer('a', { done: 1000, state: 'committing' }))).toBe(99);
+    expect(progressPercent(transfer('a', { done: 1000, state: 'done' }))).toBe(100);
+    expect(progressPercent(transfer('a', { done: 250 }))).toBe(25);
+    expect(progressPercent(transfer('a', { size: 0, done: 0, state: 'done' }))).toBe(100);
+    expect(progressPercent(transfer('a', { size: 0, done: 0 }))).toBe(0);
+  });
+
+  it('lists the newest first and sums what is under way', () => {
+    const list = [transfer('old', { startedAt: 1, done: 100 }), transfer('new', { startedAt: 5, done: 300 }), transfer('fin', { startedAt: 3, state: 'done', done: 1000 })];
+    expect(panelOrder(list).map((t) => t.id)).toEqual(['new', 'fin', 'old']);
+    expect(activeSummary(list)).toEqual({ count: 2, done: 400, size: 2000 });
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { affectsFolder, baseName, breadcrumbs, joinVaultPath, nameProblem, parentOf } from '../../src-renderer/store/vault-paths.js';
+
+describe('vault paths in the UI', () => {
+  it('joins a folder and a relative path without doubled or leading slashes', () => {
+    expect(joinVaultPath('', 'a.txt')).toBe('a.txt');
+    expect(joinVaultPath('trips', '2026/beach.jpg')).toBe('trips/2026/beach.jpg');
+    expect(joinVaultPath('trips/', '/x')).toBe('trips/x');
+  });
+
+  it('splits parent and base name', () => {
+    expect(parentOf('a/b/c.txt')).toBe('a/b');
+    expect(parentOf('c.txt')).toBe('');
+    expect(baseName('a/b/c.txt')).toBe('c.txt');
+  });
+
+  it('builds breadcrumbs from the top folder down', () => {
+    expect(breadcrumbs('')).toEqual([{ name: 'Vault', path: '' }]);
+    expect(breadcrumbs('a/b')).toEqual([
+      { name: 'Vault', path: '' },
+      { name: 'a', path: 'a' },
+      { name: 'b', path: 'a/b' },
+    ]);
+  });
+
+  it('refuses names that are not one path segment', () => {
+    expect(nameProblem('photos')).toBeNull();
+    expect(nameProblem('  ')).toBe('Enter a name.');
+    expect(nameProblem('..')).toMatch(/cannot be used/);
+    expect(nameProblem('a/b')).toMatch(/cannot contain/);
+    expect(nameProblem('x'.repeat(256))).toMatch(/255 bytes/);
+  });
+
+  it('knows which changes can alter a folder listing', () => {
+    expect(affectsFolder(['a/b.txt'], '')).toBe(true);
+    expect(affectsFolder(['a/b.txt'], 'a')).toBe(true);
+    expect(affectsFolder(['a/sub/deep.txt'], 'a')).toBe(true);
+    expect(affectsFolder(['a'], 'a/sub')).toBe(true);
+    expect(affectsFolder(['b/c.txt'], 'a')).toBe(false);
+    expect(affectsFolder(['ab/c.txt'], 'a')).toBe(false);
+  });
+});
