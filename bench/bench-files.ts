@@ -40,3 +40,11 @@ export async function hashFile(path: string): Promise<{ sha256: string; size: nu
   }
   return { sha256: hash.digest('hex'), size };
 }
+
+/** Fails loudly unless `path` holds exactly the expected bytes. */
+export async function verifyFile(path: string, expected: { sha256: string; size: number }, what: string): Promise<void> {
+  const actual = await hashFile(path);
+  if (actual.size !== expected.size || actual.sha256 !== expected.sha256) {
+    throw new Error(`${what} produced a wrong file: ${actual.size} bytes, sha256 ${actual.sha256}; expected ${expected.size} bytes, sha256 ${expected.sha256}.`);
+  }
+}

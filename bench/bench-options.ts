@@ -12,18 +12,30 @@ export interface BenchOptions {
   json: boolean;
   /** Folder for V8 CPU profiles of the vault client children, if profiling. */
   cpuProfDir: string | undefined;
+  /** Run one section only: the vault client against raw, or the browser host. */
+  only: BenchSection | undefined;
   help: boolean;
 }
 
+/** The bench's two sections. */
+export const BENCH_SECTIONS = ['client', 'web'] as const;
+
+/** One section: the vault client against the raw baseline, or the browser host (`dfs-vault web`). */
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
+
 /** Usage text of the benchmark. */
-export const BENCH_USAGE = `Usage: npm run bench -- [--size 1GiB] [--runs N] [--dir PATH] [--json] [--cpu-prof DIR]
+export const BENCH_USAGE = `Usage: npm run bench -- [--size 1GiB] [--runs N] [--only client|web] [--dir PATH] [--json] [--cpu-prof DIR]
 
 Measures vault PUT and GET against a raw baseline (the same bytes over four loopback TCP
-connections to four sink processes that write to disk and fsync), in the same run.
+connections to four sink processes that write to disk and fsync), in the same run. Then
+measures the browser host (dfs-vault web, in its own process): a streamed PUT /api/upload
+and GET /api/download of the same size, and the chunked uploads.write path for a quarter
+of it, with the host's peak RSS.
 
 Options:
   --size SIZE       file size: 256MiB, 1GiB, 100MB or plain bytes (default 1GiB; env BENCH_SIZE)
   --runs N          measured rounds, reporting the best and the median (default 1)
+  --only SECTION    client (vault client vs raw) or web (browser host) only (default both)
   --dir PATH        make the work folder inside PATH (default the system temp folder); removed at the end
   --json            also print machine-readable results
   --cpu-prof DIR    write V8 CPU profiles of the vault client processes to DIR
@@ -61,6 +73,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       dir: { type: 'string' },
       json: { type: 'boolean' },
       'cpu-prof': { type: 'string' },
+      only: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -68,12 +81,15 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
   });
   const runs = Number(values.runs ?? '1');
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got "${values.runs}".`);
+  const only = values.only as BenchSection | undefined;
+  if (only !== undefined && !BENCH_SECTIONS.includes(only)) throw new Error(`--only takes ${BENCH_SECTIONS.join(' or ')}, got "${values.only}".`);
   return {
     size: parseSize(values.size ?? env.BENCH_SIZE ?? '1GiB'),
     runs,
     dir: values.dir,
     json: values.json ?? false,
     cpuProfDir: values['cpu-prof'],
+    only,
     help: values.help ?? false,
   };
 }

@@ -1,20 +1,27 @@
 // `npm run bench`: vault PUT and GET throughput against a raw TCP-to-disk baseline, client peak RSS
-// and GET traffic, on a random file of --size bytes. See bench-options.ts for the flags.
+// and GET traffic, on a random file of --size bytes; then the browser host (`dfs-vault web`) in its own
+// process: streamed PUT and GET over HTTP and the chunked uploads.write path, with the host's peak RSS.
+// See bench-options.ts for the flags.
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type LocalCluster, launchCluster } from '../servers/cluster/local-cluster.js';
-import { hashFile, writeRandomFile } from './bench-files.js';
+import { verifyFile, writeRandomFile } from './bench-files.js';
 import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from './bench-options.js';
 import { type BenchResults, formatSize, judge, renderReport } from './bench-report.js';
 import type { MeasuredResult, Operation } from './bench-stats.js';
 import { killClients, runClient } from './child-runner.js';
 import type { ClientResult } from './client-result.js';
 import { cpuSecondsOf } from './proc-cpu.js';
+import { memoryOf } from './proc-memory.js';
 import { RAW_SINKS } from './raw-layout.js';
 import { type RawSinks, launchSinks } from './raw-sinks.js';
 import { settleDisk } from './settle-disk.js';
+import { runWebRound } from './web-bench.js';
+import { CHUNK_BYTES, listenToEvents } from './web-client.js';
+import { type RunningWebHost, launchWebHost } from './web-host-runner.js';
+import { type WebMeasured, type WebOperation, type WebResults, judgeWeb, renderWebReport } from './web-report.js';
 
 const NODES = 4;
 const VAULT_PATH = 'bench-input.bin';
@@ -26,23 +33,24 @@ interface Resources {
   work?: string;
   cluster?: LocalCluster;
   sinks?: RawSinks;
+  webHost?: RunningWebHost;
 }
 
 async function cleanUp(resources: Resources): Promise<void> {
   killClients();
+  // The host first: it holds connections to the nodes.
+  await resources.webHost?.stop();
   await Promise.allSettled([resources.cluster?.stop(), resources.sinks?.stop()]);
   if (resources.work) await rm(resources.work, { recursive: true, force: true });
 }
 
-/** Fails loudly unless `path` holds exactly the input's bytes. */
-async function verifyOutput(path: string, expected: { sha256: string; size: number }, what: string): Promise<void> {
-  const actual = await hashFile(path);
-  if (actual.size !== expected.size || actual.sha256 !== expected.sha256) {
-    throw new Error(`${what} produced a wrong file: ${actual.size} bytes, sha256 ${actual.sha256}; expected ${expected.size} bytes, sha256 ${expected.sha256}.`);
-  }
+/** What the sections that ran measured. */
+interface Measured {
+  client?: BenchResults;
+  web?: WebResults;
 }
 
-async function measure(options: BenchOptions, resources: Resources): Promise<BenchResults> {
+async function measure(options: BenchOptions, resources: Resources): Promise<Measured> {
   const parent = resolve(options.dir ?? tmpdir());
   await mkdir(parent, { recursive: true });
   const work = await mkdtemp(join(parent, 'dfs-vault-bench-'));
@@ -50,6 +58,10 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Ben
   const input = join(work, 'input.bin');
   const output = join(work, 'output.bin');
   const { size } = options;
+  const withClient = options.only !== 'web';
+  const withWeb = options.only !== 'client';
+  // A quarter of the size: the fallback is for dropped files without a path, and base64 over HTTP makes it slow.
+  const chunkedSize = Math.ceil(size / 4);
 
   say(`work folder ${work}`);
   say(`writing ${formatSize(size)} of random bytes…`);
@@ -59,23 +71,36 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Ben
   const ballast = join(work, 'ballast.bin');
   await writeRandomFile(ballast, size);
 
-  say(`starting ${NODES} storage nodes and ${RAW_SINKS} raw sinks…`);
+  say(`starting ${NODES} storage nodes${withClient ? ` and ${RAW_SINKS} raw sinks` : ''}…`);
   const user = { name: 'bench', password: randomBytes(12).toString('hex') };
   resources.cluster = await launchCluster({ dir: join(work, 'vault'), nodes: NODES, basePort: 0, users: [user], log: (line) => say(`node: ${line}`) });
-  resources.sinks = await launchSinks(join(work, 'raw'), RAW_SINKS);
+  if (withClient) resources.sinks = await launchSinks(join(work, 'raw'), RAW_SINKS);
   const conf = resources.cluster.dfcConfPath;
-  const ports = resources.sinks.ports.join(',');
+  const ports = resources.sinks?.ports.join(',') ?? '';
   const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfDir)] : [];
 
+  let web: { host: RunningWebHost; idleRssKiB: number; events: Awaited<ReturnType<typeof listenToEvents>> } | undefined;
+  if (withWeb) {
+    say('starting the browser host…');
+    const host = (resources.webHost = await launchWebHost(conf, join(work, 'web-host')));
+    const address = { base: `http://127.0.0.1:${host.port}`, token: host.token };
+    const events = await listenToEvents(address);
+    const idle = await memoryOf(host.pid);
+    if (!idle) throw new Error(`Cannot read /proc/${host.pid}/status; the host's memory is measured from /proc (Linux only).`);
+    web = { host, idleRssKiB: idle.rssKiB, events };
+  }
+
   const nodePids = resources.cluster.nodes.map((n) => n.pid);
-  const sinkPids = resources.sinks.pids;
+  const sinkPids = resources.sinks?.pids ?? [];
   const rounds: Record<Operation, MeasuredResult[]> = { rawUpload: [], vaultPut: [], rawDownload: [], vaultGet: [] };
+  const webRounds: Record<WebOperation, WebMeasured[]> = { webPut: [], webGet: [], webChunked: [] };
   let previousOutput = ballast;
+  const beforeDownload = async (): Promise<void> => {
+    await rm(previousOutput, { force: true });
+    previousOutput = output;
+  };
   const step = async (op: Operation, label: string, servers: readonly (number | undefined)[], run: () => Promise<ClientResult>): Promise<void> => {
-    if (op === 'rawDownload' || op === 'vaultGet') {
-      await rm(previousOutput, { force: true });
-      previousOutput = output;
-    }
+    if (op === 'rawDownload' || op === 'vaultGet') await beforeDownload();
     await settleDisk();
     const cpuBefore = await cpuSecondsOf(servers);
     const result = await run();
@@ -87,16 +112,28 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Ben
         `RSS ${Math.round(result.maxRSS / 1024)} MiB  CPU s client ${result.cpuSeconds.toFixed(2)} servers ${serverCpuSeconds?.toFixed(2) ?? '?'}`,
     );
   };
+  const verify = (path: string, what: string): Promise<void> => verifyFile(path, expected, what);
   for (let round = 1; round <= options.runs; round++) {
     say(`round ${round} of ${options.runs}`);
-    await step('rawUpload', 'raw upload', sinkPids, () => runClient('raw-client', ['upload', input, ports]));
-    await step('vaultPut', 'vault PUT', nodePids, () => runClient('vault-client', ['put', conf, input, VAULT_PATH], profile));
-    await step('rawDownload', 'raw download', sinkPids, () => runClient('raw-client', ['download', output, String(size), ports]));
-    await verifyOutput(output, expected, 'The raw download');
-    await step('vaultGet', 'vault GET', nodePids, () => runClient('vault-client', ['get', conf, VAULT_PATH, output], profile));
-    await verifyOutput(output, expected, 'The vault GET');
+    if (withClient) {
+      await step('rawUpload', 'raw upload', sinkPids, () => runClient('raw-client', ['upload', input, ports]));
+      await step('vaultPut', 'vault PUT', nodePids, () => runClient('vault-client', ['put', conf, input, VAULT_PATH], profile));
+      await step('rawDownload', 'raw download', sinkPids, () => runClient('raw-client', ['download', output, String(size), ports]));
+      await verify(output, 'The raw download');
+      await step('vaultGet', 'vault GET', nodePids, () => runClient('vault-client', ['get', conf, VAULT_PATH, output], profile));
+      await verify(output, 'The vault GET');
+    }
+    if (web) {
+      const host = { base: `http://127.0.0.1:${web.host.port}`, token: web.host.token, pid: web.host.pid };
+      const measured = await runWebRound({ host, nodePids, input, expected, output, chunkedSize, beforeDownload, verify, say });
+      for (const op of Object.keys(measured) as WebOperation[]) webRounds[op].push(measured[op]);
+    }
   }
-  return { size, nodes: NODES, cores: availableParallelism(), dir: work, rounds };
+  const cores = availableParallelism();
+  return {
+    ...(withClient ? { client: { size, nodes: NODES, cores, dir: work, rounds } } : {}),
+    ...(web ? { web: { size, chunkedSize, chunkBytes: CHUNK_BYTES, idleRssKiB: web.idleRssKiB, events: (await web.events.stop()).events, rounds: webRounds } } : {}),
+  };
 }
 
 async function main(): Promise<number> {
@@ -124,10 +161,18 @@ async function main(): Promise<number> {
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
   try {
-    const results = await measure(options, resources);
-    const verdict = judge(results);
-    process.stdout.write(`\n${renderReport(results, verdict, options.runs)}\n`);
-    if (options.json) process.stdout.write(`${JSON.stringify({ ...results, runs: options.runs, ...verdict }, null, 2)}\n`);
+    const { client, web } = await measure(options, resources);
+    const verdict = client && judge(client);
+    const webVerdict = web && judgeWeb(web);
+    if (client && verdict) process.stdout.write(`\n${renderReport(client, verdict, options.runs)}\n`);
+    if (web && webVerdict) {
+      const speeds = verdict && { put: verdict.summary.vaultPut.medianMiBps, get: verdict.summary.vaultGet.medianMiBps };
+      process.stdout.write(`\n${renderWebReport(web, webVerdict, options.runs, speeds)}\n`);
+    }
+    if (options.json) {
+      const json = { size: options.size, cores: availableParallelism(), runs: options.runs, ...client, ...verdict, ...(web ? { web: { ...web, ...webVerdict } } : {}) };
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    }
     return 0;
   } catch (error) {
     if (!stopping) say(`bench: FAILED: ${error instanceof Error ? error.message : String(error)}`);

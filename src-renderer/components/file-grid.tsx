@@ -2,7 +2,7 @@ import { type KeyboardEvent, type MouseEvent, useCallback, useEffect, useMemo, u
 import { useShallow } from 'zustand/react/shallow';
 import type { VaultEntry } from '../../src-main/shared/models.js';
 import { gridKeyOutcome } from '../store/grid-keys.js';
-import { selectAll, selectOnly, selectRange, toggle, EMPTY_SELECTION } from '../store/selection.js';
+import { focusOn, selectAll, selectOnly, selectRange, toggle, EMPTY_SELECTION } from '../store/selection.js';
 import { type SortColumn, visibleEntries } from '../store/sorting.js';
 import { parentOf } from '../store/vault-paths.js';
 import { FileRow } from './file-row.js';
@@ -85,6 +85,12 @@ export function FileGrid() {
     [store, order],
   );
 
+  const onFocusRow = useCallback((entry: VaultEntry) => {
+    const s = store.getState();
+    const next = focusOn(s.selection, entry.path);
+    if (next !== s.selection) s.setSelection(next);
+  }, [store]);
+
   const onToggle = useCallback((entry: VaultEntry) => store.getState().setSelection(toggle(store.getState().selection, entry.path)), [store]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
@@ -110,6 +116,21 @@ export function FileGrid() {
         break;
     }
   };
+
+  // Alt+Up and Backspace go to the parent folder from anywhere but a text field, so an empty folder (no row to
+  // hold focus) can be left from the keyboard too. The list's own handler runs first and marks the event handled.
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent): void => {
+      if (event.defaultPrevented || !(event.target instanceof Element) || event.target.closest('input, textarea, select, [contenteditable], dialog')) return;
+      if (!((event.altKey && event.key === 'ArrowUp') || (event.key === 'Backspace' && !event.altKey && !event.ctrlKey && !event.metaKey))) return;
+      const s = store.getState();
+      if (s.folder === '') return;
+      event.preventDefault();
+      void s.openFolder(parentOf(s.folder));
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [store]);
 
   // Keyboard moves change the focused row in the store; move DOM focus with it while the list has focus.
   useEffect(() => {
@@ -137,7 +158,7 @@ export function FileGrid() {
         </thead>
         <tbody ref={bodyRef} onKeyDown={onKeyDown}>
           {entries.map((entry) => (
-            <FileRow key={entry.path} entry={entry} tabStop={entry.path === tabStop} onRowClick={onRowClick} onToggle={onToggle} onOpen={open} />
+            <FileRow key={entry.path} entry={entry} tabStop={entry.path === tabStop} onRowClick={onRowClick} onToggle={onToggle} onOpen={open} onFocusRow={onFocusRow} />
           ))}
         </tbody>
       </table>

@@ -13,10 +13,12 @@ export interface FileRowProps {
   onRowClick(entry: VaultEntry, event: MouseEvent): void;
   onToggle(entry: VaultEntry): void;
   onOpen(entry: VaultEntry): void;
+  /** The row received DOM focus (Tab into the list): it becomes the keyboard cursor. */
+  onFocusRow(entry: VaultEntry): void;
 }
 
 /** One file or folder: checkbox, name, size, modified, health. Subscribes only to its own selected/focused flags. */
-export const FileRow = memo(function FileRow({ entry, tabStop, onRowClick, onToggle, onOpen }: FileRowProps) {
+export const FileRow = memo(function FileRow({ entry, tabStop, onRowClick, onToggle, onOpen, onFocusRow }: FileRowProps) {
   const selected = useVault((s) => s.selection.selected.includes(entry.path));
   const isFolder = entry.type === 'folder';
   const incomplete = entry.type === 'file' && entry.health === 'unavailable';
@@ -32,6 +34,9 @@ export const FileRow = memo(function FileRow({ entry, tabStop, onRowClick, onTog
         if (e.shiftKey) e.preventDefault();
       }}
       onClick={(e) => onRowClick(entry, e)}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) onFocusRow(entry);
+      }}
       onDoubleClick={() => onOpen(entry)}
     >
       <td className="col-check">

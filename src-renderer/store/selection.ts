@@ -18,6 +18,11 @@ export function selectOnly(path: string): Selection {
   return { selected: [path], anchor: path, focused: path };
 }
 
+/** The row got keyboard focus (Tab, or a click on it): it becomes the cursor; what is selected stays. */
+export function focusOn(selection: Selection, path: string): Selection {
+  return selection.focused === path ? selection : { ...selection, focused: path };
+}
+
 /** Ctrl/cmd-click, Space, or a checkbox: flip this row, keep the others. */
 export function toggle(selection: Selection, path: string): Selection {
   const has = selection.selected.includes(path);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_SELECTION, moveFocus, pruneSelection, selectAll, selectOnly, selectRange, toggle } from '../../src-renderer/store/selection.js';
+import { EMPTY_SELECTION, focusOn, moveFocus, pruneSelection, selectAll, selectOnly, selectRange, toggle } from '../../src-renderer/store/selection.js';
 
 const order = ['a', 'b', 'c', 'd', 'e'];
 
@@ -57,5 +57,11 @@ describe('selection', () => {
     expect(pruneSelection(selection, order)).toEqual({ selected: ['a'], anchor: null, focused: 'a' });
     const unchanged = selectOnly('a');
     expect(pruneSelection(unchanged, order)).toBe(unchanged);
+  });
+
+  it('moves only the cursor when a row gets keyboard focus, keeping the selection', () => {
+    const selection = { selected: ['a', 'b'], anchor: 'a', focused: 'b' };
+    expect(focusOn(selection, 'c')).toEqual({ selected: ['a', 'b'], anchor: 'a', focused: 'c' });
+    expect(focusOn(selection, 'b')).toBe(selection);
   });
 });

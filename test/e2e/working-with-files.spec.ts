@@ -1,0 +1,138 @@
+// Everyday work in the folder view: the Upload button, filter and sort, the keyboard, check and repair, several
+// files downloaded at once, and the dark theme — in the real UI against a real local cluster.
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { seededBuffer } from '../helpers/gf-reference.js';
+import { SCREENSHOT_DIR, expect, skipWhereHostIsMissing, test } from './fixtures.js';
+
+const USER = 'bob';
+const PASSWORD = 'builder-e2e';
+const FILES = [
+  { name: 'zeta.txt', mimeType: 'text/plain', buffer: Buffer.from('last by name, smallest\n') },
+  { name: 'alpha.bin', mimeType: 'application/octet-stream', buffer: seededBuffer(900_000, 31) },
+  { name: 'mid.doc', mimeType: 'application/msword', buffer: seededBuffer(40_000, 32) },
+];
+
+test.describe.configure({ mode: 'serial' });
+skipWhereHostIsMissing();
+
+function row(page: Page, path: string) {
+  return page.locator(`[role="grid"][aria-label="Files"] [data-path="${path}"]`);
+}
+
+async function rowOrder(page: Page): Promise<string[]> {
+  return page.locator('[role="grid"][aria-label="Files"] tbody tr[data-path]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')!));
+}
+
+async function uploadWithPicker(page: Page, files: typeof FILES): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
+  await chooser.setFiles(files);
+  for (const file of files) await expect(page.locator(`[data-transfer-path="${file.name}"]`).first()).toHaveAttribute('data-state', 'done');
+}
+
+test('signs in a second account on the same local cluster', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  await page.reload();
+  await page.getByLabel('Username').fill(USER);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Remember me').uncheck();
+  const start = page.getByRole('button', { name: 'Start local cluster' });
+  await ((await start.isVisible()) ? start : page.getByRole('button', { name: 'Sign in' })).click();
+  await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
+  // Another user's files (alice's, from the other spec) are not visible to bob.
+  await expect(page.locator('[role="grid"][aria-label="Files"] tbody tr[data-path]')).toHaveCount(0);
+});
+
+test('uploads with the Upload button, then filters and sorts the list', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  await uploadWithPicker(page, FILES);
+  await expect.poll(() => rowOrder(page)).toEqual(['alpha.bin', 'mid.doc', 'zeta.txt']);
+  await page.getByRole('searchbox', { name: 'Filter' }).or(page.getByLabel('Filter')).first().fill('alp');
+  await expect.poll(() => rowOrder(page)).toEqual(['alpha.bin']);
+  await page.getByLabel('Filter').first().fill('');
+  await expect.poll(() => rowOrder(page)).toEqual(['alpha.bin', 'mid.doc', 'zeta.txt']);
+  await page.getByRole('button', { name: 'Size', exact: true }).click();
+  await expect.poll(() => rowOrder(page)).toEqual(['zeta.txt', 'mid.doc', 'alpha.bin']);
+  await page.getByRole('button', { name: 'Size', exact: true }).click();
+  await expect.poll(() => rowOrder(page)).toEqual(['alpha.bin', 'mid.doc', 'zeta.txt']);
+  await page.getByRole('button', { name: 'Name', exact: true }).click();
+});
+
+test('works from the keyboard: select, make a folder, delete with confirmation', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  await expect.poll(() => rowOrder(page)).toEqual(['alpha.bin', 'mid.doc', 'zeta.txt']);
+  await row(page, 'alpha.bin').focus();
+  await page.keyboard.press('End');
+  await expect(row(page, 'zeta.txt')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Delete');
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm).toContainText('zeta.txt');
+  await page.keyboard.press('Escape');
+  await expect(confirm).toHaveCount(0);
+  await expect(row(page, 'zeta.txt')).toBeVisible();
+  await row(page, 'zeta.txt').focus();
+  await page.keyboard.press('Delete');
+  // The confirming button has the focus: Enter deletes.
+  await expect(page.getByRole('alertdialog').getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(row(page, 'zeta.txt')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'New folder' }).focus();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('projects');
+  await page.keyboard.press('Enter');
+  await expect(row(page, 'projects')).toBeVisible();
+  await row(page, 'projects').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('navigation', { name: 'Folder path' })).toContainText('projects');
+  await page.keyboard.press('Alt+ArrowUp');
+  await expect(row(page, 'alpha.bin')).toBeVisible();
+});
+
+test('checks a file, and repairs one a node missed', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  await row(page, 'alpha.bin').click();
+  await page.getByRole('button', { name: 'Check', exact: true }).click();
+  const results = page.getByRole('dialog', { name: 'Check results' });
+  await expect(results).toContainText('healthy');
+  await results.getByRole('button', { name: 'Done' }).click();
+
+  // A file written while DFS2 is down has three pieces; repair writes the fourth once DFS2 is back.
+  await page.getByRole('button', { name: 'Stop DFS2' }).click();
+  await expect(page.locator('[data-node="DFS2"]')).toHaveAttribute('data-state', 'down');
+  await uploadWithPicker(page, [{ name: 'late.bin', mimeType: 'application/octet-stream', buffer: seededBuffer(300_000, 33) }]);
+  await page.getByRole('button', { name: 'Start DFS2' }).click();
+  await expect(page.locator('[data-node="DFS2"]')).toHaveAttribute('data-state', 'up');
+  await expect(row(page, 'late.bin').locator('[data-col="health"]')).toContainText('degraded 3/4');
+  await row(page, 'late.bin').click();
+  await page.getByRole('button', { name: 'Repair', exact: true }).click();
+  const repaired = page.getByRole('dialog', { name: 'Repair results' });
+  await expect(repaired).toContainText('late.bin');
+  await expect(repaired).toContainText('DFS2');
+  await repaired.getByRole('button', { name: 'Done' }).click();
+  await expect(row(page, 'late.bin').locator('[data-col="health"]')).toContainText('healthy 4/4');
+});
+
+test('downloads several selected files', async ({ vaultApp }) => {
+  test.skip(vaultApp.kind !== 'web', 'Electron saves several files into a folder chosen in a native dialog; the browser saves each one.');
+  const page = vaultApp.page;
+  await row(page, 'alpha.bin').click();
+  await row(page, 'mid.doc').click({ modifiers: ['ControlOrMeta'] });
+  const downloads: Array<{ name: string; bytes: Buffer }> = [];
+  page.on('download', async (download) => {
+    const { readFile } = await import('node:fs/promises');
+    downloads.push({ name: download.suggestedFilename(), bytes: await readFile((await download.path())!) });
+  });
+  await page.getByRole('button', { name: 'Download', exact: true }).click();
+  await expect.poll(() => downloads.map((d) => d.name).sort()).toEqual(['alpha.bin', 'mid.doc']);
+  for (const { name, bytes } of downloads) expect(bytes.equals(FILES.find((f) => f.name === name)!.buffer)).toBe(true);
+});
+
+test('follows the system\'s dark theme', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  const light = await page.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(() => page.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor)).not.toBe(light);
+  if (vaultApp.kind === 'web') await page.screenshot({ path: join(SCREENSHOT_DIR, 'files-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+});
