@@ -1,5 +1,4 @@
-import type { ApiTransport, VaultApi } from '../../src-main/shared/contract.js';
-import { preloadTransport } from './preload-transport.js';
+import type { ApiTransport } from '../../src-main/shared/contract.js';
 
 /** The page-side extra every preload shape carries: the path on disk of a dropped or picked File. */
 export interface PathForFile {
@@ -13,19 +12,14 @@ export interface PathForFile {
  */
 export type PreloadApi = ApiTransport & PathForFile;
 
-/** The other shape a preload may expose: the contract's domain verbs directly (errors lose their code on the bridge). */
-export type PreloadVerbsApi = VaultApi & PathForFile;
-
-/** The transport behind `window.dfsVault`, whichever shape the preload exposes; undefined outside the desktop app. */
+/** The transport behind `window.dfsVault`; undefined outside the desktop app (or with a preload of another shape). */
 export function findPreload(scope: object): { transport: ApiTransport; files: PathForFile } | undefined {
   const bridge = (scope as { dfsVault?: unknown }).dfsVault;
   if (typeof bridge !== 'object' || bridge === null) return undefined;
-  const candidate = bridge as Partial<PreloadApi> & Partial<PreloadVerbsApi>;
+  const candidate = bridge as Partial<PreloadApi>;
   const files: PathForFile = { pathForFile: (file) => (typeof candidate.pathForFile === 'function' ? candidate.pathForFile(file) : '') };
-  if (typeof candidate.invoke === 'function' && typeof candidate.subscribe === 'function') {
-    const transport = candidate as PreloadApi;
-    // Functions on a context-bridge object are called through it; keep `this` out of the picture.
-    return { transport: { invoke: (name, request) => transport.invoke(name, request), subscribe: (event, listener) => transport.subscribe(event, listener) }, files };
-  }
-  return { transport: preloadTransport(candidate as VaultApi), files };
+  if (typeof candidate.invoke !== 'function' || typeof candidate.subscribe !== 'function') return undefined;
+  const transport = candidate as PreloadApi;
+  // Functions on a context-bridge object are called through it; keep `this` out of the picture.
+  return { transport: { invoke: (name, request) => transport.invoke(name, request), subscribe: (event, listener) => transport.subscribe(event, listener) }, files };
 }

@@ -1,8 +1,6 @@
-import { describe, expect, it, vi } from 'vitest';
-import { buildVaultApi, type VaultApi } from '../../src-main/shared/contract.js';
+import { describe, expect, it } from 'vitest';
 import { INVALID_LOGIN_TEXT, VaultError } from '../../src-main/shared/errors.js';
 import { localJoin } from '../../src-renderer/api/electron-file-transfers.js';
-import { preloadTransport } from '../../src-renderer/api/preload-transport.js';
 import { toSerializedError } from '../../src-renderer/api/thrown-errors.js';
 import { outcomeOfResponse } from '../../src-renderer/api/web-outcome.js';
 import { takeWebToken } from '../../src-renderer/api/web-token.js';
@@ -13,14 +11,6 @@ describe('host adapters', () => {
     const bridged = new Error(`Error invoking remote method 'vault:call': VaultError: ${INVALID_LOGIN_TEXT}\n    at foo (x.js:1:1)`);
     expect(toSerializedError(bridged)).toEqual({ code: 'AUTH_FAILED', message: INVALID_LOGIN_TEXT });
     expect(toSerializedError('plain')).toEqual({ code: 'INTERNAL', message: 'plain' });
-  });
-
-  it('rethrows a preload failure as a VaultError with its code', async () => {
-    const preload = { session: { connect: vi.fn().mockRejectedValue(Object.assign(new Error(INVALID_LOGIN_TEXT), { code: 'AUTH_FAILED' })) }, on: vi.fn() } as unknown as VaultApi;
-    const api = buildVaultApi(preloadTransport(preload));
-    const failure = api.session.connect({ target: { kind: 'local' }, username: 'a', password: 'b', remember: false });
-    await expect(failure).rejects.toBeInstanceOf(VaultError);
-    await expect(failure).rejects.toMatchObject({ code: 'AUTH_FAILED', message: INVALID_LOGIN_TEXT });
   });
 
   it('reads the web host answer as an outcome, whatever its status', () => {
