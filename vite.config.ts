@@ -15,7 +15,7 @@ function dropCspInDev(): Plugin {
 
 export default defineConfig({
   root: 'src-renderer',
-  // Relative asset URLs, so the built page also loads from file:// in Electron.
+  // Relative asset URLs: the built page loads under Electron's app://dfs-vault/ as well as from the browser host.
   base: './',
   plugins: [react(), dropCspInDev()],
   build: {

@@ -79,7 +79,7 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
   const ports = resources.sinks?.ports.join(',') ?? '';
   const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', resolve(options.cpuProfDir)] : [];
 
-  let web: { host: RunningWebHost; idleRssKiB: number; events: Awaited<ReturnType<typeof listenToEvents>> } | undefined;
+  let web: { host: RunningWebHost; idle: { rssKiB: number; fileKiB: number }; events: Awaited<ReturnType<typeof listenToEvents>> } | undefined;
   if (withWeb) {
     say('starting the browser host…');
     const host = (resources.webHost = await launchWebHost(conf, join(work, 'web-host')));
@@ -87,7 +87,7 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
     const events = await listenToEvents(address);
     const idle = await memoryOf(host.pid);
     if (!idle) throw new Error(`Cannot read /proc/${host.pid}/status; the host's memory is measured from /proc (Linux only).`);
-    web = { host, idleRssKiB: idle.rssKiB, events };
+    web = { host, idle, events };
   }
 
   const nodePids = resources.cluster.nodes.map((n) => n.pid);
@@ -132,7 +132,7 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
   const cores = availableParallelism();
   return {
     ...(withClient ? { client: { size, nodes: NODES, cores, dir: work, rounds } } : {}),
-    ...(web ? { web: { size, chunkedSize, chunkBytes: CHUNK_BYTES, idleRssKiB: web.idleRssKiB, events: (await web.events.stop()).events, rounds: webRounds } } : {}),
+    ...(web ? { web: { size, chunkedSize, chunkBytes: CHUNK_BYTES, idleRssKiB: web.idle.rssKiB, idleFileKiB: web.idle.fileKiB, events: (await web.events.stop()).events, rounds: webRounds } } : {}),
   };
 }
 

@@ -3,12 +3,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 /** How often a watched process's resident set is sampled. */
 const SAMPLE_MS = 50;
 
-/** Resident set now (VmRSS) and its peak (VmHWM) of a process, in KiB; undefined without /proc. */
-export async function memoryOf(pid: number): Promise<{ rssKiB: number; peakKiB: number } | undefined> {
+/** Resident set now (VmRSS), its peak (VmHWM) and its file-backed part (RssFile: mapped code) of a process, in KiB; undefined without /proc. */
+export async function memoryOf(pid: number): Promise<{ rssKiB: number; peakKiB: number; fileKiB: number } | undefined> {
   const text = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => undefined);
-  const rss = Number(/^VmRSS:\s+(\d+) kB/m.exec(text ?? '')?.[1]);
-  const peak = Number(/^VmHWM:\s+(\d+) kB/m.exec(text ?? '')?.[1]);
-  return Number.isFinite(rss) && Number.isFinite(peak) ? { rssKiB: rss, peakKiB: peak } : undefined;
+  const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text ?? '')?.[1]);
+  const [rss, peak, file] = [field('VmRSS'), field('VmHWM'), field('RssFile')];
+  return Number.isFinite(rss) && Number.isFinite(peak) ? { rssKiB: rss, peakKiB: peak, fileKiB: Number.isFinite(file) ? file : 0 } : undefined;
 }
 
 /** Resets a process's VmHWM to its current RSS (Linux ≥ 4.0, our own children); false where that is not possible. */
@@ -25,6 +25,8 @@ export interface MemoryWatch {
   startKiB: number;
   /** The true peak (VmHWM after a reset) where the kernel allows the reset, else the highest sample. */
   peakKiB: number;
+  /** Whether `peakKiB` is VmHWM (exact) rather than the highest 50 ms sample. */
+  exactPeak: boolean;
   /** Highest RSS sampled in the first and the second half of the time watched: growth shows as second > first. */
   halvesKiB: [number, number];
 }
@@ -53,9 +55,11 @@ export async function watchMemory(pid: number): Promise<{ stop(): Promise<Memory
       const middle = (startedAt + endedAt) / 2;
       const highest = (list: typeof samples): number => Math.max(0, ...list.map((s) => s.rssKiB));
       const sampledPeak = highest(samples);
+      const exactPeak = reset && last !== undefined;
       return {
         startKiB: first.rssKiB,
-        peakKiB: reset && last ? Math.max(last.peakKiB, sampledPeak) : sampledPeak,
+        peakKiB: exactPeak ? Math.max(last.peakKiB, sampledPeak) : sampledPeak,
+        exactPeak,
         halvesKiB: [highest(samples.filter((s) => s.at <= middle)), highest(samples.filter((s) => s.at > middle))],
       };
     },

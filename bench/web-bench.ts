@@ -31,6 +31,7 @@ async function measureHost(context: WebRoundContext, bytes: number, run: () => P
   const hostBefore = await cpuSecondsOf([host.pid]);
   const serversBefore = await cpuSecondsOf(nodePids);
   const watch = await watchMemory(host.pid);
+  const senderBefore = process.cpuUsage();
   const started = performance.now();
   try {
     await run();
@@ -39,11 +40,12 @@ async function measureHost(context: WebRoundContext, bytes: number, run: () => P
     throw error;
   }
   const seconds = (performance.now() - started) / 1000;
+  const sender = process.cpuUsage(senderBefore);
   const memory = await watch.stop();
   const hostAfter = await cpuSecondsOf([host.pid]);
   const serversAfter = await cpuSecondsOf(nodePids);
   const spent = (before: number | undefined, after: number | undefined): number | undefined => (before === undefined || after === undefined ? undefined : after - before);
-  return { bytes, seconds, memory, hostCpuSeconds: spent(hostBefore, hostAfter), serverCpuSeconds: spent(serversBefore, serversAfter) };
+  return { bytes, seconds, memory, hostCpuSeconds: spent(hostBefore, hostAfter), serverCpuSeconds: spent(serversBefore, serversAfter), senderCpuSeconds: (sender.user + sender.system) / 1e6 };
 }
 
 /** Runs web PUT, web GET (verified) and uploads.write (verified through a GET), returning each one's measurement. */
@@ -53,7 +55,7 @@ export async function runWebRound(context: WebRoundContext): Promise<Record<WebO
     say(
       `  ${label.padEnd(13)} ${r.seconds.toFixed(2).padStart(7)} s  ${(r.bytes / 2 ** 20 / r.seconds).toFixed(1).padStart(7)} MiB/s  ` +
         `host RSS ${Math.round(r.memory.startKiB / 1024)} → peak ${Math.round(r.memory.peakKiB / 1024)} MiB  ` +
-        `CPU s host ${r.hostCpuSeconds?.toFixed(2) ?? '?'} servers ${r.serverCpuSeconds?.toFixed(2) ?? '?'}`,
+        `CPU s host ${r.hostCpuSeconds?.toFixed(2) ?? '?'} servers ${r.serverCpuSeconds?.toFixed(2) ?? '?'} bench ${r.senderCpuSeconds.toFixed(2)}`,
     );
 
   const webPut = await measureHost(context, expected.size, () => putOverHttp(host, input, WEB_PATH));

@@ -50,7 +50,8 @@ export async function launchCluster(options: LocalClusterOptions): Promise<Local
   const host = options.host ?? '127.0.0.1';
   const usersFile = join(dir, 'dfs.conf');
   const users = options.users ?? [];
-  await mkdir(dir, { recursive: true });
+  // The nodes' data lives here: readable by its owner only.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   for (const user of users) {
     if (user.ifMissing) await addUserIfMissing(usersFile, user.name, user.password);
     else await upsertUser(usersFile, user.name, user.password);

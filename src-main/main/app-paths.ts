@@ -1,12 +1,13 @@
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { APP_INDEX_URL } from './app-protocol.js';
 
 /** Where the built app's parts are. */
 export interface AppPaths {
   /** The sandboxed preload bundle (dist/preload/preload.cjs). */
   preload: string;
-  /** The renderer's page (dist/renderer/index.html, built by Vite with base './'). */
-  index: string;
-  /** `index` as the file:// URL the window shows; IPC senders must show exactly this page. */
+  /** The built renderer (dist/renderer, by Vite with base './'): the only folder the app:// scheme serves. */
+  renderer: string;
+  /** The URL the window shows (app://dfs-vault/index.html); IPC senders must show exactly this page. */
   indexUrl: string;
 }
 
@@ -17,6 +18,6 @@ export interface AppPaths {
 export function appPaths(mainModuleUrl: string): AppPaths {
   const dist = new URL(mainModuleUrl.endsWith('.ts') ? '../../dist/' : '../../', mainModuleUrl);
   const preload = fileURLToPath(new URL('preload/preload.cjs', dist));
-  const index = fileURLToPath(new URL('renderer/index.html', dist));
-  return { preload, index, indexUrl: pathToFileURL(index).href };
+  const renderer = fileURLToPath(new URL('renderer', dist));
+  return { preload, renderer, indexUrl: APP_INDEX_URL };
 }

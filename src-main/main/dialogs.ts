@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { BaseWindow, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
 import type { HostAdapter } from '../service/call-handlers.js';
 import type { DownloadTarget } from '../shared/app-models.js';
+import { VaultError } from '../shared/errors.js';
+import type { FileGrants } from './file-grants.js';
 
 /** The parts of Electron's `dialog` used here: both forms, with and without a parent window. */
 export interface DialogLike {
@@ -18,7 +20,14 @@ export interface ElectronDialogsOptions {
   downloadsDir: () => string;
   /** The window dialogs attach to (modal sheets on macOS), while it exists. */
   parent: () => BaseWindow | undefined;
+  /** Where chosen destinations are recorded, and dropped or picked files were (by the grant channel). */
+  grants: FileGrants;
 }
+
+/** Why an upload by path was refused: the page named a file the user never gave it. */
+export const UPLOAD_NOT_GRANTED = 'That file was not given to DFS Vault; drop it on the window or use Upload.';
+/** Why a download was refused: the page named a destination the user never chose. */
+export const DOWNLOAD_NOT_GRANTED = 'Choose where to save in the save dialog first.';
 
 /** The file-name part of a vault path, safe as a suggested name: `docs/report.pdf` → `report.pdf`. */
 export function suggestedFileName(vaultPath: string): string {
@@ -28,9 +37,12 @@ export function suggestedFileName(vaultPath: string): string {
   return safe === '' || safe === '.' || safe === '..' ? 'download' : safe;
 }
 
-/** The desktop host: native save and open dialogs. */
+/**
+ * The desktop host: native save and open dialogs, and the checks that keep the page to the files the user gave it
+ * (dropped or picked) and the destinations the user chose in those dialogs.
+ */
 export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapter {
-  const { dialog, downloadsDir, parent } = options;
+  const { dialog, downloadsDir, parent, grants } = options;
   const save = (dialogOptions: SaveDialogOptions): Promise<SaveDialogReturnValue> => {
     const window = parent();
     return window ? dialog.showSaveDialog(window, dialogOptions) : dialog.showSaveDialog(dialogOptions);
@@ -45,7 +57,9 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
     async chooseDownloadTarget(names: string[]): Promise<DownloadTarget> {
       if (names.length === 1) {
         const result = await save({ title: 'Save from DFS Vault', defaultPath: join(downloadsDir(), suggestedFileName(names[0]!)), properties: ['createDirectory', 'showOverwriteConfirmation'] });
-        return result.canceled || !result.filePath ? { kind: 'cancelled' } : { kind: 'file', path: result.filePath };
+        if (result.canceled || !result.filePath) return { kind: 'cancelled' };
+        grants.grantDownloadFile(result.filePath);
+        return { kind: 'file', path: result.filePath };
       }
       const result = await open({
         title: `Choose a folder for ${names.length} files`,
@@ -54,7 +68,9 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
         properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
       });
       const folder = result.filePaths[0];
-      return result.canceled || !folder ? { kind: 'cancelled' } : { kind: 'folder', path: folder };
+      if (result.canceled || !folder) return { kind: 'cancelled' };
+      grants.grantDownloadFolder(folder);
+      return { kind: 'folder', path: folder };
     },
     async chooseConfigFile(): Promise<{ path?: string }> {
       const result = await open({
@@ -67,6 +83,12 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
       });
       const path = result.filePaths[0];
       return result.canceled || !path ? {} : { path };
+    },
+    authorizeUploadSource(path: string): void {
+      if (!grants.mayUpload(path)) throw new VaultError('INVALID_REQUEST', UPLOAD_NOT_GRANTED);
+    },
+    authorizeDownloadDestination(path: string): void {
+      if (!grants.mayDownloadTo(path)) throw new VaultError('INVALID_REQUEST', DOWNLOAD_NOT_GRANTED);
     },
   };
 }

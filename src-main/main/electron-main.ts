@@ -1,17 +1,20 @@
 /**
- * The Electron entry point: one instance, one hardened window, the vault service behind IPC, and the local cluster's
- * nodes stopped before the app exits. Every behaviour lives in the modules it wires together; this file only touches
- * Electron's singletons.
+ * The Electron entry point: one instance, one hardened window showing the renderer on app://dfs-vault/, the vault
+ * service behind IPC, local files reachable only as the user hands them over, and the local cluster's nodes stopped
+ * before the app exits. Every behaviour lives in the modules it wires together; this file only touches Electron's
+ * singletons.
  */
 import { join, resolve } from 'node:path';
-import { BrowserWindow, app, dialog, ipcMain, nativeTheme, session, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, nativeTheme, protocol, session } from 'electron';
 import { PRODUCT_NAME } from '../service/app-data-dir.js';
 import { createCallHandlers } from '../service/call-handlers.js';
 import { keytarCredentialStore } from '../service/credential-store.js';
 import { VaultService } from '../service/vault-service.js';
 import { appPaths } from './app-paths.js';
+import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol.js';
 import { electronHostAdapter } from './dialogs.js';
-import { forwardEvents, registerIpcHandlers } from './ipc-handlers.js';
+import { FileGrants } from './file-grants.js';
+import { forwardEvents, registerIpcHandlers, registerUploadGrants } from './ipc-handlers.js';
 import { electronNodeProgram } from './node-program.js';
 import { hardenAllWebContents, hardenSession } from './security.js';
 import { closeBeforeQuit } from './shutdown.js';
@@ -24,11 +27,13 @@ const log = (line: string): void => console.log(`[dfs-vault] ${line}`);
 const dataDirOverride = process.env.DFS_VAULT_DATA_DIR;
 app.setPath('userData', dataDirOverride ? resolve(dataDirOverride) : join(app.getPath('appData'), PRODUCT_NAME));
 app.enableSandbox();
+// Only possible before ready, and only once.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  hardenAllWebContents(app, (url) => void shell.openExternal(url), log);
+  hardenAllWebContents(app, log);
   await app.whenReady();
   start();
 }
@@ -36,6 +41,8 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const paths = appPaths(import.meta.url);
   hardenSession(session.defaultSession, paths.indexUrl, log);
+  // The window uses the default session, so the scheme is served there.
+  registerAppProtocol(session.defaultSession.protocol, paths.renderer, log);
 
   const service = new VaultService({
     dataDir: app.getPath('userData'),
@@ -46,14 +53,11 @@ function start(): void {
   closeBeforeQuit(app, () => service.close(), { log });
 
   let window: BrowserWindow | undefined;
-  const host = electronHostAdapter({ dialog, downloadsDir: () => app.getPath('downloads'), parent: () => window });
-  registerIpcHandlers({
-    ipcMain,
-    handlers: createCallHandlers(service, host),
-    appUrl: paths.indexUrl,
-    isAppContents: (sender) => window !== undefined && !window.isDestroyed() && sender.id === window.webContents.id,
-    log,
-  });
+  const isAppContents = (sender: { readonly id: number }): boolean => window !== undefined && !window.isDestroyed() && sender.id === window.webContents.id;
+  const grants = new FileGrants();
+  const host = electronHostAdapter({ dialog, downloadsDir: () => app.getPath('downloads'), parent: () => window, grants });
+  registerIpcHandlers({ ipcMain, handlers: createCallHandlers(service, host), appUrl: paths.indexUrl, isAppContents, log });
+  registerUploadGrants({ ipcMain, appUrl: paths.indexUrl, isAppContents, grant: (path) => grants.grantUploadSource(path), log });
 
   const openWindow = (): void => {
     const created = createMainWindow({ BrowserWindow, nativeTheme }, paths, log);

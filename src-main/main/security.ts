@@ -1,6 +1,7 @@
 /**
  * Electron's security checklist, applied to every session and every webContents: a strict Content-Security-Policy,
- * no navigation, no new windows, no <webview>, no permissions. Electron objects are parameters (typed structurally),
+ * no navigation, no new windows (the UI has no external links, so nothing is handed to the system browser either),
+ * no <webview>, no permissions. Electron objects are parameters (typed structurally),
  * so Node tests check each rule with fakes.
  */
 import type { OnHeadersReceivedListenerDetails, HeadersReceivedResponse } from 'electron';
@@ -39,15 +40,6 @@ export function isPermissionAllowed(permission: string, requestingUrl: string | 
   }
 }
 
-/** The URL to hand to the system browser for a link the page tried to open: https only, else nothing. */
-export function externalLinkTarget(url: string): string | undefined {
-  try {
-    return new URL(url).protocol === 'https:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The parts of a `Session` hardened here. */
 export interface SessionLike {
   webRequest: {
@@ -57,7 +49,10 @@ export interface SessionLike {
   setPermissionCheckHandler(handler: (webContents: unknown, permission: string, requestingOrigin: string, details: { requestingUrl?: string }) => boolean): void;
 }
 
-/** Adds the CSP header to every response and answers every permission request and check. */
+/**
+ * Adds the CSP header to every response webRequest sees and answers every permission request and check. (Files on
+ * the app:// scheme carry the header themselves: webRequest's header hooks are not reliably run for custom schemes.)
+ */
 export function hardenSession(session: SessionLike, appUrl: string, log: (line: string) => void = () => undefined): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders) });
@@ -83,8 +78,8 @@ export interface WebContentsLike {
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
 
-/** No navigation away from the app, no redirects, no <webview>, no new windows (https links go to the system browser). */
-export function hardenWebContents(contents: WebContentsLike, openExternal: (url: string) => void, log: (line: string) => void = () => undefined): void {
+/** No navigation away from the app, no redirects, no <webview>, no new windows: every attempt is refused and logged. */
+export function hardenWebContents(contents: WebContentsLike, log: (line: string) => void = () => undefined): void {
   contents.on('will-navigate', (event, url) => {
     event.preventDefault();
     log(`Blocked a navigation to ${String(url).slice(0, 200)}.`);
@@ -92,9 +87,7 @@ export function hardenWebContents(contents: WebContentsLike, openExternal: (url:
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    const external = externalLinkTarget(url);
-    if (external) openExternal(external);
-    else log(`Blocked a new window for ${url.slice(0, 200)}.`);
+    log(`Blocked a new window for ${String(url).slice(0, 200)}.`);
     return { action: 'deny' };
   });
 }
@@ -105,6 +98,6 @@ export interface AppLike {
 }
 
 /** Hardens every webContents the app ever creates, including ones nobody planned for. */
-export function hardenAllWebContents(app: AppLike, openExternal: (url: string) => void, log?: (line: string) => void): void {
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal, log));
+export function hardenAllWebContents(app: AppLike, log?: (line: string) => void): void {
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
 }

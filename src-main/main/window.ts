@@ -41,7 +41,7 @@ export interface WindowDeps {
   nativeTheme: NativeTheme;
 }
 
-/** Creates the window, shows it once painted, keeps its title and background in step, and loads the renderer. */
+/** Creates the window, shows it once painted, keeps its title and background in step, and loads the renderer from app://. */
 export function createMainWindow(deps: WindowDeps, paths: AppPaths, log: (line: string) => void = () => undefined): BrowserWindow {
   const { nativeTheme } = deps;
   const window = new deps.BrowserWindow(mainWindowOptions(paths.preload, nativeTheme.shouldUseDarkColors));
@@ -53,6 +53,6 @@ export function createMainWindow(deps: WindowDeps, paths: AppPaths, log: (line: 
   nativeTheme.on('updated', followTheme);
   window.on('closed', () => nativeTheme.off('updated', followTheme));
   window.webContents.on('render-process-gone', (_event, details) => log(`The window's renderer stopped (${details.reason}).`));
-  window.loadFile(paths.index).catch((error: unknown) => log(`Cannot load ${paths.index} (is the app built? npm run build): ${(error as Error).message}`));
+  window.loadURL(paths.indexUrl).catch((error: unknown) => log(`Cannot load ${paths.indexUrl} from ${paths.renderer} (is the app built? npm run build): ${(error as Error).message}`));
   return window;
 }

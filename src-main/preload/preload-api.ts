@@ -7,6 +7,9 @@ import type { ApiTransport } from '../shared/contract.js';
  * with its `code` (an error thrown across contextBridge keeps only its message).
  */
 export type PreloadApi = ApiTransport & {
-  /** The dropped file's path on disk, or '' when it has none (a file made in the page, say). */
+  /**
+   * The dropped or picked file's path on disk, or '' when it has none (a file made in the page, say). A path given
+   * here is also what lets `transfers.uploadPaths` read it: main refuses any source not reported this way.
+   */
   pathForFile(file: File): string;
 };

@@ -1,11 +1,12 @@
 /**
  * The sandboxed preload: exposes `window.dfsVault` (see PreloadApi) and nothing else — never ipcRenderer, never a raw
  * channel. Calls go only to contract names; the main process checks the sender and validates every payload anyway.
+ * The path of a dropped or picked file is reported to main as it is read, and main lets uploads read only such paths.
  * Bundled by bundle.mjs into one CommonJS file whose only require() is 'electron'.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { type CallName, type CallOutcome, type EventName, isCallName } from '../shared/contract.js';
-import { callChannel } from '../main/ipc-channels.js';
+import { GRANT_UPLOAD_PATH_CHANNEL, callChannel } from '../main/ipc-channels.js';
 import { eventSubscriptions } from './event-subscriptions.js';
 import type { PreloadApi } from './preload-api.js';
 
@@ -26,11 +27,16 @@ const api: PreloadApi = {
     return subscribe(event, listener);
   },
   pathForFile(file: File): string {
+    let path: string;
     try {
-      return webUtils.getPathForFile(file);
+      path = webUtils.getPathForFile(file);
     } catch {
       return '';
     }
+    // Only a File the user dropped or picked has a path, so a page cannot grant itself one. Sent before the path is
+    // returned: it reaches main ahead of any later call from this page that names the path.
+    if (path) ipcRenderer.send(GRANT_UPLOAD_PATH_CHANNEL, path);
+    return path;
   },
 };
 

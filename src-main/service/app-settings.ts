@@ -27,7 +27,8 @@ export async function loadSettings(dir: string): Promise<AppSettings> {
 
 /** Writes settings atomically (temp file, then rename), readable by the owner only. */
 export async function saveSettings(dir: string, settings: AppSettings): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  // The app's folder holds the local cluster's data too: other users of this machine have no business in it.
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const temp = join(dir, `.${FILE_NAME}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {

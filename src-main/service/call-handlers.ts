@@ -3,12 +3,19 @@ import { type CallHandlers, type CallOutcome, isCallName, parseRequest } from '.
 import { VaultError, serializeError } from '../shared/errors.js';
 import type { VaultService } from './vault-service.js';
 
-/** What differs between hosts: their name, and native dialogs where they exist. */
+/** What differs between hosts: their name, native dialogs where they exist, and which local files the UI may touch. */
 export interface HostAdapter {
   host: 'electron' | 'web';
   dialogs: boolean;
   chooseDownloadTarget(names: string[]): Promise<DownloadTarget>;
   chooseConfigFile(): Promise<{ path?: string }>;
+  /**
+   * Throws unless the user handed this local file or folder to the app (dropped or picked it). The UI's page is
+   * not trusted with the file system: a script in it must not read any file it names.
+   */
+  authorizeUploadSource(path: string): void;
+  /** Throws unless the user chose this destination (in a save or folder dialog); a page must not write anywhere it names. */
+  authorizeDownloadDestination(path: string): void;
 }
 
 /** The version shown in the UI, from package.json at build time. */
@@ -35,8 +42,14 @@ export function createCallHandlers(service: VaultService, host: HostAdapter): Ca
     'transfers.list': async () => service.listTransfers(),
     'transfers.cancel': async ({ id }) => service.cancelTransfer(id),
     'transfers.clearFinished': async () => service.clearFinished(),
-    'transfers.uploadPaths': ({ items }) => service.uploadPaths(items),
-    'transfers.download': ({ items }) => service.download(items),
+    'transfers.uploadPaths': ({ items }) => {
+      for (const item of items) host.authorizeUploadSource(item.source);
+      return service.uploadPaths(items);
+    },
+    'transfers.download': ({ items }) => {
+      for (const item of items) host.authorizeDownloadDestination(item.destination);
+      return service.download(items);
+    },
     'uploads.begin': (request) => service.beginUpload(request),
     'uploads.write': (request) => service.writeUpload(request),
     'uploads.end': (request) => service.endUpload(request),
@@ -57,10 +70,18 @@ export async function dispatchCall(handlers: CallHandlers, name: unknown, reques
   }
 }
 
-/** A host without native dialogs (the browser saves downloads itself and takes typed paths). */
-export function browserDialogs(): Pick<HostAdapter, 'chooseDownloadTarget' | 'chooseConfigFile'> {
-  const unsupported = (): never => {
-    throw new VaultError('UNSUPPORTED', 'Dialogs exist only in the desktop app; in the browser, type the path or let the browser save the download.');
+/**
+ * What the browser host adds: no dialogs, and no access to local paths at all. The browser sends and saves file
+ * bytes itself (streamed HTTP bodies), so a page holding the token can neither read nor write files by name.
+ */
+export function browserHostFiles(): Omit<HostAdapter, 'host' | 'dialogs'> {
+  const unsupported = (what: string) => (): never => {
+    throw new VaultError('UNSUPPORTED', what);
   };
-  return { chooseDownloadTarget: async () => unsupported(), chooseConfigFile: async () => unsupported() };
+  return {
+    chooseDownloadTarget: async () => unsupported('Dialogs exist only in the desktop app; in the browser, the browser saves downloads itself.')(),
+    chooseConfigFile: async () => unsupported('Dialogs exist only in the desktop app; in the browser, type the path of dfc.conf.')(),
+    authorizeUploadSource: unsupported('The browser host does not read files by path; drop them on the page or use Upload.'),
+    authorizeDownloadDestination: unsupported('The browser host does not write files by path; the browser saves downloads itself.'),
+  };
 }

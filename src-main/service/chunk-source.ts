@@ -6,6 +6,12 @@ import type { ByteSource } from '../vault/byte-source.js';
  * upload has taken the chunk, so a sender that awaits each push never has more than one chunk in flight.
  */
 export class ChunkSource implements ByteSource {
+  /**
+   * @param idleTimeoutMs how long the reader waits for the next chunk before the upload is failed: a sender that
+   *   went away (a reloaded or crashed window) must not hold a transfer slot forever.
+   */
+  constructor(private readonly idleTimeoutMs = 60_000) {}
+
   private current: Uint8Array | undefined;
   private offset = 0;
   private ended = false;
@@ -46,7 +52,7 @@ export class ChunkSource implements ByteSource {
       const chunk = this.current;
       if (!chunk) {
         if (this.ended) break;
-        await new Promise<void>((resolve) => (this.arrived = resolve));
+        await this.nextChunk();
         continue;
       }
       const take = Math.min(chunk.length - this.offset, target.length - filled);
@@ -61,6 +67,20 @@ export class ChunkSource implements ByteSource {
       }
     }
     return filled;
+  }
+
+  private async nextChunk(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolve) => {
+        this.arrived = resolve;
+        timer = setTimeout(() => {
+          this.fail(new VaultError('CANCELLED', `The upload stalled: no bytes arrived for ${Math.round(this.idleTimeoutMs / 1000)} s, so it was cancelled and nothing was stored.`));
+        }, this.idleTimeoutMs);
+      });
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private wake(): void {

@@ -55,7 +55,7 @@ export class LocalClusterManager {
   /** Creates `account` unless it exists (an existing password is kept; the login then checks it). */
   async ensureAccount(account: { name: string; password: string }): Promise<void> {
     try {
-      await mkdir(this.options.dir, { recursive: true });
+      await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
       await addUserIfMissing(join(this.options.dir, 'dfs.conf'), account.name, account.password);
     } catch (error) {
       throw new VaultError('INVALID_REQUEST', `Cannot create the account: ${(error as Error).message}`, { cause: error });
@@ -67,7 +67,7 @@ export class LocalClusterManager {
     return this.serially(async () => {
       this.setPhase('starting');
       try {
-        await mkdir(this.options.dir, { recursive: true });
+        await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
         this.lock ??= await lockClusterDir(this.options.dir);
         if (this.cluster) await Promise.all(this.cluster.nodes.map((node) => node.start()));
         else this.cluster = await this.launch((await this.options.preferredPorts?.()) ?? []);

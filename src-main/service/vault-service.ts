@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { NodeProgram } from '../../servers/cluster/node-process.js';
 import type { ClusterTarget, ClusterView, KeychainState, NodeView, SessionState, Transfer } from '../shared/app-models.js';
 import type { EventName, EventOf } from '../shared/contract.js';
@@ -8,6 +8,7 @@ import type { FileHealth, RepairResult, VaultEntry } from '../shared/models.js';
 import type { ByteSource } from '../vault/byte-source.js';
 import type { ServerEntry } from '../vault/dfc-config.js';
 import { Vault } from '../vault/vault.js';
+import { normalizeVaultPath, parentOf } from '../vault/vault-path.js';
 import { type AppSettings, loadSettings, saveSettings } from './app-settings.js';
 import { ChunkSource } from './chunk-source.js';
 import { sameTarget, serversOfTarget, targetLabel } from './cluster-targets.js';
@@ -27,8 +28,15 @@ export interface VaultServiceOptions {
   nodeProgram?: NodeProgram;
   /** How often the node strip is refreshed while someone watches it (default 2 s). */
   statusIntervalMs?: number;
+  /** How long a pushed upload waits for its next chunk before it is cancelled (default 60 s). */
+  uploadIdleTimeoutMs?: number;
   log?: (line: string) => void;
 }
+
+/** Pushed uploads open at once; more is a runaway sender. */
+const MAX_PUSHED_UPLOADS = 16;
+/** How long a finished pushed upload stays known, so a late `end` still gets its outcome. */
+const SETTLED_UPLOAD_MEMORY_MS = 60_000;
 
 interface Session {
   vault: Vault;
@@ -106,7 +114,10 @@ export class VaultService {
 
   /** Logs in; for the local cluster, starts it first and creates the account if it is new. Remembers or forgets the password. */
   async connect(request: { target: ClusterTarget; username: string; password: string; remember: boolean }): Promise<SessionState> {
-    const { target, username, password } = request;
+    const { username, password } = request;
+    // A config path is remembered absolute, so a later start reads the same file whatever its working folder.
+    const target: ClusterTarget = request.target.kind === 'config' ? { kind: 'config', path: resolve(request.target.path) } : request.target;
+    request = { ...request, target };
     const servers = await this.serversFor(target, { username, password });
     const vault = await Vault.connect({ servers, username, password });
     await this.endSession();
@@ -256,7 +267,10 @@ export class VaultService {
   /** Downloads vault files to local paths. Returns at once with the transfer ids. */
   async download(items: Array<{ path: string; destination: string }>): Promise<{ ids: string[] }> {
     const vault = this.vault();
-    const sizes = await Promise.all(items.map((item) => this.fileEntry(item.path)));
+    // One listing per folder, however many of its files are downloaded (a folder of thousands, say).
+    const listings = new Map<string, Promise<VaultEntry[]>>();
+    const sizes: VaultEntry[] = [];
+    for (const item of items) sizes.push(await this.fileEntry(item.path, listings));
     const ids = items.map((item, i) => {
       const { id, result } = this.transfers.start({ direction: 'download', path: sizes[i]!.path, size: sizes[i]!.size, local: item.destination }, async (context) => {
         // A folder downloaded as a whole keeps its layout: make the subfolders on the way.
@@ -272,12 +286,16 @@ export class VaultService {
   /** Starts an upload whose bytes arrive through `writeUpload` (a File without a local path). */
   async beginUpload(request: { path: string; size: number; modified?: number }): Promise<{ id: string }> {
     const vault = this.vault();
-    const source = new ChunkSource();
+    if (this.pushed.size >= MAX_PUSHED_UPLOADS) {
+      throw new VaultError('INVALID_REQUEST', `${MAX_PUSHED_UPLOADS} uploads are already waiting for their bytes; let them finish or cancel some.`);
+    }
+    const source = new ChunkSource(this.options.uploadIdleTimeoutMs);
     const { id, result } = this.transfers.start({ direction: 'upload', path: request.path, size: request.size }, (context) => {
       context.signal.addEventListener('abort', () => source.fail(context.signal.reason as Error), { once: true });
       return vault.putStream(source, request.size, request.path, { modified: request.modified, signal: context.signal, onCommitting: context.committing, onProgress: context.progress });
     });
-    // A failed upload also fails the sender's next write.
+    // A failed upload also fails the sender's next write; a settled one is forgotten shortly after (its sender
+    // still gets the outcome from endUpload, which holds the promise).
     const settled = result.then(
       () => this.hub.emit('files.changed', { paths: [request.path] }),
       (error: Error) => {
@@ -285,6 +303,7 @@ export class VaultService {
         throw error;
       },
     );
+    settled.catch(() => undefined).finally(() => setTimeout(() => this.pushed.delete(id), SETTLED_UPLOAD_MEMORY_MS).unref());
     settled.catch(() => undefined);
     this.pushed.set(id, { source, result: settled });
     return { id };
@@ -317,15 +336,21 @@ export class VaultService {
     return { id };
   }
 
-  /** The file entry at `path` (its size, before a download starts). */
-  async fileEntry(path: string): Promise<VaultEntry> {
-    const entries = await this.vault().list(path).catch((error: unknown) => {
-      if (error instanceof VaultError && error.code === 'NOT_FOUND') throw new VaultError('NOT_FOUND', `No file named "${path}" in the vault.`);
+  /** The file entry at `path` (its size, before a download starts); `listings` caches folder listings across calls. */
+  async fileEntry(path: string, listings = new Map<string, Promise<VaultEntry[]>>()): Promise<VaultEntry> {
+    const vault = this.vault();
+    const target = normalizeVaultPath(path);
+    const folder = parentOf(target);
+    let listing = listings.get(folder);
+    if (!listing) listings.set(folder, (listing = vault.list(folder)));
+    const entries = await listing.catch((error: unknown) => {
+      if (error instanceof VaultError && error.code === 'NOT_FOUND') return [];
       throw error;
     });
-    const file = entries.length === 1 && entries[0]!.type === 'file' && entries[0]!.path === path.replace(/^\/+|\/+$/g, '') ? entries[0]! : undefined;
-    if (!file) throw new VaultError('NOT_A_FILE', `"${path}" is a folder; download the files inside it.`);
-    return file;
+    const entry = entries.find((e) => e.path === target);
+    if (!entry) throw new VaultError('NOT_FOUND', `No file named "${target}" in the vault.`);
+    if (entry.type !== 'file') throw new VaultError('NOT_A_FILE', `"${target}" is a folder; download the files inside it.`);
+    return entry;
   }
 
   /** Streams a vault file into `sink` as a tracked download (the browser host's response body). */

@@ -61,7 +61,7 @@ export const calls = {
   'transfers.download': call(object({ items: array(object({ path: vaultPath, destination: localPath }), { nonEmpty: true }) }), trusted<{ ids: string[] }>()),
 
   /** An upload whose bytes the UI sends itself (a dropped File without a local path). */
-  'uploads.begin': call(object({ path: vaultPath, size: number({ integer: true, min: 0 }), modified: optional(number({ min: 0 })) }), trusted<{ id: string }>()),
+  'uploads.begin': call(object({ path: vaultPath, size: number({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }), modified: optional(number({ min: 0 })) }), trusted<{ id: string }>()),
   /** Resolves once the chunk is taken, so a sender that awaits each write gets backpressure. */
   'uploads.write': call(object({ id: transferId, bytes: bytes({ max: MAX_UPLOAD_CHUNK_BYTES }) }), trusted<void>()),
   /** Resolves once the quorum has committed the file. */

@@ -81,7 +81,8 @@ export function bytes(options: { max: number }): Validator<Uint8Array> {
     parse(value, at = '') {
       if (!(value instanceof Uint8Array)) fail(at, 'must be bytes');
       if (value.byteLength > options.max) fail(at, `must be at most ${options.max} bytes`);
-      return value;
+      // A small view of a huge buffer would keep (and over IPC, copy) the whole buffer: take only the bytes.
+      return value.byteOffset === 0 && value.buffer.byteLength === value.byteLength ? value : value.slice();
     },
   };
 }
@@ -122,11 +123,13 @@ export function object<S extends Shape>(shape: S): Validator<Flatten<ObjectOf<S>
   return {
     parse(value, at = '') {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(at, 'must be an object');
+      const proto: unknown = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) fail(at, 'must be a plain object');
       const input = value as Record<string, unknown>;
       for (const key of Object.keys(input)) if (!Object.hasOwn(shape, key)) fail(at ? `${at}.${key}` : key, 'is not a known field');
       const out: Record<string, unknown> = {};
       for (const [key, validator] of Object.entries(shape)) {
-        const parsed = validator.parse(input[key], at ? `${at}.${key}` : key);
+        const parsed = validator.parse(Object.hasOwn(input, key) ? input[key] : undefined, at ? `${at}.${key}` : key);
         if (parsed !== undefined) out[key] = parsed;
       }
       return out as Flatten<ObjectOf<S>>;

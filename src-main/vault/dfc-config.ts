@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { VaultError } from '../shared/errors.js';
 
 /** One storage node named in dfc.conf. */
@@ -50,7 +50,8 @@ export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
       else config.password = value;
       return;
     }
-    throw new VaultError('INVALID_CONFIG', `${where}: cannot read "${line.slice(0, 60)}". Expected "Server NAME HOST:PORT", "Username: NAME" or "Password: PASSWORD".`);
+    // The line itself is not echoed: a wrong path could name a file of secrets, and the UI shows this message.
+    throw new VaultError('INVALID_CONFIG', `${where} is not a dfc.conf line. Expected "Server NAME HOST:PORT", "Username: NAME" or "Password: PASSWORD".`);
   });
   if (config.servers.length === 0) {
     throw new VaultError('INVALID_CONFIG', `${source} names no servers. Add lines such as "Server DFS1 127.0.0.1:10001".`);
@@ -58,12 +59,19 @@ export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
   return config;
 }
 
-/** Reads and parses a dfc.conf file. */
+/** Largest dfc.conf read: a real one is a few lines; anything bigger is the wrong file. */
+export const MAX_DFC_CONF_BYTES = 64 * 1024;
+
+/** Reads and parses a dfc.conf file (a regular file of at most 64 KiB: never a device, a pipe or a huge file). */
 export async function loadDfcConf(path: string): Promise<ClientConfig> {
   let text: string;
   try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new VaultError('INVALID_CONFIG', `${path} is not a file; give the path of a dfc.conf.`);
+    if (info.size > MAX_DFC_CONF_BYTES) throw new VaultError('INVALID_CONFIG', `${path} is ${info.size} bytes, too large for a dfc.conf (at most ${MAX_DFC_CONF_BYTES}); is it the right file?`);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof VaultError) throw error;
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new VaultError(
       'INVALID_CONFIG',

@@ -5,12 +5,15 @@ import type { AddressInfo } from 'node:net';
 import { type CallHandlers, type CallOutcome } from '../shared/contract.js';
 import { VaultError, serializeError } from '../shared/errors.js';
 import { fromWireJson, toWireJson } from '../shared/wire-json.js';
-import { browserDialogs, createCallHandlers, dispatchCall } from '../service/call-handlers.js';
+import { browserHostFiles, createCallHandlers, dispatchCall } from '../service/call-handlers.js';
 import type { VaultService } from '../service/vault-service.js';
-import { streamSource } from '../vault/byte-source.js';
+import { type ByteSource, streamSource } from '../vault/byte-source.js';
 import { openEventStream } from './event-stream.js';
 import { isAllowedHost, isAllowedOrigin, tokenMatches } from './request-guard.js';
 import { securityHeaders, serveStatic } from './static-files.js';
+
+/** A request that sends no bytes for this long is dropped (the event stream is a response, so it is not affected). */
+const REQUEST_IDLE_MS = 120_000;
 
 /** Largest call body: a 1 MiB upload chunk in base64 plus room for the JSON around it. */
 const MAX_CALL_BODY_BYTES = 2 * 1024 * 1024;
@@ -42,7 +45,7 @@ export interface WebHost {
 /** Serves the UI and the contract over HTTP on 127.0.0.1: token required, Host and Origin checked, bodies streamed. */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
-  const handlers = createCallHandlers(options.service, { host: 'web', dialogs: false, ...browserDialogs() });
+  const handlers = createCallHandlers(options.service, { host: 'web', dialogs: false, ...browserHostFiles() });
   const closers = new Set<() => void>();
   let port = options.port ?? 0;
   const server: Server = createServer((request, response) => {
@@ -58,7 +61,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (await serveStatic(options.rendererDir, url.pathname, response)) return;
       return sendError(response, 404, new VaultError('NOT_FOUND', 'No such page.'));
     }
-    const presented = request.headers['x-dfs-token'] ?? url.searchParams.get('token');
+    // The token travels in a header; only the two GETs a page cannot add headers to (EventSource, a download link)
+    // may carry it in the URL.
+    const queryAllowed = request.method === 'GET' && (url.pathname === '/api/events' || url.pathname === '/api/download');
+    const presented = request.headers['x-dfs-token'] ?? (queryAllowed ? url.searchParams.get('token') : null);
     if (!tokenMatches(Array.isArray(presented) ? presented[0] : presented, token)) {
       return sendError(response, 401, new VaultError('INVALID_REQUEST', 'Missing or wrong token: open the address that `dfs-vault web` printed.'));
     }
@@ -69,7 +75,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       response.on('close', () => closers.delete(close));
       return;
     }
-    if (request.method === 'POST' && url.pathname.startsWith('/api/call/')) return call(decodeURIComponent(url.pathname.slice('/api/call/'.length)), request, response);
+    if (request.method === 'POST' && url.pathname.startsWith('/api/call/')) {
+      let name: string;
+      try {
+        name = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      } catch {
+        return sendError(response, 400, new VaultError('INVALID_REQUEST', 'The call name is not valid in a URL.'));
+      }
+      return call(name, request, response);
+    }
     if (route === 'PUT /api/upload') return upload(url, request, response);
     if (route === 'GET /api/download') return download(url, request, response);
     return sendError(response, 404, new VaultError('NOT_FOUND', `No API route ${route}.`));
@@ -99,7 +113,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (modified !== undefined && !Number.isFinite(modified)) return sendError(response, 400, new VaultError('INVALID_REQUEST', '?modified must be a time in milliseconds.'));
     if (length !== undefined && Number(length) !== size) return sendError(response, 400, new VaultError('INVALID_REQUEST', `The body has ${length} bytes but ?size says ${size}.`));
     try {
-      const { id } = await options.service.uploadStream({ path, size, modified, source: streamSource(request) });
+      const { id } = await options.service.uploadStream({ path, size, modified, source: idleGuarded(streamSource(request), request) });
       sendOutcome(response, 200, { ok: true, value: { id } });
     } catch (error) {
       sendOutcome(response, 200, { ok: false, error: serializeError(error) });
@@ -135,6 +149,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     void request;
   }
 
+  // Uploads of large files take as long as they take: no limit on a whole request, but headers must arrive within
+  // a minute (slow-header attacks) and a request that sends nothing for two minutes is dropped.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.maxConnections = 128;
+  // Upload bodies are read only once their transfer's turn comes, so their idle limit is applied per read instead.
+  server.on('request', (request: IncomingMessage) => {
+    if (request.method !== 'PUT') request.setTimeout(REQUEST_IDLE_MS, () => request.destroy());
+  });
   server.listen(port, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   port = (server.address() as AddressInfo).port;
@@ -149,6 +172,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+    },
+  };
+}
+
+/** Fails a read of the request body that waits more than REQUEST_IDLE_MS (a browser that stopped sending). */
+function idleGuarded(source: ByteSource, request: IncomingMessage): ByteSource {
+  return {
+    async read(target) {
+      const timer = setTimeout(() => request.destroy(new VaultError('CANCELLED', `The browser sent nothing for ${REQUEST_IDLE_MS / 1000} s; the upload was cancelled and nothing was stored.`)), REQUEST_IDLE_MS);
+      try {
+        return await source.read(target);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

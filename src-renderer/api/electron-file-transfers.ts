@@ -26,22 +26,27 @@ export function createElectronFileTransfers(preload: PathForFile, api: VaultApi)
   return {
     async uploadFiles(files: readonly UploadItem[]): Promise<UploadFailure[]> {
       const failures: UploadFailure[] = [];
-      const byPath: Array<{ source: string; folder: string; path: string }> = [];
+      const batch: Array<{ source: string; folder: string; path: string }> = [];
       const streamed: UploadItem[] = [];
+      const sendBatch = async (): Promise<void> => {
+        const sent = batch.splice(0);
+        try {
+          await api.transfers.uploadPaths({ items: sent.map(({ source, folder }) => ({ source, folder })) });
+        } catch (error) {
+          failures.push(...sent.map(({ path }) => ({ path, error: toSerializedError(error) })));
+        }
+      };
+      // pathForFile also lets the host read that path, and the host keeps a bounded number of such grants: each
+      // batch goes out before more paths are read, so a drop of any size never outruns them.
       for (const item of files) {
         const source = preload.pathForFile(item.file);
         // The host names the upload after the local file, so only hand over paths whose name matches.
-        if (source && baseName(item.path) === item.file.name) byPath.push({ source, folder: parentOf(item.path), path: item.path });
-        else streamed.push(item);
+        if (source && baseName(item.path) === item.file.name) {
+          batch.push({ source, folder: parentOf(item.path), path: item.path });
+          if (batch.length === PATHS_PER_CALL) await sendBatch();
+        } else streamed.push(item);
       }
-      for (let i = 0; i < byPath.length; i += PATHS_PER_CALL) {
-        const batch = byPath.slice(i, i + PATHS_PER_CALL);
-        try {
-          await api.transfers.uploadPaths({ items: batch.map(({ source, folder }) => ({ source, folder })) });
-        } catch (error) {
-          failures.push(...batch.map(({ path }) => ({ path, error: toSerializedError(error) })));
-        }
-      }
+      if (batch.length > 0) await sendBatch();
       await runLimited(streamed, STREAMS_AT_ONCE, async ({ file, path }) => {
         try {
           await streamUpload(api, file, path);

@@ -1,7 +1,9 @@
 import type { BaseWindow, OpenDialogOptions, SaveDialogOptions } from 'electron';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type DialogLike, electronHostAdapter, suggestedFileName } from '../../src-main/main/dialogs.js';
+import { DOWNLOAD_NOT_GRANTED, type DialogLike, UPLOAD_NOT_GRANTED, electronHostAdapter, suggestedFileName } from '../../src-main/main/dialogs.js';
+import { FileGrants } from '../../src-main/main/file-grants.js';
+import { VaultError } from '../../src-main/shared/errors.js';
 
 const DOWNLOADS = join('/home', 'me', 'Downloads');
 const WINDOW = { id: 1 } as unknown as BaseWindow;
@@ -21,8 +23,18 @@ function fakeDialog(answers: { save?: { canceled: boolean; filePath?: string }; 
   return { dialog, calls };
 }
 
-function adapter(dialog: DialogLike, parent: () => BaseWindow | undefined = () => WINDOW) {
-  return electronHostAdapter({ dialog, downloadsDir: () => DOWNLOADS, parent });
+function adapter(dialog: DialogLike, parent: () => BaseWindow | undefined = () => WINDOW, grants = new FileGrants()) {
+  return electronHostAdapter({ dialog, downloadsDir: () => DOWNLOADS, parent, grants });
+}
+
+/** The error a hook throws, or undefined when it lets the path through. */
+function refusal(check: () => void): VaultError | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    return error as VaultError;
+  }
 }
 
 describe('electron dialogs', () => {
@@ -74,6 +86,58 @@ describe('electron dialogs', () => {
     const { dialog, calls } = fakeDialog({ open: { canceled: false, filePaths: ['/x.conf'] } });
     await adapter(dialog, () => undefined).chooseConfigFile();
     expect(calls[0]!.window).toBeUndefined();
+  });
+});
+
+describe('electron host file checks', () => {
+  it('lets an upload read a path the preload reported for a dropped or picked file', () => {
+    const grants = new FileGrants();
+    const host = adapter(fakeDialog({}).dialog, undefined, grants);
+    grants.grantUploadSource('/home/me/photos/cat.jpg');
+    expect(refusal(() => host.authorizeUploadSource('/home/me/photos/cat.jpg'))).toBeUndefined();
+  });
+
+  it('refuses to read a file the user never gave it, with INVALID_REQUEST and what to do instead', () => {
+    const host = adapter(fakeDialog({}).dialog);
+    const error = refusal(() => host.authorizeUploadSource('/home/me/.ssh/id_rsa'));
+    expect(error).toBeInstanceOf(VaultError);
+    expect(error).toMatchObject({ code: 'INVALID_REQUEST', message: UPLOAD_NOT_GRANTED });
+    expect(UPLOAD_NOT_GRANTED).toBe('That file was not given to DFS Vault; drop it on the window or use Upload.');
+  });
+
+  it('lets a download write exactly the file chosen in the save dialog, and nowhere else', async () => {
+    const grants = new FileGrants();
+    const host = adapter(fakeDialog({ save: { canceled: false, filePath: '/home/me/Downloads/report.pdf' } }).dialog, undefined, grants);
+    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/report.pdf'))).toMatchObject({ code: 'INVALID_REQUEST' });
+    await host.chooseDownloadTarget(['docs/report.pdf']);
+    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/report.pdf'))).toBeUndefined();
+    const error = refusal(() => host.authorizeDownloadDestination('/home/me/.bashrc'));
+    expect(error).toBeInstanceOf(VaultError);
+    expect(error).toMatchObject({ code: 'INVALID_REQUEST', message: DOWNLOAD_NOT_GRANTED });
+    expect(DOWNLOAD_NOT_GRANTED).toBe('Choose where to save in the save dialog first.');
+  });
+
+  it('lets a download write inside the folder chosen for several files, but not beside or above it', async () => {
+    const host = adapter(fakeDialog({ open: { canceled: false, filePaths: ['/home/me/Downloads/batch'] } }).dialog);
+    await host.chooseDownloadTarget(['a.txt', 'docs/b.txt']);
+    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/batch/a.txt'))).toBeUndefined();
+    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/batch/docs/b.txt'))).toBeUndefined();
+    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/batch/../../.bashrc'))).toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/batch-2/a.txt'))).toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
+  it('grants nothing when a dialog is cancelled', async () => {
+    const grants = new FileGrants();
+    await adapter(fakeDialog({ save: { canceled: true, filePath: '/home/me/x.txt' } }).dialog, undefined, grants).chooseDownloadTarget(['x.txt']);
+    await adapter(fakeDialog({ open: { canceled: true, filePaths: ['/home/me'] } }).dialog, undefined, grants).chooseDownloadTarget(['a', 'b']);
+    expect(grants.size).toEqual({ uploads: 0, downloads: 0 });
+  });
+
+  it('does not let a config file picked in the open dialog be written or uploaded', async () => {
+    const grants = new FileGrants();
+    const host = adapter(fakeDialog({ open: { canceled: false, filePaths: ['/etc/dfc.conf'] } }).dialog, undefined, grants);
+    await host.chooseConfigFile();
+    expect(grants.size).toEqual({ uploads: 0, downloads: 0 });
   });
 });
 

@@ -111,6 +111,10 @@ describe('electron-builder configuration', () => {
   it('keeps ELECTRON_RUN_AS_NODE working (the nodes need it) and turns off Node debugging switches', () => {
     expect(config.electronFuses).toMatchObject({ runAsNode: true, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false });
   });
+
+  it('gives file:// pages no extra privileges (the renderer is served on app://) and loads the app only from app.asar', () => {
+    expect(config.electronFuses).toMatchObject({ grantFileProtocolExtraPrivileges: false, onlyLoadAppFromAsar: true, enableCookieEncryption: true });
+  });
 });
 
 describe('glob helper used above', () => {

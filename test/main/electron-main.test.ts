@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InvokeEvent } from '../../src-main/main/ipc-handlers.js';
 import type { ClusterView } from '../../src-main/shared/app-models.js';
@@ -13,8 +12,10 @@ import { CALL_NAMES, type CallOutcome } from '../../src-main/shared/contract.js'
 const electron = vi.hoisted(() => {
   // vi.hoisted runs before imports, so this block uses require-free globals only.
   const { EventEmitter: Emitter } = process.getBuiltinModule('node:events') as typeof import('node:events');
-  const calls: { setPath: [string, string][]; exit: number[]; loaded: string[]; openExternal: string[] } = { setPath: [], exit: [], loaded: [], openExternal: [] };
+  const calls: { setPath: [string, string][]; exit: number[]; loaded: string[]; privileged: unknown[]; order: string[] } = { setPath: [], exit: [], loaded: [], privileged: [], order: [] };
   const handlers = new Map<string, (event: unknown, request: unknown) => Promise<unknown>>();
+  const listeners = new Map<string, (event: unknown, ...args: unknown[]) => void>();
+  const protocolHandlers = new Map<string, (request: { url: string; method: string }) => Promise<Response>>();
   let nextId = 1;
   class FakeWebContents extends Emitter {
     readonly id = nextId++;
@@ -34,8 +35,8 @@ const electron = vi.hoisted(() => {
       super();
       FakeWindow.all.push(this);
     }
-    async loadFile(path: string): Promise<void> {
-      calls.loaded.push(path);
+    async loadURL(url: string): Promise<void> {
+      calls.loaded.push(url);
     }
     show(): void {}
     isDestroyed(): boolean {
@@ -48,7 +49,7 @@ const electron = vi.hoisted(() => {
     focus(): void {}
     setBackgroundColor(): void {}
   }
-  const paths = new Map<string, string>();
+  const paths = new Map<string, string>([['downloads', '/home/me/Downloads']]);
   const app = Object.assign(new Emitter(), {
     isPackaged: false,
     sandboxed: false,
@@ -65,7 +66,10 @@ const electron = vi.hoisted(() => {
       app.sandboxed = true;
     },
     requestSingleInstanceLock: () => true,
-    whenReady: () => Promise.resolve(),
+    whenReady: () => {
+      calls.order.push('whenReady');
+      return Promise.resolve();
+    },
     quit() {
       app.emit('before-quit', { preventDefault() {} });
     },
@@ -78,17 +82,30 @@ const electron = vi.hoisted(() => {
     webRequest: { onHeadersReceived: () => void session.headerListeners++ },
     setPermissionRequestHandler: (handler: unknown) => void (session.requestHandler = handler),
     setPermissionCheckHandler: (handler: unknown) => void (session.checkHandler = handler),
+    protocol: { handle: (scheme: string, handler: never) => void protocolHandlers.set(scheme, handler) },
   };
   const module = {
     app,
     BrowserWindow: FakeWindow,
-    dialog: {},
-    ipcMain: { handle: (channel: string, listener: never) => void handlers.set(channel, listener), removeHandler: (channel: string) => void handlers.delete(channel) },
+    // What the save dialog answers: the one destination a download may then write.
+    dialog: { showSaveDialog: async () => ({ canceled: false, filePath: '/home/me/Downloads/report.txt' }) },
+    ipcMain: {
+      handle: (channel: string, listener: never) => void handlers.set(channel, listener),
+      removeHandler: (channel: string) => void handlers.delete(channel),
+      on: (channel: string, listener: never) => void listeners.set(channel, listener),
+      removeListener: (channel: string) => void listeners.delete(channel),
+    },
     nativeTheme: Object.assign(new Emitter(), { shouldUseDarkColors: false }),
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => {
+        calls.order.push('registerSchemesAsPrivileged');
+        calls.privileged.push(...schemes);
+      },
+    },
     session: { defaultSession: session },
-    shell: { openExternal: async (url: string) => void calls.openExternal.push(url) },
+    // No `shell`: the app hands nothing to the system browser (importing it from this stand-in would fail).
   };
-  return { module, calls, handlers, FakeWindow, app, session };
+  return { module, calls, handlers, listeners, protocolHandlers, FakeWindow, app, session };
 });
 
 vi.mock('electron', () => electron.module);
@@ -124,7 +141,7 @@ function theWindow() {
 
 function trustedEvent(): InvokeEvent {
   const window = theWindow();
-  return { sender: { id: window.webContents.id }, senderFrame: { url: pathToFileURL(electron.calls.loaded[0]!).href, parent: null, detached: false } };
+  return { sender: { id: window.webContents.id }, senderFrame: { url: electron.calls.loaded[0]!, parent: null, detached: false } };
 }
 
 function call<T>(name: string, request: unknown, event: InvokeEvent = trustedEvent()): Promise<CallOutcome<T>> {
@@ -157,12 +174,48 @@ describe('electron main (run in Node with a stand-in electron module)', () => {
     expect(electron.session.checkHandler).toBeTypeOf('function');
   });
 
-  it('opens one sandboxed window with the preload bundle and the renderer page', () => {
+  it('opens one sandboxed window with the preload bundle and the renderer page on app://', () => {
     const window = theWindow();
     expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(String(window.options.webPreferences?.preload)).toMatch(/dist[\\/]preload[\\/]preload\.cjs$/);
-    expect(electron.calls.loaded).toHaveLength(1);
-    expect(electron.calls.loaded[0]).toMatch(/dist[\\/]renderer[\\/]index\.html$/);
+    expect(electron.calls.loaded).toEqual(['app://dfs-vault/index.html']);
+  });
+
+  it('registers the app scheme as privileged before ready, and serves it on the default session', async () => {
+    expect(electron.calls.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(electron.calls.order.indexOf('registerSchemesAsPrivileged')).toBeLessThan(electron.calls.order.indexOf('whenReady'));
+    const serve = electron.protocolHandlers.get('app');
+    expect(serve).toBeTypeOf('function');
+    // Nothing outside dist/renderer: not the preload beside it, not the checkout's package.json.
+    for (const url of ['app://dfs-vault/%2e%2e/preload/preload.cjs', 'app://dfs-vault/..%2fpreload%2fpreload.cjs', 'app://dfs-vault/..%2f..%2fpackage.json', 'app://other/index.html']) {
+      expect((await serve!({ url, method: 'GET' })).status, url).toBe(404);
+    }
+  });
+
+  it('lets an upload read only a path the preload reported for a dropped file', async () => {
+    const refused = await call('transfers.uploadPaths', { items: [{ source: '/home/me/.ssh/id_rsa', folder: '' }] });
+    expect(refused).toEqual({ ok: false, error: { code: 'INVALID_REQUEST', message: 'That file was not given to DFS Vault; drop it on the window or use Upload.' } });
+    const grant = electron.listeners.get('vault:grant-upload-path');
+    expect(grant).toBeTypeOf('function');
+    // A report from another webContents grants nothing.
+    grant!({ ...trustedEvent(), sender: { id: 999 } }, '/home/me/.ssh/id_rsa');
+    expect(await call('transfers.uploadPaths', { items: [{ source: '/home/me/.ssh/id_rsa', folder: '' }] })).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    grant!(trustedEvent(), '/home/me/photo.jpg');
+    // Past the check, the service itself answers (nobody is signed in here).
+    const allowed = await call('transfers.uploadPaths', { items: [{ source: '/home/me/photo.jpg', folder: '' }] });
+    expect(allowed.ok).toBe(false);
+    if (!allowed.ok) expect(allowed.error.message).not.toContain('was not given');
+  });
+
+  it('lets a download write only where the save dialog said', async () => {
+    const refused = await call('transfers.download', { items: [{ path: 'a.txt', destination: '/home/me/.bashrc' }] });
+    expect(refused).toEqual({ ok: false, error: { code: 'INVALID_REQUEST', message: 'Choose where to save in the save dialog first.' } });
+    expect(await call('dialogs.chooseDownloadTarget', { names: ['a.txt'] })).toEqual({ ok: true, value: { kind: 'file', path: '/home/me/Downloads/report.txt' } });
+    // Past the check, the service itself answers (nobody is signed in here).
+    const allowed = await call('transfers.download', { items: [{ path: 'a.txt', destination: '/home/me/Downloads/report.txt' }] });
+    expect(allowed.ok).toBe(false);
+    if (!allowed.ok) expect(allowed.error.message).not.toContain('save dialog first');
+    expect(await call('transfers.download', { items: [{ path: 'a.txt', destination: '/home/me/.bashrc' }] })).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
   });
 
   it('answers every contract call over IPC, and only from its window', async () => {

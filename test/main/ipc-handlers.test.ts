@@ -1,17 +1,42 @@
 import { describe, expect, it, vi } from 'vitest';
-import { EVENT_CHANNEL, callChannel } from '../../src-main/main/ipc-channels.js';
-import { type InvokeEvent, type IpcMainLike, type SenderFrame, forwardEvents, isTrustedSender, registerIpcHandlers } from '../../src-main/main/ipc-handlers.js';
+import { FileGrants } from '../../src-main/main/file-grants.js';
+import { EVENT_CHANNEL, GRANT_UPLOAD_PATH_CHANNEL, callChannel } from '../../src-main/main/ipc-channels.js';
+import {
+  type InvokeEvent,
+  type IpcMainEventsLike,
+  type IpcMainLike,
+  MAX_GRANTED_PATH_LENGTH,
+  type SenderFrame,
+  forwardEvents,
+  isTrustedSender,
+  registerIpcHandlers,
+  registerUploadGrants,
+} from '../../src-main/main/ipc-handlers.js';
 import { CALL_NAMES, type CallHandlers, type CallOutcome, EVENT_NAMES, type EventName } from '../../src-main/shared/contract.js';
 import { VaultError } from '../../src-main/shared/errors.js';
 
-const APP_URL = 'file:///opt/DFS%20Vault/resources/app.asar/dist/renderer/index.html';
+const APP_URL = 'app://dfs-vault/index.html';
 const WINDOW_ID = 7;
 
 type Listener = (event: InvokeEvent, request: unknown) => Promise<CallOutcome<unknown>>;
 
+type EventListener = (event: InvokeEvent, ...args: unknown[]) => void;
+
 /** Records what the code under test registers, like ipcMain would. */
-class FakeIpcMain implements IpcMainLike {
+class FakeIpcMain implements IpcMainLike, IpcMainEventsLike {
   readonly handlers = new Map<string, Listener>();
+  readonly listeners = new Map<string, Set<EventListener>>();
+  on(channel: string, listener: EventListener): void {
+    if (!this.listeners.has(channel)) this.listeners.set(channel, new Set());
+    this.listeners.get(channel)!.add(listener);
+  }
+  removeListener(channel: string, listener: EventListener): void {
+    this.listeners.get(channel)?.delete(listener);
+  }
+  /** Delivers a one-way message like ipcRenderer.send would. */
+  send(channel: string, event: InvokeEvent, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(channel) ?? []) listener(event, ...args);
+  }
   handle(channel: string, listener: Listener): void {
     if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     this.handlers.set(channel, listener);
@@ -49,7 +74,7 @@ describe('isTrustedSender', () => {
   });
 
   it('compares paths decoded, so an escaped and an unescaped spelling of our page match', () => {
-    expect(isTrustedSender(topFrame('file:///opt/DFS Vault/resources/app.asar/dist/renderer/index.html'), APP_URL)).toBe(true);
+    expect(isTrustedSender(topFrame('app://dfs-vault/%69ndex.html'), APP_URL)).toBe(true);
   });
 
   it('refuses a missing, detached or child frame', () => {
@@ -59,11 +84,15 @@ describe('isTrustedSender', () => {
     expect(isTrustedSender({ ...topFrame(), parent: topFrame() }, APP_URL)).toBe(false);
   });
 
-  it('refuses any other page: a web site, another local file, a look-alike path, garbage', () => {
-    expect(isTrustedSender(topFrame('https://example.com/dist/renderer/index.html'), APP_URL)).toBe(false);
+  it('refuses any other page: a web site, a local file (our own built page included), a look-alike, garbage', () => {
+    expect(isTrustedSender(topFrame('https://example.com/index.html'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('https://dfs-vault/index.html'), APP_URL)).toBe(false);
     expect(isTrustedSender(topFrame('file:///tmp/index.html'), APP_URL)).toBe(false);
-    expect(isTrustedSender(topFrame('file:///opt/DFS%20Vault/resources/app.asar/dist/renderer/index.html.evil'), APP_URL)).toBe(false);
-    expect(isTrustedSender(topFrame('file://evil-host/opt/DFS%20Vault/resources/app.asar/dist/renderer/index.html'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('file:///opt/DFS%20Vault/resources/app.asar/dist/renderer/index.html'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('app://dfs-vault/index.html.evil'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('app://dfs-vault/assets/index.html'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('app://evil-host/index.html'), APP_URL)).toBe(false);
+    expect(isTrustedSender(topFrame('app://dfs-vault:8080/index.html'), APP_URL)).toBe(false);
     expect(isTrustedSender(topFrame('not a url'), APP_URL)).toBe(false);
     expect(isTrustedSender(topFrame('about:blank'), APP_URL)).toBe(false);
   });
@@ -128,6 +157,59 @@ describe('IPC handlers', () => {
     const { ipcMain, dispose } = setUp();
     dispose();
     expect(ipcMain.handlers.size).toBe(0);
+  });
+});
+
+describe('upload grant channel', () => {
+  function setUpGrants() {
+    const ipcMain = new FakeIpcMain();
+    const grants = new FileGrants();
+    const log = vi.fn<(line: string) => void>();
+    const dispose = registerUploadGrants({ ipcMain, appUrl: APP_URL, isAppContents: (sender) => sender.id === WINDOW_ID, grant: (path) => grants.grantUploadSource(path), log });
+    return { ipcMain, grants, log, dispose };
+  }
+
+  it('listens on its own channel, apart from the contract calls', () => {
+    const { ipcMain } = setUpGrants();
+    expect(GRANT_UPLOAD_PATH_CHANNEL).toBe('vault:grant-upload-path');
+    expect(ipcMain.listeners.get(GRANT_UPLOAD_PATH_CHANNEL)?.size).toBe(1);
+    expect(ipcMain.handlers.size).toBe(0);
+  });
+
+  it('grants a path our page reports for a dropped file', () => {
+    const { ipcMain, grants } = setUpGrants();
+    ipcMain.send(GRANT_UPLOAD_PATH_CHANNEL, fromWindow(), '/home/me/photo.jpg');
+    expect(grants.mayUpload('/home/me/photo.jpg')).toBe(true);
+  });
+
+  it.each([
+    ['another page in our window', fromWindow(topFrame('https://example.com/'))],
+    ['a child frame of our window', fromWindow({ ...topFrame(), parent: topFrame() })],
+    ['a frame that is gone', fromWindow(null)],
+    ['our page in another webContents', fromWindow(topFrame(), WINDOW_ID + 1)],
+  ])('ignores a report from %s, and logs it', (_what, event) => {
+    const { ipcMain, grants, log } = setUpGrants();
+    ipcMain.send(GRANT_UPLOAD_PATH_CHANNEL, event, '/home/me/.ssh/id_rsa');
+    expect(grants.mayUpload('/home/me/.ssh/id_rsa')).toBe(false);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('untrusted sender'));
+  });
+
+  it('ignores a report that is not a usable path', () => {
+    const { ipcMain, grants, log } = setUpGrants();
+    for (const payload of [undefined, 42, { path: '/x' }, '', '/x\0y', `/${'a'.repeat(MAX_GRANTED_PATH_LENGTH)}`]) {
+      ipcMain.send(GRANT_UPLOAD_PATH_CHANNEL, fromWindow(), payload);
+    }
+    ipcMain.send(GRANT_UPLOAD_PATH_CHANNEL, fromWindow(), 'relative/path.txt');
+    expect(grants.size.uploads).toBe(0);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('malformed'));
+  });
+
+  it('stops listening when disposed', () => {
+    const { ipcMain, grants, dispose } = setUpGrants();
+    dispose();
+    ipcMain.send(GRANT_UPLOAD_PATH_CHANNEL, fromWindow(), '/home/me/photo.jpg');
+    expect(grants.mayUpload('/home/me/photo.jpg')).toBe(false);
+    expect(ipcMain.listeners.get(GRANT_UPLOAD_PATH_CHANNEL)?.size).toBe(0);
   });
 });
 

@@ -164,4 +164,33 @@ describe('preload bundle', () => {
     });
     expect((without.exposed[0]![1] as PreloadApi).pathForFile(file)).toBe('');
   });
+
+  it('reports each path it gives to main on the grant channel, so main lets uploads read exactly those', () => {
+    const { exposed, ipcRenderer } = loadPreload();
+    (exposed[0]![1] as PreloadApi).pathForFile({ name: 'photo.jpg' } as unknown as File);
+    expect(ipcRenderer.send).toHaveBeenCalledExactlyOnceWith('vault:grant-upload-path', '/home/me/photo.jpg');
+    expect(ipcRenderer.sendSync).not.toHaveBeenCalled();
+  });
+
+  it('reports nothing for a File made in the page (no path) or one Electron cannot read', () => {
+    const file = { name: 'note.txt' } as unknown as File;
+    const inPage = loadPreload({ pathOf: () => '' });
+    expect((inPage.exposed[0]![1] as PreloadApi).pathForFile(file)).toBe('');
+    expect(inPage.ipcRenderer.send).not.toHaveBeenCalled();
+    const unreadable = loadPreload({
+      pathOf: () => {
+        throw new TypeError('conversion failure');
+      },
+    });
+    (unreadable.exposed[0]![1] as PreloadApi).pathForFile(file);
+    expect(unreadable.ipcRenderer.send).not.toHaveBeenCalled();
+  });
+
+  it('reports the path before the page can name it in an upload call (IPC keeps one renderer\'s messages in order)', async () => {
+    const { exposed, ipcRenderer } = loadPreload();
+    const api = exposed[0]![1] as PreloadApi;
+    const source = api.pathForFile({ name: 'photo.jpg' } as unknown as File);
+    await api.invoke('transfers.uploadPaths', { items: [{ source, folder: '' }] });
+    expect(ipcRenderer.send.mock.invocationCallOrder[0]!).toBeLessThan(ipcRenderer.invoke.mock.invocationCallOrder[0]!);
+  });
 });

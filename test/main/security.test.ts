@@ -5,7 +5,6 @@ import {
   CONTENT_SECURITY_POLICY,
   type SessionLike,
   type WebContentsLike,
-  externalLinkTarget,
   hardenAllWebContents,
   hardenSession,
   hardenWebContents,
@@ -13,7 +12,7 @@ import {
   withContentSecurityPolicy,
 } from '../../src-main/main/security.js';
 
-const APP_URL = 'file:///app/dist/renderer/index.html';
+const APP_URL = 'app://dfs-vault/index.html';
 
 describe('content security policy', () => {
   it('allows only the app itself: no inline or remote script, no plugins, no framing, no base or form targets', () => {
@@ -44,6 +43,9 @@ describe('permissions', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', `${APP_URL}#/x`, APP_URL)).toBe(true);
     expect(isPermissionAllowed('clipboard-sanitized-write', 'https://example.com/', APP_URL)).toBe(false);
     expect(isPermissionAllowed('clipboard-sanitized-write', 'file:///tmp/other.html', APP_URL)).toBe(false);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'app://dfs-vault/other.html', APP_URL)).toBe(false);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'app://evil/index.html', APP_URL)).toBe(false);
+    expect(isPermissionAllowed('clipboard-sanitized-write', 'file:///app/dist/renderer/index.html', APP_URL)).toBe(false);
     expect(isPermissionAllowed('clipboard-sanitized-write', undefined, APP_URL)).toBe(false);
   });
 
@@ -65,7 +67,8 @@ describe('permissions', () => {
     const granted = vi.fn();
     onRequest!({}, 'media', granted, { requestingUrl: APP_URL });
     expect(granted).toHaveBeenCalledWith(false);
-    expect(onCheck!({}, 'notifications', 'file://', { requestingUrl: APP_URL })).toBe(false);
+    expect(onCheck!({}, 'notifications', 'app://dfs-vault', { requestingUrl: APP_URL })).toBe(false);
+    expect(onCheck!({}, 'clipboard-sanitized-write', 'app://dfs-vault', { requestingUrl: APP_URL })).toBe(true);
   });
 });
 
@@ -85,38 +88,30 @@ describe('web contents', () => {
 
   it('blocks navigation, redirects and <webview> attachment', () => {
     const contents = new FakeContents();
-    hardenWebContents(contents as unknown as WebContentsLike, () => undefined);
+    hardenWebContents(contents as unknown as WebContentsLike);
     expect(contents.attempt('will-navigate', 'https://example.com/')).toBe(true);
     expect(contents.attempt('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(contents.attempt('will-navigate', 'app://dfs-vault/other.html')).toBe(true);
     expect(contents.attempt('will-redirect', 'https://example.com/')).toBe(true);
     expect(contents.attempt('will-attach-webview', {}, {})).toBe(true);
   });
 
-  it('opens no window; an https link goes to the system browser, anything else nowhere', () => {
+  it('opens no window for any URL, https included, and logs each refusal', () => {
     const contents = new FakeContents();
-    const openExternal = vi.fn();
-    hardenWebContents(contents as unknown as WebContentsLike, openExternal);
-    expect(contents.openHandler!({ url: 'https://example.com/help' })).toEqual({ action: 'deny' });
-    expect(openExternal).toHaveBeenCalledWith('https://example.com/help');
-    for (const url of ['http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'not a url']) {
+    const log = vi.fn<(line: string) => void>();
+    hardenWebContents(contents as unknown as WebContentsLike, log);
+    for (const url of ['https://example.com/help', 'http://example.com/', 'file:///etc/passwd', 'app://dfs-vault/index.html', 'javascript:alert(1)', 'smb://host/share', 'not a url']) {
       expect(contents.openHandler!({ url })).toEqual({ action: 'deny' });
     }
-    expect(openExternal).toHaveBeenCalledTimes(1);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining('https://example.com/help'));
   });
 
   it('hardens every webContents the app creates', () => {
     const app = new EventEmitter();
-    hardenAllWebContents(app as never, () => undefined);
+    hardenAllWebContents(app as never);
     const contents = new FakeContents();
     app.emit('web-contents-created', {}, contents);
     expect(contents.attempt('will-navigate', 'https://example.com/')).toBe(true);
     expect(contents.openHandler).toBeDefined();
-  });
-
-  it('hands only https URLs to the system browser', () => {
-    expect(externalLinkTarget('https://example.com/a?b#c')).toBe('https://example.com/a?b#c');
-    expect(externalLinkTarget('HTTPS://example.com/')).toBe('HTTPS://example.com/');
-    expect(externalLinkTarget('http://example.com/')).toBeUndefined();
-    expect(externalLinkTarget('file:///x')).toBeUndefined();
   });
 });

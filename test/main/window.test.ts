@@ -50,13 +50,13 @@ class FakeWindow extends EventEmitter {
   setBackgroundColor(colour: string): void {
     this.background = colour;
   }
-  async loadFile(path: string): Promise<void> {
-    this.loaded = path;
+  async loadURL(url: string): Promise<void> {
+    this.loaded = url;
   }
 }
 
 describe('createMainWindow', () => {
-  const paths = { preload: '/app/dist/preload/preload.cjs', index: '/app/dist/renderer/index.html', indexUrl: 'file:///app/dist/renderer/index.html' };
+  const paths = { preload: '/app/dist/preload/preload.cjs', renderer: '/app/dist/renderer', indexUrl: 'app://dfs-vault/index.html' };
 
   function open(dark = false) {
     const theme = Object.assign(new EventEmitter(), { shouldUseDarkColors: dark }) as unknown as NativeTheme & { shouldUseDarkColors: boolean };
@@ -64,9 +64,9 @@ describe('createMainWindow', () => {
     return { window, theme };
   }
 
-  it('loads the renderer page and shows the window only once it is ready to show', () => {
+  it('loads the renderer page from the app scheme and shows the window only once it is ready to show', () => {
     const { window } = open();
-    expect(window.loaded).toBe(paths.index);
+    expect(window.loaded).toBe('app://dfs-vault/index.html');
     expect(window.options.webPreferences?.preload).toBe(paths.preload);
     expect(window.shown).toBe(false);
     window.emit('ready-to-show');

@@ -152,4 +152,11 @@ describe('chunk source', () => {
     await settle();
     expect(pushed.state).toBe('resolved');
   });
+
+  it('cancels a read that waits longer than the idle limit for the next chunk (a sender that went away)', async () => {
+    const source = new ChunkSource(30);
+    const reading = source.read(Buffer.alloc(8));
+    await expect(reading).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('no bytes arrived') });
+    await expect(source.push(new Uint8Array(1))).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
 });

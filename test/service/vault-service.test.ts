@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,8 +75,9 @@ describe('vault service on the local cluster', () => {
     await eventually(() => views, (v) => v.some((x) => x.local === 'running' && x.nodes.every((n) => n.up)), 'a cluster.changed event with every node up');
   });
 
-  it('never writes the password into dfc.conf, dfs.conf or settings', async () => {
+  it('never writes the password into dfc.conf, dfs.conf or settings, and keeps the cluster folder private', async () => {
     expect(await filesContaining(dataDir, PASSWORD)).toEqual([]);
+    expect((await stat(join(dataDir, 'local-cluster'))).mode & 0o777).toBe(0o700);
     expect(await readFile(join(dataDir, 'local-cluster', 'dfs.conf'), 'utf8')).toMatch(/^alice SCRAM-SHA-256\$/m);
   });
 
@@ -152,6 +153,27 @@ describe('vault service on the local cluster', () => {
     await expect(service.endUpload({ id })).rejects.toMatchObject({ code: 'CANCELLED' });
     expect((await service.list('pushed')).map((e) => e.name)).toEqual(['blob.bin']);
     expect(service.listTransfers().find((t) => t.id === id)?.state).toBe('cancelled');
+  });
+
+  it('cancels pushed uploads whose sender went away, so they do not hold transfer slots', async () => {
+    const otherDir = await mkdtemp(join(tmpdir(), 'dfs-app-'));
+    const other = new VaultService({ dataDir: otherDir, credentials: new RecordingCredentialStore(), uploadIdleTimeoutMs: 200 });
+    try {
+      const addresses = (await service.clusterView()).nodes.map((n) => n.address);
+      await other.connect({ target: { kind: 'addresses', addresses }, username: 'alice', password: PASSWORD, remember: false });
+      const abandoned = await Promise.all([1, 2].map((i) => other.beginUpload({ path: `pushed/abandoned-${i}.bin`, size: 100 })));
+      const { ids } = await other.uploadPaths([{ source: join(work, 'notes.txt'), folder: 'after' }]);
+      const finished = await settled(other, [...abandoned.map((a) => a.id), ...ids]);
+      expect(finished.map((t) => [t.path, t.state])).toEqual([
+        ['pushed/abandoned-1.bin', 'cancelled'],
+        ['pushed/abandoned-2.bin', 'cancelled'],
+        ['after/notes.txt', 'done'],
+      ]);
+      await expect(other.endUpload({ id: abandoned[0]!.id })).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('stalled') });
+    } finally {
+      await other.close();
+      await rm(otherDir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an upload whose bytes run short of the announced size, storing nothing', async () => {

@@ -225,4 +225,24 @@ describe('trusted validator', () => {
     const value = { anything: [1] };
     expect(trusted<typeof value>().parse(value)).toBe(value);
   });
+
+  it('keeps only the bytes of a small view into a large buffer', () => {
+    const big = new Uint8Array(1024 * 1024);
+    const view = big.subarray(10, 14);
+    const parsed = bytes({ max: 16 }).parse(view);
+    expect(parsed.buffer.byteLength).toBe(4);
+    expect([...parsed]).toEqual([...view]);
+    const whole = new Uint8Array(4);
+    expect(bytes({ max: 16 }).parse(whole)).toBe(whole);
+  });
+
+  it('refuses objects that are not plain, and never reads inherited fields', () => {
+    const shape = object({ name: optional(string()) });
+    expect(() => shape.parse(new Date())).toThrow('must be a plain object');
+    expect(() => shape.parse(new (class Request {})())).toThrow('must be a plain object');
+    expect(() => shape.parse(Object.create({ name: 'inherited' }) as object)).toThrow('must be a plain object');
+    // A field named like something every object inherits is read only when the object has it itself.
+    expect(object({ toString: optional(string()) }).parse({})).toEqual({});
+    expect(shape.parse(Object.assign(Object.create(null), { name: 'own' }) as object)).toEqual({ name: 'own' });
+  });
 });

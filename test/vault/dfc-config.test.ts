@@ -20,7 +20,9 @@ describe('dfc.conf', () => {
   it('names the line and the fix for each mistake', () => {
     expect(() => parseDfcConf('Server DFS1 localhost')).toThrow(/dfc\.conf line 1: "localhost" is not HOST:PORT/);
     expect(() => parseDfcConf('Server DFS1 a:1\nServer DFS1 b:2')).toThrow(/line 2: server DFS1 is listed twice/);
-    expect(() => parseDfcConf('Server DFS1 a:1\nUser Alice')).toThrow(/line 2: cannot read "User Alice"/);
+    expect(() => parseDfcConf('Server DFS1 a:1\nUser Alice')).toThrow(/line 2 is not a dfc\.conf line/);
+    // A file of secrets given by mistake is not echoed back (the UI shows this message).
+    expect(() => parseDfcConf('root:$6$secret-hash:20228:0:99999:7:::')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('secret') }));
     expect(() => parseDfcConf('Username: alice')).toThrow(/names no servers/);
     expect(() => parseDfcConf('Server DFS1 a:70000')).toThrow(/not HOST:PORT/);
   });
@@ -29,5 +31,26 @@ describe('dfc.conf', () => {
     expect(parseAddress('10.0.0.1:1')).toEqual({ host: '10.0.0.1', port: 1 });
     expect(parseAddress('host:0')).toBeUndefined();
     expect(parseAddress(':80')).toBeUndefined();
+  });
+});
+
+describe('loading dfc.conf', () => {
+  it('reads only a regular file of sane size, and says so otherwise', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadDfcConf, MAX_DFC_CONF_BYTES } = await import('../../src-main/vault/dfc-config.js');
+    const dir = await mkdtemp(join(tmpdir(), 'dfc-'));
+    try {
+      await writeFile(join(dir, 'dfc.conf'), 'Server DFS1 127.0.0.1:10001\n');
+      expect((await loadDfcConf(join(dir, 'dfc.conf'))).servers).toHaveLength(1);
+      await expect(loadDfcConf(dir)).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: `${dir} is not a file; give the path of a dfc.conf.` });
+      await expect(loadDfcConf('/dev/zero')).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: '/dev/zero is not a file; give the path of a dfc.conf.' });
+      await writeFile(join(dir, 'big.conf'), `# ${'x'.repeat(MAX_DFC_CONF_BYTES)}\n`);
+      await expect(loadDfcConf(join(dir, 'big.conf'))).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('too large for a dfc.conf') });
+      await expect(loadDfcConf(join(dir, 'missing.conf'))).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('Config file not found') });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

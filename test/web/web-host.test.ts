@@ -102,6 +102,22 @@ describe('browser host', () => {
     expect(notJson.status).toBe(415);
   });
 
+  it('never reads or writes local files by path: the browser sends and saves the bytes itself', async () => {
+    for (const [name, request] of [
+      ['transfers.uploadPaths', { items: [{ source: '/etc/passwd', folder: '' }] }],
+      ['transfers.download', { items: [{ path: 'x', destination: '/tmp/overwritten' }] }],
+    ] as const) {
+      expect(await call(name, request)).toEqual({ ok: false, error: { code: 'UNSUPPORTED', message: expect.stringMatching(/^The browser host does not (read|write) files by path/) } });
+    }
+  });
+
+  it('takes the token from the URL only for the event stream and downloads, and answers a garbled call name with 400', async () => {
+    const inQuery = await fetch(`${base}/api/call/app.info?token=${host.token}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(inQuery.status).toBe(401);
+    const garbled = await fetch(`${base}/api/call/%E0%A4%A`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-DFS-Token': host.token }, body: '{}' });
+    expect(garbled.status).toBe(400);
+  });
+
   it('reports a wrong password with the classic message', async () => {
     expect(await call('session.connect', { target: { kind: 'local' }, username: 'dora', password: 'right', remember: false })).toMatchObject({ ok: true });
     await call('session.signOut', { forget: false });

@@ -1,6 +1,7 @@
 /**
- * Smoke test of the desktop window: the real Electron binary, the built app (`npm run build`), the hardened window,
- * the preload bridge and one IPC round trip. Skips, saying why, where the Electron binary or a display is missing.
+ * Smoke test of the desktop window: the real Electron binary, the built app (`npm run build`), the hardened window
+ * showing the renderer on app://dfs-vault/, the preload bridge, one IPC round trip, and the file grants. Skips,
+ * saying why, where the Electron binary or a display is missing.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,6 +70,36 @@ test.describe('desktop window', () => {
       };
     });
     expect(globals).toEqual({ dfsVault: 'object', bridgeKeys: ['invoke', 'pathForFile', 'subscribe'], require: 'undefined', process: 'undefined', module: 'undefined', Buffer: 'undefined' });
+  });
+
+  test('shows the renderer from the app scheme, its module script and CSP included', async () => {
+    expect(page.url()).toBe('app://dfs-vault/index.html');
+    // The React root is filled only if the module script loaded from app://dfs-vault/assets/.
+    await expect(page.locator('#root > *').first()).toBeAttached();
+    const served = await page.evaluate(async () => {
+      const index = await fetch('app://dfs-vault/index.html');
+      const outside = await fetch('app://dfs-vault/..%2fpreload%2fpreload.cjs');
+      return { status: index.status, csp: index.headers.get('content-security-policy'), type: index.headers.get('content-type'), outside: outside.status };
+    });
+    expect(served).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', outside: 404 });
+    expect(served.csp).toContain("script-src 'self'");
+  });
+
+  test('refuses to upload a file the user never gave it, or to save where no dialog chose', async () => {
+    const outcomes = await page.evaluate(async () => {
+      const bridge = (globalThis as Record<string, unknown>).dfsVault as {
+        invoke(name: string, request: unknown): Promise<unknown>;
+        pathForFile(file: File): string;
+      };
+      return {
+        madeInPage: bridge.pathForFile(new File(['x'], 'id_rsa')),
+        upload: await bridge.invoke('transfers.uploadPaths', { items: [{ source: '/etc/hostname', folder: '' }] }),
+        download: await bridge.invoke('transfers.download', { items: [{ path: 'a.txt', destination: '/tmp/dfs-vault-e2e-not-chosen.txt' }] }),
+      };
+    });
+    expect(outcomes.madeInPage).toBe('');
+    expect(outcomes.upload).toEqual({ ok: false, error: { code: 'INVALID_REQUEST', message: 'That file was not given to DFS Vault; drop it on the window or use Upload.' } });
+    expect(outcomes.download).toEqual({ ok: false, error: { code: 'INVALID_REQUEST', message: 'Choose where to save in the save dialog first.' } });
   });
 
   test('answers a contract call through the preload and the main process', async () => {

@@ -1,0 +1,192 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DOWNLOAD_GRANT_TTL_MS, FileGrants, MAX_GRANTS, UPLOAD_GRANT_TTL_MS } from '../../src-main/main/file-grants.js';
+
+/** Grants on a clock the test moves by hand. */
+function grantsAt(options: { maxEntries?: number; path?: path.PlatformPath } = {}) {
+  const clock = { now: 1_000_000 };
+  const grants = new FileGrants({ now: () => clock.now, path: options.path ?? path.posix, ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}) });
+  return { grants, clock };
+}
+
+describe('upload grants', () => {
+  it('lets a dropped file be read by the very path the preload reported, and nothing else', () => {
+    const { grants } = grantsAt();
+    grants.grantUploadSource('/home/u/photos/cat.jpg');
+    expect(grants.mayUpload('/home/u/photos/cat.jpg')).toBe(true);
+    expect(grants.mayUpload('/home/u/.ssh/id_rsa')).toBe(false);
+    expect(grants.mayUpload('/home/u/photos/dog.jpg')).toBe(false);
+    expect(grants.mayUpload('/home/u/photos')).toBe(false);
+  });
+
+  it('compares paths resolved, so another spelling of a granted path is the same path', () => {
+    const { grants } = grantsAt();
+    grants.grantUploadSource('/home/u/photos/./cat.jpg');
+    expect(grants.mayUpload('/home/u/photos/cat.jpg')).toBe(true);
+    expect(grants.mayUpload('/home/u/x/../photos/cat.jpg')).toBe(true);
+    expect(grants.mayUpload('/home/u/photos//cat.jpg')).toBe(true);
+  });
+
+  it('covers what is inside a dropped folder, which the host walks', () => {
+    const { grants } = grantsAt();
+    grants.grantUploadSource('/home/u/photos');
+    expect(grants.mayUpload('/home/u/photos')).toBe(true);
+    expect(grants.mayUpload('/home/u/photos/2024/cat.jpg')).toBe(true);
+  });
+
+  it('refuses a way out of a granted folder with .. segments', () => {
+    const { grants } = grantsAt();
+    grants.grantUploadSource('/home/u/photos');
+    expect(grants.mayUpload('/home/u/photos/../.ssh/id_rsa')).toBe(false);
+    expect(grants.mayUpload('/home/u/photos/2024/../../.bashrc')).toBe(false);
+    expect(grants.mayUpload('/home/u/photos/..')).toBe(false);
+  });
+
+  it('does not take a name that merely starts like a granted folder for something inside it', () => {
+    const { grants } = grantsAt();
+    grants.grantUploadSource('/home/u/photos');
+    expect(grants.mayUpload('/home/u/photos-private/key.pem')).toBe(false);
+    expect(grants.mayUpload('/home/u/photo')).toBe(false);
+  });
+
+  it('refuses relative, empty and NUL-bearing paths, and grants nothing for them', () => {
+    const { grants } = grantsAt();
+    for (const bad of ['photos/cat.jpg', '', '/home/u/cat.jpg\0.txt', '.']) {
+      grants.grantUploadSource(bad);
+      expect(grants.mayUpload(bad)).toBe(false);
+    }
+    expect(grants.size.uploads).toBe(0);
+    expect(grants.mayUpload(42 as unknown as string)).toBe(false);
+  });
+
+  it('expires an hour after it was given, and a fresh report renews it', () => {
+    const { grants, clock } = grantsAt();
+    grants.grantUploadSource('/home/u/a.txt');
+    clock.now += UPLOAD_GRANT_TTL_MS - 1;
+    expect(grants.mayUpload('/home/u/a.txt')).toBe(true);
+    clock.now += 1;
+    expect(grants.mayUpload('/home/u/a.txt')).toBe(false);
+    grants.grantUploadSource('/home/u/a.txt');
+    expect(grants.mayUpload('/home/u/a.txt')).toBe(true);
+  });
+
+  it('keeps at most the configured number, forgetting the oldest first', () => {
+    const { grants } = grantsAt({ maxEntries: 3 });
+    for (const name of ['a', 'b', 'c', 'd']) grants.grantUploadSource(`/f/${name}`);
+    expect(grants.size.uploads).toBe(3);
+    expect(grants.mayUpload('/f/a')).toBe(false);
+    expect(['/f/b', '/f/c', '/f/d'].every((p) => grants.mayUpload(p))).toBe(true);
+    // Granting b again makes it the youngest, so c is the next to go.
+    grants.grantUploadSource('/f/b');
+    grants.grantUploadSource('/f/e');
+    expect(grants.mayUpload('/f/b')).toBe(true);
+    expect(grants.mayUpload('/f/c')).toBe(false);
+  });
+
+  it('holds 10 000 by default and drops expired ones as new ones arrive', () => {
+    expect(MAX_GRANTS).toBe(10_000);
+    const { grants, clock } = grantsAt();
+    for (let i = 0; i < MAX_GRANTS + 50; i++) grants.grantUploadSource(`/drop/${i}.txt`);
+    expect(grants.size.uploads).toBe(MAX_GRANTS);
+    expect(grants.mayUpload('/drop/49.txt')).toBe(false);
+    expect(grants.mayUpload(`/drop/${MAX_GRANTS + 49}.txt`)).toBe(true);
+    clock.now += UPLOAD_GRANT_TTL_MS;
+    grants.grantUploadSource('/drop/new.txt');
+    expect(grants.size.uploads).toBe(1);
+  });
+
+  it('gives upload grants no power over downloads', () => {
+    const { grants } = grantsAt();
+    grants.grantUploadSource('/home/u/photos');
+    expect(grants.mayDownloadTo('/home/u/photos/cat.jpg')).toBe(false);
+  });
+});
+
+describe('download grants', () => {
+  it('lets exactly the file chosen in the save dialog be written', () => {
+    const { grants } = grantsAt();
+    grants.grantDownloadFile('/home/u/Downloads/report.pdf');
+    expect(grants.mayDownloadTo('/home/u/Downloads/report.pdf')).toBe(true);
+    expect(grants.mayDownloadTo('/home/u/Downloads/report.pdf/x')).toBe(false);
+    expect(grants.mayDownloadTo('/home/u/Downloads/other.pdf')).toBe(false);
+    expect(grants.mayDownloadTo('/home/u/.bashrc')).toBe(false);
+  });
+
+  it('lets anything strictly inside a chosen folder be written, at any depth, but not the folder itself', () => {
+    const { grants } = grantsAt();
+    grants.grantDownloadFolder('/home/u/Downloads');
+    expect(grants.mayDownloadTo('/home/u/Downloads/a.txt')).toBe(true);
+    expect(grants.mayDownloadTo('/home/u/Downloads/docs/2024/b.txt')).toBe(true);
+    expect(grants.mayDownloadTo('/home/u/Downloads')).toBe(false);
+    expect(grants.mayDownloadTo('/home/u/Downloads/')).toBe(false);
+  });
+
+  it('refuses traversal out of a chosen folder', () => {
+    const { grants } = grantsAt();
+    grants.grantDownloadFolder('/home/u/Downloads');
+    expect(grants.mayDownloadTo('/home/u/Downloads/../.bashrc')).toBe(false);
+    expect(grants.mayDownloadTo('/home/u/Downloads/docs/../../.ssh/authorized_keys')).toBe(false);
+    expect(grants.mayDownloadTo('/home/u/Downloads/./docs/../a.txt')).toBe(true);
+  });
+
+  it('does not let a chosen folder cover a sibling whose name starts the same', () => {
+    const { grants } = grantsAt();
+    grants.grantDownloadFolder('/home/a/Down');
+    expect(grants.mayDownloadTo('/home/a/Downloads/x.txt')).toBe(false);
+    expect(grants.mayDownloadTo('/home/a/Down/x.txt')).toBe(true);
+  });
+
+  it('refuses a relative destination even when it would resolve inside', () => {
+    const { grants } = grantsAt();
+    grants.grantDownloadFolder('/home/u/Downloads');
+    expect(grants.mayDownloadTo('Downloads/a.txt')).toBe(false);
+    expect(grants.mayDownloadTo('../a.txt')).toBe(false);
+  });
+
+  it('expires ten minutes after the dialog', () => {
+    const { grants, clock } = grantsAt();
+    grants.grantDownloadFolder('/home/u/Downloads');
+    grants.grantDownloadFile('/home/u/one.txt');
+    clock.now += DOWNLOAD_GRANT_TTL_MS - 1;
+    expect(grants.mayDownloadTo('/home/u/Downloads/a.txt')).toBe(true);
+    expect(grants.mayDownloadTo('/home/u/one.txt')).toBe(true);
+    clock.now += 1;
+    expect(grants.mayDownloadTo('/home/u/Downloads/a.txt')).toBe(false);
+    expect(grants.mayDownloadTo('/home/u/one.txt')).toBe(false);
+  });
+
+  it('does not turn a chosen file into a folder grant, nor a chosen folder into a file grant', () => {
+    const { grants } = grantsAt();
+    grants.grantDownloadFile('/home/u/out');
+    grants.grantDownloadFolder('/home/u/dir');
+    expect(grants.mayDownloadTo('/home/u/out/inner.txt')).toBe(false);
+    expect(grants.mayDownloadTo('/home/u/dir')).toBe(false);
+  });
+
+  it('gives download grants no power over uploads', () => {
+    const { grants } = grantsAt();
+    grants.grantDownloadFolder('/home/u');
+    grants.grantDownloadFile('/home/u/.bashrc');
+    expect(grants.mayUpload('/home/u/.bashrc')).toBe(false);
+  });
+});
+
+describe('grants with Windows paths', () => {
+  it('compares drive paths without case and with either separator, and still refuses traversal', () => {
+    const { grants } = grantsAt({ path: path.win32 });
+    grants.grantDownloadFolder('C:\\Users\\a\\Downloads');
+    expect(grants.mayDownloadTo('C:\\Users\\a\\Downloads\\docs\\b.txt')).toBe(true);
+    expect(grants.mayDownloadTo('c:/users/A/downloads/b.txt')).toBe(true);
+    expect(grants.mayDownloadTo('C:\\Users\\a\\Downloads\\..\\NTUSER.DAT')).toBe(false);
+    expect(grants.mayDownloadTo('C:\\Users\\a\\Downloads2\\x.txt')).toBe(false);
+    expect(grants.mayDownloadTo('D:\\Users\\a\\Downloads\\x.txt')).toBe(false);
+  });
+
+  it('keeps a granted file to itself on another drive or share', () => {
+    const { grants } = grantsAt({ path: path.win32 });
+    grants.grantUploadSource('\\\\server\\share\\photos\\cat.jpg');
+    expect(grants.mayUpload('\\\\server\\share\\photos\\cat.jpg')).toBe(true);
+    expect(grants.mayUpload('\\\\server\\share\\photos\\dog.jpg')).toBe(false);
+    expect(grants.mayUpload('\\\\other\\share\\photos\\cat.jpg')).toBe(false);
+  });
+});
