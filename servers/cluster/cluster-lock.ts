@@ -21,8 +21,8 @@ export async function lockClusterDir(dir: string, pid = process.pid): Promise<Cl
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== pid && isAlive(holder)) {
-        throw new Error(`its data folder ${dir} is in use by another DFS Vault (process ${holder}); quit that one first`);
+      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+        throw new Error(`its data folder ${dir} is in use by another DFS Vault (process ${holder}); quit that one first, or connect to its nodes by address`);
       }
       await rm(path, { force: true });
     }

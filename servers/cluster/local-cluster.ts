@@ -31,6 +31,8 @@ export interface LocalClusterOptions {
   /** Node binary and entry (Electron passes its own execPath with ELECTRON_RUN_AS_NODE=1). */
   program?: NodeProgram;
   log?: (line: string) => void;
+  /** Called with the node processes before they start, then with each node's index as it listens. */
+  onProgress?: (nodes: readonly NodeProcess[], started?: number) => void;
 }
 
 /** A running local cluster of node processes. */
@@ -69,7 +71,8 @@ export async function launchCluster(options: LocalClusterOptions): Promise<Local
     await Promise.all(nodes.map((node) => node.stop()));
   };
   try {
-    await Promise.all(nodes.map((node) => node.start()));
+    options.onProgress?.(nodes);
+    await Promise.all(nodes.map((node, i) => node.start().then(() => options.onProgress?.(nodes, i))));
     const first = users[0];
     const password = (options.passwordInDfcConf ?? true) ? first?.password : undefined;
     const dfcConfPath = await writeDfcConf(dir, nodes.map((n) => ({ name: n.spec.name, host, port: n.port })), first?.name, password);

@@ -51,6 +51,13 @@ export class NodeProcess {
     return this.child !== undefined;
   }
 
+  /** True once the node listens, until its process ends. */
+  get listening(): boolean {
+    return this.child !== undefined && this.ready;
+  }
+
+  private ready = false;
+
   /** The child's process id while it runs. */
   get pid(): number | undefined {
     return this.child?.pid;
@@ -64,6 +71,7 @@ export class NodeProcess {
     // The node stops when this pipe closes, so it never outlives a launcher that was killed.
     const child = spawn(program.execPath, args, { env: program.env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
+    this.ready = false;
     this.stopRequested = false;
     let started = false;
     let stderr = '';
@@ -96,6 +104,7 @@ export class NodeProcess {
           clearTimeout(timer);
           this.port = Number(match[2]);
           started = true;
+          this.ready = true;
           resolve();
         }
       });

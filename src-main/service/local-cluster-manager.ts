@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { type ClusterLock, lockClusterDir } from '../../servers/cluster/cluster-lock.js';
 import { type LocalCluster, launchCluster } from '../../servers/cluster/local-cluster.js';
-import type { NodeProgram } from '../../servers/cluster/node-process.js';
+import type { NodeProcess, NodeProgram } from '../../servers/cluster/node-process.js';
 import { addUserIfMissing } from '../../servers/node/user-store.js';
 import type { ClusterView } from '../shared/app-models.js';
 import { VaultError } from '../shared/errors.js';
@@ -26,6 +26,8 @@ export interface LocalClusterManagerOptions {
 /** The one-click local cluster: four node processes from the bundled launcher, started and stopped as a whole or one by one. */
 export class LocalClusterManager {
   private cluster: LocalCluster | undefined;
+  /** The node processes of a launch in progress, so the strip can show each one as it comes up. */
+  private launching: readonly NodeProcess[] = [];
   private lock: ClusterLock | undefined;
   private phase: ClusterView['local'] = 'stopped';
   private pending: Promise<unknown> = Promise.resolve();
@@ -44,12 +46,21 @@ export class LocalClusterManager {
 
   /** The nodes as dfc.conf would name them; empty before the first start. */
   servers(): ServerEntry[] {
-    return (this.cluster?.nodes ?? []).map((node) => ({ name: node.spec.name, host: node.spec.host, port: node.port }));
+    return this.nodes().map((node) => ({ name: node.spec.name, host: node.spec.host, port: node.port }));
   }
 
   /** Per node: is its process alive. */
   running(): boolean[] {
-    return (this.cluster?.nodes ?? []).map((node) => node.running);
+    return this.nodes().map((node) => node.running);
+  }
+
+  /** Per node: does it listen (a process that is still starting does not, yet). */
+  listening(): boolean[] {
+    return this.nodes().map((node) => node.listening);
+  }
+
+  private nodes(): readonly NodeProcess[] {
+    return this.cluster?.nodes ?? this.launching;
   }
 
   /** Creates `account` unless it exists (an existing password is kept; the login then checks it). */
@@ -134,16 +145,31 @@ export class LocalClusterManager {
   }
 
   private async launch(ports: number[]): Promise<LocalCluster> {
-    const base = { dir: this.options.dir, nodes: this.options.nodes ?? 4, basePort: 0, program: this.options.program, log: this.options.log, passwordInDfcConf: false };
-    if (ports.some((p) => p > 0)) {
-      try {
-        return await launchCluster({ ...base, ports });
-      } catch (error) {
-        // Last run's ports may be taken by now; any free ports will do.
-        this.options.log?.(`Ports ${ports.join(', ')} are not usable (${(error as Error).message}); using free ports.`);
+    const base = {
+      dir: this.options.dir,
+      nodes: this.options.nodes ?? 4,
+      basePort: 0,
+      program: this.options.program,
+      log: this.options.log,
+      passwordInDfcConf: false,
+      onProgress: (nodes: readonly NodeProcess[]) => {
+        this.launching = nodes;
+        this.options.onChange();
+      },
+    };
+    try {
+      if (ports.some((p) => p > 0)) {
+        try {
+          return await launchCluster({ ...base, ports });
+        } catch (error) {
+          // Last run's ports may be taken by now; any free ports will do.
+          this.options.log?.(`Ports ${ports.join(', ')} are not usable (${(error as Error).message}); using free ports.`);
+        }
       }
+      return await launchCluster(base);
+    } finally {
+      this.launching = [];
     }
-    return launchCluster(base);
   }
 
   private setPhase(phase: ClusterView['local']): void {

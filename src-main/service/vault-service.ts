@@ -162,7 +162,15 @@ export class VaultService {
       const statuses = await session.vault.nodeStatus();
       nodes = statuses.map((status, index) => ({ ...status, index, managed: isLocal && index < managed.length, ...(isLocal ? { running: running[index] ?? false } : {}) }));
     } else if (managed.length > 0) {
-      nodes = managed.map((server, index) => ({ name: server.name, address: `${server.host}:${server.port}`, up: running[index] ?? false, index, managed: true, running: running[index] ?? false }));
+      const listening = this.local.listening();
+      nodes = managed.map((server, index) => ({
+        name: server.name,
+        address: listening[index] ? `${server.host}:${server.port}` : '',
+        up: listening[index] ?? false,
+        index,
+        managed: true,
+        running: running[index] ?? false,
+      }));
     } else {
       nodes = ['DFS1', 'DFS2', 'DFS3', 'DFS4'].map((name, index) => ({ name, address: '', up: false, index, managed: true, running: false }));
     }

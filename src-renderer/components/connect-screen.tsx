@@ -1,3 +1,4 @@
+import { useShallow } from 'zustand/react/shallow';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { type ConnectForm, type FormProblems, formFromSession, formProblems, primaryActionLabel, type TargetKind, targetOf } from '../store/connect-form.js';
 import { Icon } from './icons.js';
@@ -26,19 +27,34 @@ function Field({ id, label, problem, children, hint }: { id: string; label: stri
 
 function LocalClusterStatus() {
   const local = useVault((s) => s.cluster?.local ?? 'stopped');
-  const nodes = useVault((s) => s.cluster?.nodes.length ?? 4);
+  const nodes = useVault(useShallow((s) => (s.cluster?.nodes ?? []).map((n) => `${n.name}:${n.up ? 'up' : 'down'}`)));
   const localDir = useVault((s) => s.cluster?.localDir ?? '');
+  const up = nodes.filter((n) => n.endsWith(':up')).length;
   const text =
     local === 'running'
-      ? `The local cluster is running (${nodes} nodes).`
+      ? `The local cluster is running (${nodes.length} nodes).`
       : local === 'starting'
-        ? 'The local cluster is starting…'
+        ? `Starting the local cluster: ${up} of ${nodes.length || 4} nodes up…`
         : 'The local cluster is stopped. It starts when you sign in; the first start creates your account with this username and password.';
   return (
-    <p className={`local-status local-${local}`} title={localDir ? `Data in ${localDir}` : undefined}>
-      <span className="status-dot" aria-hidden="true" />
-      {text}
-    </p>
+    <div className={`local-status local-${local}`} title={localDir ? `Data in ${localDir}` : undefined}>
+      <p role="status">
+        <span className="status-dot" aria-hidden="true" />
+        {text}
+      </p>
+      {local === 'starting' && nodes.length > 0 && (
+        <ul className="local-nodes" aria-label="Nodes starting">
+          {nodes.map((n) => {
+            const [name, state] = n.split(':') as [string, string];
+            return (
+              <li key={name} className={state === 'up' ? 'node-up' : 'node-pending'} data-node={name} data-state={state}>
+                <span className="node-dot" aria-hidden="true" /> {name}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </div>
   );
 }
 
@@ -83,7 +99,7 @@ export function ConnectScreen() {
         <div className="connect-head">
           <Icon name="logo" className="connect-logo" />
           <h1 id={`${id}-title`}>Sign in to your vault</h1>
-          <p className="muted">Files are split into four encrypted pieces; any two nodes bring every file back.</p>
+          <p className="muted">Files are split into four pieces on four nodes; any two nodes bring every file back.</p>
         </div>
 
         <div className="field">
