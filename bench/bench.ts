@@ -113,18 +113,21 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
     );
   };
   const verify = (path: string, what: string): Promise<void> => verifyFile(path, expected, what);
-  for (let round = 1; round <= options.runs; round++) {
-    say(`round ${round} of ${options.runs}`);
-    if (withClient) {
-      await step('rawUpload', 'raw upload', sinkPids, () => runClient('raw-client', ['upload', input, ports]));
-      await step('vaultPut', 'vault PUT', nodePids, () => runClient('vault-client', ['put', conf, input, VAULT_PATH], profile));
-      await step('rawDownload', 'raw download', sinkPids, () => runClient('raw-client', ['download', output, String(size), ports]));
-      await verify(output, 'The raw download');
-      await step('vaultGet', 'vault GET', nodePids, () => runClient('vault-client', ['get', conf, VAULT_PATH, output], profile));
-      await verify(output, 'The vault GET');
-    }
-    if (web) {
-      const host = { base: `http://127.0.0.1:${web.host.port}`, token: web.host.token, pid: web.host.pid };
+  // Every client round first, then every browser-host round: a child's peak RSS (getrusage maxRSS) starts from
+  // this process's RSS at fork, and playing the browser grows this process, which would inflate the client figures.
+  for (let round = 1; round <= options.runs && withClient; round++) {
+    say(`round ${round} of ${options.runs} (vault client)`);
+    await step('rawUpload', 'raw upload', sinkPids, () => runClient('raw-client', ['upload', input, ports]));
+    await step('vaultPut', 'vault PUT', nodePids, () => runClient('vault-client', ['put', conf, input, VAULT_PATH], profile));
+    await step('rawDownload', 'raw download', sinkPids, () => runClient('raw-client', ['download', output, String(size), ports]));
+    await verify(output, 'The raw download');
+    await step('vaultGet', 'vault GET', nodePids, () => runClient('vault-client', ['get', conf, VAULT_PATH, output], profile));
+    await verify(output, 'The vault GET');
+  }
+  if (web) {
+    const host = { base: `http://127.0.0.1:${web.host.port}`, token: web.host.token, pid: web.host.pid };
+    for (let round = 1; round <= options.runs; round++) {
+      say(`round ${round} of ${options.runs} (browser host)`);
       const measured = await runWebRound({ host, nodePids, input, expected, output, chunkedSize, beforeDownload, verify, say });
       for (const op of Object.keys(measured) as WebOperation[]) webRounds[op].push(measured[op]);
     }

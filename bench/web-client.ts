@@ -1,7 +1,6 @@
 // The bench's side of the browser host: what a browser (or the desktop app's fallback) sends, over fetch.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { type FileHandle, open, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { fromWireJson } from '../src-main/shared/wire-json.js';
@@ -42,7 +41,7 @@ async function call(host: HostAddress, name: string, body: string): Promise<unkn
 /** PUT /api/upload with the file streamed from disk as the body and its length declared, as a browser sends a File. */
 export async function putOverHttp(host: HostAddress, file: string, vaultPath: string): Promise<void> {
   const { size, mtimeMs } = await stat(file);
-  const body = Readable.toWeb(createReadStream(file, { highWaterMark: CHUNK_BYTES })) as ReadableStream<Uint8Array>;
+  const body = fileBody(await open(file, 'r'));
   const query = `path=${encodeURIComponent(vaultPath)}&size=${size}&modified=${Math.floor(mtimeMs)}`;
   const response = await fetch(`${host.base}/api/upload?${query}`, {
     method: 'PUT',
@@ -51,6 +50,27 @@ export async function putOverHttp(host: HostAddress, file: string, vaultPath: st
     duplex: 'half',
   } as RequestInit & { duplex: 'half' });
   await outcomeOf(response, 'PUT /api/upload');
+}
+
+/**
+ * A pull-based body that reads the file one chunk at a time as fetch asks for it. (Readable.toWeb of a file stream
+ * reads ahead without bound on Node 20, which put the whole file in this process's memory.)
+ */
+function fileBody(handle: FileHandle): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+        const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) {
+          await handle.close();
+          controller.close();
+        } else controller.enqueue(chunk.subarray(0, bytesRead));
+      },
+      cancel: () => handle.close(),
+    },
+    { highWaterMark: 2 },
+  );
 }
 
 /** GET /api/download streamed into `sink`; fails unless the body has the length the host announced. */

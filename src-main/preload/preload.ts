@@ -5,14 +5,15 @@
  * Bundled by bundle.mjs into one CommonJS file whose only require() is 'electron'.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { type CallName, type CallOutcome, type EventName, isCallName } from '../shared/contract.js';
+import { type ApiTransport, type CallName, type CallOutcome, type EventName, buildOutcomeVerbs, isCallName } from '../shared/contract.js';
 import { GRANT_UPLOAD_PATH_CHANNEL, callChannel } from '../main/ipc-channels.js';
 import { eventSubscriptions } from './event-subscriptions.js';
 import type { PreloadApi } from './preload-api.js';
 
 const subscribe = eventSubscriptions(ipcRenderer);
 
-const api: PreloadApi = {
+/** Sends one contract call to main; main answers with outcomes, so only a failure of IPC itself is caught here. */
+const transport: ApiTransport = {
   invoke(name: CallName, request: unknown): Promise<CallOutcome<unknown>> {
     if (!isCallName(name)) {
       return Promise.resolve({ ok: false, error: { code: 'INVALID_REQUEST', message: `Unknown call ${JSON.stringify(String(name)).slice(0, 80)}.` } });
@@ -26,6 +27,11 @@ const api: PreloadApi = {
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void {
     return subscribe(event, listener);
   },
+};
+
+// Domain verbs (dfsVault.files.list(...), dfsVault.session.connect(...)) built from the contract, never raw channels.
+const api: PreloadApi = {
+  ...buildOutcomeVerbs(transport),
   pathForFile(file: File): string {
     let path: string;
     try {

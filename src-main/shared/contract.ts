@@ -146,3 +146,39 @@ export function buildVaultApi(transport: ApiTransport): VaultApi {
     on: (event: EventName, listener: (payload: never) => void) => transport.subscribe(event, listener as (payload: unknown) => void),
   } as unknown as VaultApi;
 }
+
+type OutcomeVerb<N extends CallName> = (request?: RequestOf<N>) => Promise<CallOutcome<ResponseOf<N>>>;
+
+/**
+ * What Electron's preload exposes: the contract's domain verbs grouped by namespace (`dfsVault.files.list(request)`),
+ * each answering with a CallOutcome rather than throwing, because contextBridge keeps only an Error's message and
+ * the page needs the code. Plus `on` for events.
+ */
+export type OutcomeVerbs = { [NS in Namespace<CallName>]: { [N in CallName as N extends `${NS}.${infer V}` ? V : never]: OutcomeVerb<N> } } & {
+  on(event: EventName, listener: (payload: unknown) => void): () => void;
+};
+
+/** Builds the outcome-answering domain verbs over a transport (the preload's side). */
+export function buildOutcomeVerbs(transport: ApiTransport): OutcomeVerbs {
+  const verbs: Record<string, Record<string, (request?: unknown) => Promise<CallOutcome<unknown>>>> = {};
+  for (const name of CALL_NAMES) {
+    const [namespace, verb] = name.split('.') as [string, string];
+    verbs[namespace] ??= {};
+    verbs[namespace][verb] = (request?: unknown) => transport.invoke(name, request ?? {});
+  }
+  return { ...verbs, on: (event: EventName, listener: (payload: unknown) => void) => transport.subscribe(event, listener) } as unknown as OutcomeVerbs;
+}
+
+/** Turns the preload's verbs back into a transport (the page's side), so `buildVaultApi` rethrows VaultErrors with codes. */
+export function outcomeVerbsTransport(verbs: OutcomeVerbs): ApiTransport {
+  const table = verbs as unknown as Record<string, Record<string, ((request?: unknown) => Promise<CallOutcome<unknown>>) | undefined> | undefined>;
+  return {
+    invoke(name, request) {
+      const [namespace = '', verb = ''] = name.split('.');
+      const call = table[namespace]?.[verb];
+      if (typeof call !== 'function') return Promise.resolve({ ok: false, error: { code: 'UNSUPPORTED', message: `This desktop app does not offer ${name}.` } });
+      return call(request);
+    },
+    subscribe: (event, listener) => verbs.on(event, listener),
+  };
+}

@@ -1,4 +1,4 @@
-import type { ApiTransport } from '../../src-main/shared/contract.js';
+import { type ApiTransport, type OutcomeVerbs, outcomeVerbsTransport } from '../../src-main/shared/contract.js';
 
 /** The page-side extra every preload shape carries: the path on disk of a dropped or picked File. */
 export interface PathForFile {
@@ -7,10 +7,10 @@ export interface PathForFile {
 }
 
 /**
- * What Electron's preload exposes as `window.dfsVault`: the contract's transport (calls answered with a CallOutcome,
- * events by name), so the page builds its VaultApi with `buildVaultApi` and a failure keeps its `code`.
+ * What Electron's preload exposes as `window.dfsVault`: the contract's domain verbs answering with CallOutcomes, and
+ * `on`; the page turns them back into a transport, so `buildVaultApi` rethrows failures with their `code`.
  */
-export type PreloadApi = ApiTransport & PathForFile;
+export type PreloadApi = OutcomeVerbs & PathForFile;
 
 /** The transport behind `window.dfsVault`; undefined outside the desktop app (or with a preload of another shape). */
 export function findPreload(scope: object): { transport: ApiTransport; files: PathForFile } | undefined {
@@ -18,8 +18,6 @@ export function findPreload(scope: object): { transport: ApiTransport; files: Pa
   if (typeof bridge !== 'object' || bridge === null) return undefined;
   const candidate = bridge as Partial<PreloadApi>;
   const files: PathForFile = { pathForFile: (file) => (typeof candidate.pathForFile === 'function' ? candidate.pathForFile(file) : '') };
-  if (typeof candidate.invoke !== 'function' || typeof candidate.subscribe !== 'function') return undefined;
-  const transport = candidate as PreloadApi;
-  // Functions on a context-bridge object are called through it; keep `this` out of the picture.
-  return { transport: { invoke: (name, request) => transport.invoke(name, request), subscribe: (event, listener) => transport.subscribe(event, listener) }, files };
+  if (typeof candidate.on !== 'function' || typeof candidate.app?.info !== 'function') return undefined;
+  return { transport: outcomeVerbsTransport(candidate as PreloadApi), files };
 }

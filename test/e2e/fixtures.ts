@@ -36,8 +36,8 @@ interface WorkerFixtures {
   vaultApp: VaultApp;
 }
 
-/** Starts `dfs-vault web` as a child process and resolves with it and the URL it prints. */
-async function startWebHost(appData: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+/** Starts `dfs-vault web` as a child process (with `env` added) and resolves with it and the URL it prints. */
+export async function startWebHost(appData: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'dfs-vault.js'), 'web', '--data', appData], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[dfs-vault web] ${chunk.toString()}`));
@@ -60,7 +60,7 @@ async function startWebHost(appData: string, env: NodeJS.ProcessEnv): Promise<{ 
 }
 
 /** Stops a host process the way Ctrl-C would, and waits for it (it stops its nodes first). */
-async function stopProcess(child: ChildProcess): Promise<void> {
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ApiTransport, buildVaultApi } from '../../src-main/shared/contract.js';
+import { type ApiTransport, buildOutcomeVerbs, buildVaultApi } from '../../src-main/shared/contract.js';
 import { INVALID_LOGIN_TEXT } from '../../src-main/shared/errors.js';
 import { createElectronFileTransfers } from '../../src-renderer/api/electron-file-transfers.js';
 import { findPreload } from '../../src-renderer/api/preload-api.js';
@@ -12,12 +12,12 @@ describe('desktop host', () => {
     expect(findPreload({})).toBeUndefined();
   });
 
-  it('builds the API on a transport-shaped preload, keeping error codes', async () => {
+  it('builds the API on the preload\'s domain verbs, keeping error codes', async () => {
     const transport: ApiTransport = {
       invoke: async () => ({ ok: false, error: { code: 'AUTH_FAILED', message: INVALID_LOGIN_TEXT } }),
       subscribe: () => () => undefined,
     };
-    const found = findPreload({ dfsVault: { ...transport, pathForFile: () => '/home/a/x.txt' } });
+    const found = findPreload({ dfsVault: { ...buildOutcomeVerbs(transport), pathForFile: () => '/home/a/x.txt' } });
     expect(found?.files.pathForFile(new File([], 'x.txt'))).toBe('/home/a/x.txt');
     const api = buildVaultApi(found?.transport ?? transport);
     await expect(api.session.connect(login)).rejects.toMatchObject({ code: 'AUTH_FAILED', message: INVALID_LOGIN_TEXT });
@@ -25,6 +25,7 @@ describe('desktop host', () => {
 
   it('finds no API on a preload of another shape', () => {
     expect(findPreload({ dfsVault: { session: {}, pathForFile: () => '' } })).toBeUndefined();
+    expect(findPreload({ dfsVault: { invoke: () => undefined, subscribe: () => undefined } })).toBeUndefined();
   });
 
   it('hands files with a path on disk to the host and streams the others', async () => {

@@ -69,7 +69,14 @@ test.describe('desktop window', () => {
         Buffer: typeof scope.Buffer,
       };
     });
-    expect(globals).toEqual({ dfsVault: 'object', bridgeKeys: ['invoke', 'pathForFile', 'subscribe'], require: 'undefined', process: 'undefined', module: 'undefined', Buffer: 'undefined' });
+    expect(globals).toEqual({
+      dfsVault: 'object',
+      bridgeKeys: ['app', 'cluster', 'dialogs', 'files', 'on', 'pathForFile', 'session', 'transfers', 'uploads'],
+      require: 'undefined',
+      process: 'undefined',
+      module: 'undefined',
+      Buffer: 'undefined',
+    });
   });
 
   test('shows the renderer from the app scheme, its module script and CSP included', async () => {
@@ -88,13 +95,13 @@ test.describe('desktop window', () => {
   test('refuses to upload a file the user never gave it, or to save where no dialog chose', async () => {
     const outcomes = await page.evaluate(async () => {
       const bridge = (globalThis as Record<string, unknown>).dfsVault as {
-        invoke(name: string, request: unknown): Promise<unknown>;
+        transfers: { uploadPaths(request: unknown): Promise<unknown>; download(request: unknown): Promise<unknown> };
         pathForFile(file: File): string;
       };
       return {
         madeInPage: bridge.pathForFile(new File(['x'], 'id_rsa')),
-        upload: await bridge.invoke('transfers.uploadPaths', { items: [{ source: '/etc/hostname', folder: '' }] }),
-        download: await bridge.invoke('transfers.download', { items: [{ path: 'a.txt', destination: '/tmp/dfs-vault-e2e-not-chosen.txt' }] }),
+        upload: await bridge.transfers.uploadPaths({ items: [{ source: '/etc/hostname', folder: '' }] }),
+        download: await bridge.transfers.download({ items: [{ path: 'a.txt', destination: '/tmp/dfs-vault-e2e-not-chosen.txt' }] }),
       };
     });
     expect(outcomes.madeInPage).toBe('');
@@ -104,8 +111,8 @@ test.describe('desktop window', () => {
 
   test('answers a contract call through the preload and the main process', async () => {
     const outcome = await page.evaluate(async () => {
-      const bridge = (globalThis as Record<string, unknown>).dfsVault as { invoke(name: string, request: unknown): Promise<unknown> };
-      return bridge.invoke('app.info', {});
+      const bridge = (globalThis as Record<string, unknown>).dfsVault as { app: { info(): Promise<unknown> } };
+      return bridge.app.info();
     });
     expect(outcome).toMatchObject({ ok: true, value: { host: 'electron', dialogs: true } });
   });
