@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { electronBinary } from '../dist/src-main/main/electron-binary.js';
+import { electronBinary, electronUnavailableReason } from '../dist/src-main/main/electron-binary.js';
 
 const appDir = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -21,12 +21,13 @@ function run(command, args, env = process.env) {
 }
 
 const args = process.argv.slice(2);
-const electron = electronBinary();
+const why = electronUnavailableReason();
+const electron = why ? undefined : electronBinary();
 if (electron) {
   // ELECTRON_RUN_AS_NODE inherited from a parent would make the binary a plain Node instead of the app.
   const { ELECTRON_RUN_AS_NODE: _ignored, ...env } = process.env;
   run(electron, [appDir, ...args], env);
 } else {
-  console.log("The Electron binary is not installed (it is downloaded by electron's install script; this install skipped it), so DFS Vault opens in your browser instead.");
+  console.log(`The desktop window cannot open here: ${why}. DFS Vault opens in your browser instead.`);
   run(process.execPath, [join(appDir, 'bin', 'dfs-vault.js'), 'web', ...args]);
 }

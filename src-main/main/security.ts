@@ -19,8 +19,8 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Permissions the app's own page may use: copying text (a path, the recovery key) to the clipboard. Everything else is denied. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
+/** Permissions the app's own page may use: none today (a feature that needs one adds it here, for our page only). */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set<string>();
 
 /** Response headers with our Content-Security-Policy replacing any the response had. */
 export function withContentSecurityPolicy(headers: Record<string, string[]> | undefined): Record<string, string[]> {

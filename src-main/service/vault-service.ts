@@ -64,6 +64,7 @@ export class VaultService {
   /** After an explicit sign-out, `resume` does not log back in by itself (a page reload, say). */
   private signedOutByUser = false;
   private pollTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
   private lastView = '';
   private closed = false;
 
@@ -78,6 +79,8 @@ export class VaultService {
       savePorts: (ports) => this.updateSettings({ localPorts: ports }),
       onChange: () => void this.refreshCluster(),
     });
+    // Space used on each node changes with every commit and delete: refresh the strip shortly after.
+    this.hub.on('files.changed', () => this.refreshSoon());
   }
 
   /** Subscribes to an event; the node strip is polled only while someone listens to `cluster.changed`. */
@@ -378,6 +381,7 @@ export class VaultService {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pollTimer);
+    clearTimeout(this.refreshTimer);
     this.pollTimer = undefined;
     await this.endSession();
     await this.local.stop();
@@ -458,6 +462,15 @@ export class VaultService {
       clearInterval(this.pollTimer);
       this.pollTimer = undefined;
     }
+  }
+
+  private refreshSoon(): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      void this.refreshCluster();
+    }, 250);
+    this.refreshTimer.unref();
   }
 
   private async refreshCluster(): Promise<void> {

@@ -116,6 +116,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const { id } = await options.service.uploadStream({ path, size, modified, source: idleGuarded(streamSource(request), request) });
       sendOutcome(response, 200, { ok: true, value: { id } });
     } catch (error) {
+      // The rest of a cancelled upload's body is not read; the page stops sending it (it aborts its request).
+      // Cutting the connection here instead would make a browser send the whole PUT again on a new one.
+      response.setHeader('Connection', 'close');
       sendOutcome(response, 200, { ok: false, error: serializeError(error) });
     }
   }

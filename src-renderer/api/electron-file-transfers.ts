@@ -24,6 +24,9 @@ export function localJoin(folder: string, relative: string): string {
  */
 export function createElectronFileTransfers(preload: PathForFile, api: VaultApi): FileTransfers {
   return {
+    // The desktop host reads dropped files itself, and a streamed upload stops at its next write once the host has
+    // cancelled it: nothing more to stop on this side.
+    stopUpload() {},
     async uploadFiles(files: readonly UploadItem[]): Promise<UploadFailure[]> {
       const failures: UploadFailure[] = [];
       const batch: Array<{ source: string; folder: string; path: string }> = [];

@@ -19,4 +19,6 @@ export interface FileTransfers {
   uploadFiles(files: readonly UploadItem[]): Promise<UploadFailure[]>;
   /** Downloads files (folders with everything in them); throws when nothing could be started. */
   downloadEntries(entries: readonly VaultEntry[]): Promise<void>;
+  /** Stops sending the bytes of an upload to `path` this page is streaming (the host cancels its side). */
+  stopUpload(path: string): void;
 }

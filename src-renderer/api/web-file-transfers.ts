@@ -12,7 +12,7 @@ const UPLOADS_AT_ONCE = 3;
 // Browsers drop or block downloads started in the same instant; space them out.
 const DOWNLOAD_SPACING_MS = 300;
 
-async function putFile(token: string, { file, path }: UploadItem): Promise<void> {
+async function putFile(token: string, { file, path }: UploadItem, signal: AbortSignal): Promise<void> {
   const query = `path=${encodeURIComponent(path)}&size=${file.size}&modified=${Math.max(0, Math.floor(file.lastModified))}`;
   let response: Response;
   try {
@@ -21,8 +21,10 @@ async function putFile(token: string, { file, path }: UploadItem): Promise<void>
       method: 'PUT',
       headers: { [TOKEN_HEADER]: token, 'Content-Type': 'application/octet-stream' },
       body: file,
+      signal,
     });
   } catch {
+    if (signal.aborted) throw new VaultError('CANCELLED', `The upload of ${file.name} was cancelled.`);
     const error = unreachableError();
     throw new VaultError(error.code, error.message);
   }
@@ -43,14 +45,24 @@ function saveLink(href: string, name: string): void {
 
 /** Browser transfers: uploads as streamed `PUT /api/upload`, downloads as one saved link per file. */
 export function createWebFileTransfers(token: string, api: VaultApi): FileTransfers {
+  // Uploads this page is sending, by vault path: Cancel must stop the browser sending, not only the host storing.
+  const sending = new Map<string, AbortController>();
   return {
+    stopUpload(path) {
+      sending.get(path)?.abort();
+    },
+
     async uploadFiles(files: readonly UploadItem[]): Promise<UploadFailure[]> {
       const failures: UploadFailure[] = [];
       await runLimited(files, UPLOADS_AT_ONCE, async (item) => {
+        const controller = new AbortController();
+        sending.set(item.path, controller);
         try {
-          await putFile(token, item);
+          await putFile(token, item, controller.signal);
         } catch (error) {
           if (!isCancelled(error)) failures.push({ path: item.path, error: toSerializedError(error) });
+        } finally {
+          if (sending.get(item.path) === controller) sending.delete(item.path);
         }
       });
       return failures;

@@ -33,6 +33,8 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = ({ api, files 
   applyTransfer: (transfer) => set((s) => ({ transfers: mergeTransfer(s.transfers, transfer) })),
 
   async cancelTransfer(id) {
+    const transfer = get().transfers.find((t) => t.id === id);
+    if (transfer?.direction === 'upload') files.stopUpload(transfer.path);
     try {
       await api.transfers.cancel({ id });
     } catch (error) {

@@ -1,5 +1,7 @@
 // Everyday work in the folder view: the Upload button, filter and sort, the keyboard, check and repair, several
 // files downloaded at once, and the dark theme — in the real UI against a real local cluster.
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { seededBuffer } from '../helpers/gf-reference.js';
@@ -158,6 +160,31 @@ test('says when no node answers at the typed addresses', async ({ vaultApp }) =>
   await page.getByRole('radio', { name: 'Local cluster' }).check();
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
+});
+
+test('cancels an upload midway: nothing is stored and no error is shown', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  // A 4 GiB sparse file on disk, picked with the Upload button: the browser streams it from disk, and it is still
+  // on its way when Cancel is clicked (the nodes would store 8 GiB if the cancel failed, so it must not).
+  const dir = await mkdtemp(join(tmpdir(), 'dfs-e2e-big-'));
+  const big = join(dir, 'big.bin');
+  await writeFile(big, '');
+  await truncate(big, 4 * 1024 ** 3);
+  try {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
+    await chooser.setFiles(big);
+    const transfer = page.locator('[data-transfer-path="big.bin"]').first();
+    await expect(transfer).toHaveAttribute('data-state', 'running');
+    await page.getByRole('button', { name: 'Cancel big.bin' }).click();
+    await expect(transfer).toHaveAttribute('data-state', 'cancelled');
+    await expect(page.getByRole('alert')).toHaveCount(0);
+    await expect(row(page, 'alpha.bin')).toBeVisible();
+    await expect(row(page, 'big.bin')).toHaveCount(0);
+    // One transfer: the browser did not send the file again on another connection.
+    await expect(page.locator('[data-transfer-path="big.bin"]')).toHaveCount(1);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('follows the system\'s dark theme', async ({ vaultApp }) => {

@@ -12,7 +12,7 @@ import {
   registerIpcHandlers,
   registerUploadGrants,
 } from '../../src-main/main/ipc-handlers.js';
-import { CALL_NAMES, type CallHandlers, type CallOutcome, EVENT_NAMES, type EventName } from '../../src-main/shared/contract.js';
+import { CALL_NAMES, type CallHandlers, type CallName, type CallOutcome, EVENT_NAMES, type EventName } from '../../src-main/shared/contract.js';
 import { VaultError } from '../../src-main/shared/errors.js';
 
 const APP_URL = 'app://dfs-vault/index.html';
@@ -113,12 +113,41 @@ describe('IPC handlers', () => {
     expect(handlers['files.list']).toHaveBeenCalledWith({ folder: 'docs' }, undefined);
   });
 
-  it('answers every call from the trusted window (each channel reaches its own handler)', async () => {
+  it('answers every call from the trusted window, each channel reaching its own handler', async () => {
+    // One valid request per call; typed by call name, so a new call without an example fails to compile.
+    const examples: Record<CallName, unknown> = {
+      'app.info': undefined,
+      'session.state': undefined,
+      'session.resume': undefined,
+      'session.connect': { target: { kind: 'local' }, username: 'alice', password: 'pw', remember: false },
+      'session.signOut': { forget: true },
+      'cluster.status': undefined,
+      'cluster.startLocal': undefined,
+      'cluster.stopLocal': undefined,
+      'cluster.startNode': { index: 1 },
+      'cluster.stopNode': { index: 1 },
+      'files.list': { folder: '' },
+      'files.mkdir': { path: 'a' },
+      'files.remove': { paths: ['a'] },
+      'files.check': { paths: [''] },
+      'files.repair': { paths: [''] },
+      'transfers.list': undefined,
+      'transfers.cancel': { id: 'x' },
+      'transfers.clearFinished': undefined,
+      'transfers.uploadPaths': { items: [{ source: '/home/a/x.txt', folder: '' }] },
+      'transfers.download': { items: [{ path: 'x.txt', destination: '/home/a/x.txt' }] },
+      'uploads.begin': { path: 'x.bin', size: 3 },
+      'uploads.write': { id: 'x', bytes: new Uint8Array(3) },
+      'uploads.end': { id: 'x' },
+      'dialogs.chooseDownloadTarget': { names: ['x.txt'] },
+      'dialogs.chooseConfigFile': undefined,
+    };
     const { ipcMain, handlers } = setUp();
-    const outcome = await ipcMain.invoke(callChannel('app.info'), fromWindow(), undefined);
-    expect(outcome).toEqual({ ok: true, value: 'app.info answered' });
-    expect(handlers['app.info']).toHaveBeenCalledTimes(1);
-    expect(handlers['session.state']).not.toHaveBeenCalled();
+    for (const name of CALL_NAMES) {
+      const outcome = await ipcMain.invoke(callChannel(name), fromWindow(), examples[name]);
+      expect(outcome).toEqual({ ok: true, value: `${name} answered` });
+      expect(handlers[name]).toHaveBeenCalledTimes(1);
+    }
   });
 
   it.each([

@@ -34,12 +34,27 @@ describe('npm start (bin/start.js)', () => {
     await mkdir(dirname(binary), { recursive: true });
     await writeFile(binary, '#!/bin/sh\necho "args:$*"\necho "run-as-node:${ELECTRON_RUN_AS_NODE:-unset}"\nexit 7\n');
     await chmod(binary, 0o755);
-    const result = await start(dist, ['--inspect-later'], { ELECTRON_RUN_AS_NODE: '1' });
+    const result = await start(dist, ['--inspect-later'], { ELECTRON_RUN_AS_NODE: '1', DISPLAY: ':99' });
     expect(result.code).toBe(7);
     expect(result.stdout).toContain(`args:${APP_DIR} --inspect-later`);
     // Inherited, it would turn the app into a plain Node process.
     expect(result.stdout).toContain('run-as-node:unset');
     expect(result.stdout).not.toContain('browser');
+  });
+
+  it.skipIf(process.platform !== 'linux')('opens the browser host instead when there is no display to open a window on', async () => {
+    const dist = join(dir, 'with-electron-no-display');
+    const binary = join(dist, 'electron');
+    await mkdir(dist, { recursive: true });
+    await writeFile(binary, '#!/bin/sh\necho "electron ran"\n');
+    await chmod(binary, 0o755);
+    const { DISPLAY: _d, WAYLAND_DISPLAY: _w, ...noDisplay } = process.env;
+    const result = await new Promise<{ stdout: string }>((resolve) => {
+      execFile(process.execPath, [START, '--help'], { env: { ...noDisplay, ELECTRON_OVERRIDE_DIST_PATH: dist }, timeout: 30_000 }, (_error, stdout) => resolve({ stdout }));
+    });
+    expect(result.stdout.split('\n')[0]).toMatch(/^The desktop window cannot open here: there is no display .*\. DFS Vault opens in your browser instead\.$/);
+    expect(result.stdout).not.toContain('electron ran');
+    expect(result.stdout).toContain('Usage: dfs-vault web');
   });
 
   it('says why and opens the browser host instead when the binary is not installed', async () => {
@@ -49,7 +64,7 @@ describe('npm start (bin/start.js)', () => {
     const result = await start(empty, ['--help']);
     const [firstLine] = result.stdout.split('\n');
     expect(firstLine).toBe(
-      "The Electron binary is not installed (it is downloaded by electron's install script; this install skipped it), so DFS Vault opens in your browser instead.",
+      'The desktop window cannot open here: the Electron binary is not installed (electron was installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1, or its download failed). DFS Vault opens in your browser instead.',
     );
     expect(result.stdout).toContain('Usage: dfs-vault web');
     expect(result.code).toBe(0);

@@ -4,7 +4,7 @@ import { connectEvents } from '../../src-renderer/store/events.js';
 import { createVaultStore } from '../../src-renderer/store/store.js';
 import { createFakeVault, settle } from './helpers/fake-vault.js';
 
-const noFiles: FileTransfers = { uploadFiles: async () => [], downloadEntries: async () => undefined };
+const noFiles: FileTransfers = { uploadFiles: async () => [], downloadEntries: async () => undefined, stopUpload: () => undefined };
 
 function setup(files: Record<string, number | null> = {}, options: { keychain?: boolean } = {}) {
   const fake = createFakeVault(files, options);
@@ -126,6 +126,7 @@ describe('store', () => {
     const failing: FileTransfers = {
       uploadFiles: async (items) => items.map((i) => ({ path: i.path, error: { code: 'QUORUM_FAILED' as const, message: 'Only 2 of 4 nodes answered.' } })),
       downloadEntries: async () => undefined,
+      stopUpload: () => undefined,
     };
     const store = createVaultStore({ api: fake.api, files: failing });
     await store.getState().connect(login);
@@ -169,5 +170,17 @@ describe('store and the node strip', () => {
     await settle();
     expect(store.getState().cluster?.nodes[1]?.up).toBe(false);
     expect(lists()).toBe(before + 1);
+  });
+
+  it('stops sending an upload\'s bytes when it is cancelled, and asks the host to cancel it too', async () => {
+    const fake = createFakeVault();
+    const stopped: string[] = [];
+    const store = createVaultStore({ api: fake.api, files: { ...noFiles, stopUpload: (path) => void stopped.push(path) } });
+    store.getState().applyTransfer({ id: 't1', direction: 'upload', path: 'big.bin', size: 10, done: 1, state: 'running', startedAt: 0, bytesPerSecond: 1 });
+    store.getState().applyTransfer({ id: 't2', direction: 'download', path: 'other.bin', size: 10, done: 1, state: 'running', startedAt: 0, bytesPerSecond: 1 });
+    await store.getState().cancelTransfer('t1');
+    await store.getState().cancelTransfer('t2');
+    expect(stopped).toEqual(['big.bin']);
+    expect(fake.calls.filter((c) => c.name === 'transfers.cancel').map((c) => c.request)).toEqual([{ id: 't1' }, { id: 't2' }]);
   });
 });

@@ -201,6 +201,25 @@ describe('vault service on the local cluster', () => {
     expect((await service.clusterView()).nodes.every((n) => n.up)).toBe(true);
   });
 
+  it('refreshes the node strip after a change, so space used follows uploads without waiting for a poll', async () => {
+    const otherDir = await mkdtemp(join(tmpdir(), 'dfs-app-'));
+    // Polling every hour: only the refresh after a change can bring a new view in time.
+    const other = new VaultService({ dataDir: otherDir, credentials: new RecordingCredentialStore(), statusIntervalMs: 3_600_000 });
+    try {
+      const addresses = (await service.clusterView()).nodes.map((n) => n.address);
+      await other.connect({ target: { kind: 'addresses', addresses }, username: 'alice', password: PASSWORD, remember: false });
+      const before = (await other.clusterView()).nodes.reduce((sum, n) => sum + (n.bytesUsed ?? 0), 0);
+      const views: ClusterView[] = [];
+      other.on('cluster.changed', (view) => views.push(view));
+      await other.uploadPaths([{ source: join(work, 'album', 'a.jpg'), folder: 'more' }]).then(({ ids }) => settled(other, ids));
+      await eventually(() => views, (v) => v.some((x) => x.nodes.reduce((sum, n) => sum + (n.bytesUsed ?? 0), 0) > before), 'a view with more space used');
+      await other.remove(['more']);
+    } finally {
+      await other.close();
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  });
+
   it('shows a crashed node as down and restarts it from the strip', async () => {
     const views: ClusterView[] = [];
     service.on('cluster.changed', (view) => views.push(view));
@@ -211,7 +230,23 @@ describe('vault service on the local cluster', () => {
     expect((await service.clusterView()).nodes[2]).toMatchObject({ up: true, running: true });
   });
 
-  it('deletes, makes folders, checks and repairs', async () => {
+  it('signs in through a dfc.conf file, remembering its absolute path', async () => {
+    const otherDir = await mkdtemp(join(tmpdir(), 'dfs-app-'));
+    const other = new VaultService({ dataDir: otherDir, credentials: new RecordingCredentialStore() });
+    try {
+      const conf = join(work, 'client.conf');
+      const lines = (await service.clusterView()).nodes.map((n) => `Server ${n.name} ${n.address}`);
+      await writeFile(conf, `${lines.join('\n')}\nUsername: alice\n`);
+      const state = await other.connect({ target: { kind: 'config', path: conf }, username: 'alice', password: PASSWORD, remember: false });
+      expect(state).toMatchObject({ status: 'signed-in', target: { kind: 'config', path: conf } });
+      expect((await other.list('')).map((e) => e.name)).toContain('notes.txt');
+    } finally {
+      await other.close();
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  });
+
+  it('deletes, makes folders, checks, and finds nothing to repair on healthy files', async () => {
     await service.mkdir('empty/inner');
     expect((await service.list('empty')).map((e) => [e.name, e.type])).toEqual([['inner', 'folder']]);
     expect(await service.remove(['trips'])).toEqual({ removed: expect.arrayContaining(['trips/album/a.jpg', 'trips/album/raw/b.cr2']) });
