@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { NodeProgram } from '../../servers/cluster/node-process.js';
-import type { ClusterTarget, ClusterView, KeychainState, NodeView, SessionState, Transfer } from '../shared/app-models.js';
+import type { ClusterTarget, ClusterView, KeychainState, SessionState, Transfer } from '../shared/app-models.js';
 import type { EventName, EventOf } from '../shared/contract.js';
 import { VaultError } from '../shared/errors.js';
 import type { FileHealth, RepairResult, VaultEntry } from '../shared/models.js';
@@ -10,12 +10,13 @@ import type { ServerEntry } from '../vault/dfc-config.js';
 import { Vault } from '../vault/vault.js';
 import { normalizeVaultPath, parentOf } from '../vault/vault-path.js';
 import { type AppSettings, loadSettings, saveSettings } from './app-settings.js';
-import { ChunkSource } from './chunk-source.js';
 import { sameTarget, serversOfTarget, targetLabel } from './cluster-targets.js';
 import type { CredentialStore } from './credential-store.js';
 import { EventHub } from './event-hub.js';
 import { LocalClusterManager } from './local-cluster-manager.js';
+import { nodeViews } from './cluster-view.js';
 import { planUploads } from './local-uploads.js';
+import { PushedUploads } from './pushed-uploads.js';
 import { TransferManager } from './transfer-manager.js';
 
 /** How the service stores its data and runs the local cluster. */
@@ -33,20 +34,10 @@ export interface VaultServiceOptions {
   log?: (line: string) => void;
 }
 
-/** Pushed uploads open at once; more is a runaway sender. */
-const MAX_PUSHED_UPLOADS = 16;
-/** How long a finished pushed upload stays known, so a late `end` still gets its outcome. */
-const SETTLED_UPLOAD_MEMORY_MS = 60_000;
-
 interface Session {
   vault: Vault;
   username: string;
   target: ClusterTarget;
-}
-
-interface PushedUpload {
-  source: ChunkSource;
-  result: Promise<unknown>;
 }
 
 /**
@@ -57,7 +48,7 @@ export class VaultService {
   private readonly hub = new EventHub();
   private readonly transfers: TransferManager;
   private readonly local: LocalClusterManager;
-  private readonly pushed = new Map<string, PushedUpload>();
+  private readonly pushed: PushedUploads;
   private session: Session | undefined;
   private settings: Promise<AppSettings>;
   private keychain: Promise<{ available: boolean; reason?: string }> | undefined;
@@ -70,6 +61,7 @@ export class VaultService {
 
   constructor(private readonly options: VaultServiceOptions) {
     this.settings = loadSettings(options.dataDir);
+    this.pushed = new PushedUploads(options.uploadIdleTimeoutMs);
     this.transfers = new TransferManager((transfer) => this.hub.emit('transfer.changed', transfer));
     this.local = new LocalClusterManager({
       dir: join(options.dataDir, 'local-cluster'),
@@ -156,27 +148,14 @@ export class VaultService {
 
   /** The node strip: each node's up/down, latency and space, plus which ones this app runs. */
   async clusterView(): Promise<ClusterView> {
-    const managed = this.local.servers();
-    const running = this.local.running();
     const session = this.session;
-    const isLocal = session?.target.kind === 'local' || (!session && managed.length > 0);
-    let nodes: NodeView[];
-    if (session) {
-      const statuses = await session.vault.nodeStatus();
-      nodes = statuses.map((status, index) => ({ ...status, index, managed: isLocal && index < managed.length, ...(isLocal ? { running: running[index] ?? false } : {}) }));
-    } else if (managed.length > 0) {
-      const listening = this.local.listening();
-      nodes = managed.map((server, index) => ({
-        name: server.name,
-        address: listening[index] ? `${server.host}:${server.port}` : '',
-        up: listening[index] ?? false,
-        index,
-        managed: true,
-        running: running[index] ?? false,
-      }));
-    } else {
-      nodes = ['DFS1', 'DFS2', 'DFS3', 'DFS4'].map((name, index) => ({ name, address: '', up: false, index, managed: true, running: false }));
-    }
+    const nodes = nodeViews({
+      managed: this.local.servers(),
+      running: this.local.running(),
+      listening: this.local.listening(),
+      ...(session ? { statuses: await session.vault.nodeStatus() } : {}),
+      signedInLocally: session?.target.kind === 'local',
+    });
     return { local: this.local.state, localDir: this.local.dir, nodes };
   }
 
@@ -253,7 +232,7 @@ export class VaultService {
   /** Cancels a transfer. */
   cancelTransfer(id: string): void {
     this.transfers.cancel(id);
-    this.pushed.get(id)?.source.fail(new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.'));
+    this.pushed.fail(id, new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.'));
   }
 
   /** Forgets finished transfers. */
@@ -297,43 +276,24 @@ export class VaultService {
   /** Starts an upload whose bytes arrive through `writeUpload` (a File without a local path). */
   async beginUpload(request: { path: string; size: number; modified?: number }): Promise<{ id: string }> {
     const vault = this.vault();
-    if (this.pushed.size >= MAX_PUSHED_UPLOADS) {
-      throw new VaultError('INVALID_REQUEST', `${MAX_PUSHED_UPLOADS} uploads are already waiting for their bytes; let them finish or cancel some.`);
-    }
-    const source = new ChunkSource(this.options.uploadIdleTimeoutMs);
-    const { id, result } = this.transfers.start({ direction: 'upload', path: request.path, size: request.size }, (context) => {
-      context.signal.addEventListener('abort', () => source.fail(context.signal.reason as Error), { once: true });
-      return vault.putStream(source, request.size, request.path, { modified: request.modified, signal: context.signal, onCommitting: context.committing, onProgress: context.progress });
+    return this.pushed.open((source) => {
+      const started = this.transfers.start({ direction: 'upload', path: request.path, size: request.size }, (context) => {
+        context.signal.addEventListener('abort', () => this.pushed.fail(started.id, context.signal.reason as Error), { once: true });
+        return vault.putStream(source, request.size, request.path, { modified: request.modified, signal: context.signal, onCommitting: context.committing, onProgress: context.progress });
+      });
+      started.result.then(() => this.hub.emit('files.changed', { paths: [request.path] }), () => undefined);
+      return started;
     });
-    // A failed upload also fails the sender's next write; a settled one is forgotten shortly after (its sender
-    // still gets the outcome from endUpload, which holds the promise).
-    const settled = result.then(
-      () => this.hub.emit('files.changed', { paths: [request.path] }),
-      (error: Error) => {
-        source.fail(error);
-        throw error;
-      },
-    );
-    settled.catch(() => undefined).finally(() => setTimeout(() => this.pushed.delete(id), SETTLED_UPLOAD_MEMORY_MS).unref());
-    settled.catch(() => undefined);
-    this.pushed.set(id, { source, result: settled });
-    return { id };
   }
 
   /** Adds the next chunk of a pushed upload; resolves once the upload has taken it. */
-  async writeUpload(request: { id: string; bytes: Uint8Array }): Promise<void> {
-    await this.pushedUpload(request.id).source.push(request.bytes);
+  writeUpload(request: { id: string; bytes: Uint8Array }): Promise<void> {
+    return this.pushed.write(request.id, request.bytes);
   }
 
   /** Ends a pushed upload; resolves once the quorum has committed it. */
-  async endUpload(request: { id: string }): Promise<void> {
-    const upload = this.pushedUpload(request.id);
-    upload.source.end();
-    try {
-      await upload.result;
-    } finally {
-      this.pushed.delete(request.id);
-    }
+  endUpload(request: { id: string }): Promise<void> {
+    return this.pushed.end(request.id);
   }
 
   /** Uploads a body streamed by the browser host; resolves with the transfer id once committed. */
@@ -394,11 +354,6 @@ export class VaultService {
     return this.session.vault;
   }
 
-  private pushedUpload(id: string): PushedUpload {
-    const upload = this.pushed.get(id);
-    if (!upload) throw new VaultError('NOT_FOUND', 'That upload has ended or never began.');
-    return upload;
-  }
 
   private async serversFor(target: ClusterTarget, account: { username: string; password: string }): Promise<ServerEntry[]> {
     if (target.kind !== 'local') return serversOfTarget(target);
@@ -448,8 +403,7 @@ export class VaultService {
     if (!session) return;
     this.session = undefined;
     this.transfers.cancelAll();
-    for (const upload of this.pushed.values()) upload.source.fail(new VaultError('CANCELLED', 'Signed out; the upload was cancelled.'));
-    this.pushed.clear();
+    this.pushed.failAll(new VaultError('CANCELLED', 'Signed out; the upload was cancelled.'));
     session.vault.close();
   }
 
