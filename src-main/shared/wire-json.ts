@@ -12,13 +12,13 @@ export function toWireJson(value: unknown): string {
   });
 }
 
-/** Parses wire JSON, decoding `{"$bytes": ...}` back into Uint8Array. */
-export function fromWireJson(text: string): unknown {
+/** Parses wire JSON, decoding `{"$bytes": ...}` back into Uint8Array (with `decode`, a faster decoder: Node's Buffer). */
+export function fromWireJson(text: string, decode: (base64: string) => Uint8Array = base64ToBytes): unknown {
   return JSON.parse(text, (_key, v: unknown) => {
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const keys = Object.keys(v);
       const bytes = (v as { $bytes?: unknown }).$bytes;
-      if (keys.length === 1 && typeof bytes === 'string') return base64ToBytes(bytes);
+      if (keys.length === 1 && typeof bytes === 'string') return decode(bytes);
     }
     return v;
   });

@@ -96,7 +96,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const body = await readBody(request, MAX_CALL_BODY_BYTES);
     let payload: unknown;
     try {
-      payload = body.length === 0 ? {} : fromWireJson(body.toString('utf8'));
+      payload = body.length === 0 ? {} : fromWireJson(body.toString('utf8'), (base64) => Buffer.from(base64, 'base64'));
     } catch {
       return sendError(response, 400, new VaultError('INVALID_REQUEST', 'The request body is not valid JSON.'));
     }
@@ -194,14 +194,19 @@ function idleGuarded(source: ByteSource, request: IncomingMessage): ByteSource {
 }
 
 async function readBody(request: IncomingMessage, max: number): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (declared > max) throw new VaultError('INVALID_REQUEST', `The request body is larger than ${max} bytes.`);
+  // With a declared length, one buffer of that size takes the body (no list of parts to join afterwards).
+  const body = Number.isSafeInteger(declared) && declared >= 0 ? Buffer.allocUnsafe(declared) : undefined;
   const parts: Buffer[] = [];
   let total = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
+    if (total + chunk.length > max || (body && total + chunk.length > body.length)) throw new VaultError('INVALID_REQUEST', `The request body is larger than ${body ? 'declared' : `${max} bytes`}.`);
+    if (body) chunk.copy(body, total);
+    else parts.push(chunk);
     total += chunk.length;
-    if (total > max) throw new VaultError('INVALID_REQUEST', `The request body is larger than ${max} bytes.`);
-    parts.push(chunk);
   }
-  return Buffer.concat(parts);
+  return body ? body.subarray(0, total) : Buffer.concat(parts);
 }
 
 function sendOutcome(response: ServerResponse, status: number, outcome: CallOutcome<unknown>): void {
