@@ -18,8 +18,8 @@ export interface HostAdapter {
   authorizeDownloadDestination(path: string): void;
 }
 
-/** The version shown in the UI, from package.json at build time. */
-const APP_VERSION = '0.1.0';
+/** The version shown in the UI; a test keeps it equal to package.json's. */
+export const APP_VERSION = '0.1.0';
 
 /** Every contract call, implemented once over the vault service; both hosts use this same table. */
 export function createCallHandlers(service: VaultService, host: HostAdapter): CallHandlers {
