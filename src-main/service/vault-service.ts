@@ -1,5 +1,5 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { lstat, mkdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeProgram } from '../../servers/cluster/node-process.js';
 import type { ClusterTarget, ClusterView, KeychainState, SessionState, Transfer } from '../shared/app-models.js';
 import type { EventName, EventOf } from '../shared/contract.js';
@@ -255,7 +255,7 @@ export class VaultService {
   }
 
   /** Downloads vault files to local paths. Returns at once with the transfer ids. */
-  async download(items: Array<{ path: string; destination: string }>): Promise<{ ids: string[] }> {
+  async download(items: Array<{ path: string; destination: string; ifExists?: 'replace' | 'keep-both' }>): Promise<{ ids: string[] }> {
     const vault = this.vault();
     // One listing per folder, however many of its files are downloaded (a folder of thousands, say).
     const listings = new Map<string, Promise<VaultEntry[]>>();
@@ -265,7 +265,8 @@ export class VaultService {
       const { id, result } = this.transfers.start({ direction: 'download', path: sizes[i]!.path, size: sizes[i]!.size, local: item.destination }, async (context) => {
         // A folder downloaded as a whole keeps its layout: make the subfolders on the way.
         await mkdir(dirname(item.destination), { recursive: true });
-        return vault.getFile(item.path, item.destination, { signal: context.signal, onProgress: context.progress });
+        const destination = item.ifExists === 'keep-both' ? await freeName(item.destination) : item.destination;
+        return vault.getFile(item.path, destination, { signal: context.signal, onProgress: context.progress });
       });
       result.catch(() => undefined);
       return id;
@@ -438,6 +439,20 @@ export class VaultService {
     } catch (error) {
       this.options.log?.(`Could not refresh the node strip: ${(error as Error).message}`);
     }
+  }
+}
+
+/** `destination`, or the first of "name (2).ext", "name (3).ext", … that does not exist yet. */
+export async function freeName(destination: string): Promise<string> {
+  const taken = async (path: string): Promise<boolean> => (await lstat(path).catch(() => undefined)) !== undefined;
+  if (!(await taken(destination))) return destination;
+  const folder = dirname(destination);
+  const name = basename(destination);
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let n = 2; ; n++) {
+    const candidate = join(folder, `${stem} (${n})${ext}`);
+    if (!(await taken(candidate))) return candidate;
   }
 }
 

@@ -57,8 +57,14 @@ export const calls = {
   'transfers.clearFinished': call(nothing(), trusted<void>()),
   /** Uploads local files or whole folders (recursively) into a vault folder, streaming from disk. */
   'transfers.uploadPaths': call(object({ items: array(object({ source: localPath, folder: vaultPath }), { nonEmpty: true }) }), trusted<{ ids: string[] }>()),
-  /** Downloads vault files to local paths (chosen with `dialogs.chooseDownloadTarget`). */
-  'transfers.download': call(object({ items: array(object({ path: vaultPath, destination: localPath }), { nonEmpty: true }) }), trusted<{ ids: string[] }>()),
+  /**
+   * Downloads vault files to local paths (chosen with `dialogs.chooseDownloadTarget`). An existing file is replaced
+   * (the save dialog asked), or with `keep-both` (files saved into a chosen folder) kept, the new one named "a (2).txt".
+   */
+  'transfers.download': call(
+    object({ items: array(object({ path: vaultPath, destination: localPath, ifExists: optional(literal('replace', 'keep-both')) }), { nonEmpty: true }) }),
+    trusted<{ ids: string[] }>(),
+  ),
 
   /** An upload whose bytes the UI sends itself (a dropped File without a local path). */
   'uploads.begin': call(object({ path: vaultPath, size: number({ integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }), modified: optional(number({ min: 0 })) }), trusted<{ id: string }>()),

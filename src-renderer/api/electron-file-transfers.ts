@@ -68,7 +68,7 @@ export function createElectronFileTransfers(preload: PathForFile, api: VaultApi)
       const items =
         target.kind === 'file'
           ? files.slice(0, 1).map((f) => ({ path: f.path, destination: target.path }))
-          : files.map((f) => ({ path: f.path, destination: localJoin(target.path, f.relative) }));
+          : files.map((f) => ({ path: f.path, destination: localJoin(target.path, f.relative), ifExists: 'keep-both' as const }));
       await api.transfers.download({ items });
     },
   };

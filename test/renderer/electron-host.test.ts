@@ -43,7 +43,7 @@ describe('desktop host', () => {
     expect(fake.objects.get('trips/note.txt')?.size).toBe(5);
   });
 
-  it('downloads several files into the chosen folder, keeping folder structure', async () => {
+  it('downloads several files into the chosen folder, keeping folder structure and any file already there', async () => {
     const fake = createFakeVault({ 'a.txt': 1, 'docs/b.txt': 2 });
     await fake.api.session.connect(login);
     fake.override('dialogs.chooseDownloadTarget', async () => ({ kind: 'folder', path: '/home/a/Downloads' }));
@@ -51,8 +51,8 @@ describe('desktop host', () => {
     await createElectronFileTransfers({ pathForFile: () => '' }, fake.api).downloadEntries(entries);
     const download = fake.calls.find((c) => c.name === 'transfers.download')?.request as { items: Array<{ path: string; destination: string }> };
     expect(download.items.sort((x, y) => x.path.localeCompare(y.path))).toEqual([
-      { path: 'a.txt', destination: '/home/a/Downloads/a.txt' },
-      { path: 'docs/b.txt', destination: '/home/a/Downloads/docs/b.txt' },
+      { path: 'a.txt', destination: '/home/a/Downloads/a.txt', ifExists: 'keep-both' },
+      { path: 'docs/b.txt', destination: '/home/a/Downloads/docs/b.txt', ifExists: 'keep-both' },
     ]);
   });
 

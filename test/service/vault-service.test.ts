@@ -134,6 +134,16 @@ describe('vault service on the local cluster', () => {
     expect((await readFile(destination)).equals(seededBuffer(3 * 1024 * 1024 + 5, 1))).toBe(true);
   });
 
+  it('keeps both files when saving into a folder that has one of the same name, and replaces it when asked', async () => {
+    const destination = join(work, 'keep.txt');
+    await writeFile(destination, 'mine');
+    await service.download([{ path: 'notes.txt', destination, ifExists: 'keep-both' }]).then(({ ids }) => settled(service, ids));
+    expect(await readFile(destination, 'utf8')).toBe('mine');
+    expect(await readFile(join(work, 'keep (2).txt'), 'utf8')).toBe('hello vault\n');
+    await service.download([{ path: 'notes.txt', destination, ifExists: 'replace' }]).then(({ ids }) => settled(service, ids));
+    expect(await readFile(destination, 'utf8')).toBe('hello vault\n');
+  });
+
   it('takes an upload pushed chunk by chunk (a File without a path) and commits it on end', async () => {
     const content = seededBuffer(2 * 1024 * 1024 + 17, 3);
     const { id } = await service.beginUpload({ path: 'pushed/blob.bin', size: content.length, modified: 1_700_000_000_000 });
