@@ -1,0 +1,109 @@
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { VaultError } from '../../shared/errors.js';
+import { assertKey } from './key-hierarchy.js';
+
+/** Bytes a sealed stripe adds to its plaintext (the GCM tag). */
+export const SEAL_OVERHEAD_BYTES = 16;
+
+/** Where a stripe belongs: a stripe only opens at the exact place it was sealed for. */
+export interface StripeBinding {
+  objectId: Buffer;
+  version: string;
+  /** 0-based position of the stripe in the file. */
+  index: number;
+  /** True for the file's final stripe (an empty file still has one, empty, last stripe). */
+  last: boolean;
+}
+
+const NONCE_BYTES = 12;
+const TAG_BYTES = SEAL_OVERHEAD_BYTES;
+const AAD_TAG = Buffer.from('dfs-vault stripe v1\0');
+const MAX_OBJECT_ID_BYTES = 255;
+const MAX_VERSION_BYTES = 255;
+const SEAL_PIECE_BYTES = 64 * 1024;
+
+/** Seals one stripe with AES-256-GCM: returns ciphertext ‖ 16-byte tag. */
+export function sealStripe(fileKey: Buffer, binding: StripeBinding, plaintext: Uint8Array): Buffer {
+  assertKey(fileKey, 'seal a stripe');
+  const cipher = createCipheriv('aes-256-gcm', fileKey, nonceFor(binding), { authTagLength: TAG_BYTES });
+  cipher.setAAD(associatedData(binding));
+  // node:crypto cannot encrypt into a given buffer. Encrypting in cache-sized pieces and copying each
+  // into the output measured about twice as fast on 1 MiB stripes as one update plus Buffer.concat,
+  // which keeps two fresh 1 MiB buffers alive per stripe.
+  const sealed = Buffer.allocUnsafe(plaintext.length + TAG_BYTES);
+  for (let at = 0; at < plaintext.length; at += SEAL_PIECE_BYTES) {
+    cipher.update(plaintext.subarray(at, at + SEAL_PIECE_BYTES)).copy(sealed, at);
+  }
+  cipher.final();
+  cipher.getAuthTag().copy(sealed, plaintext.length);
+  return sealed;
+}
+
+/**
+ * Opens a sealed stripe, or throws if it was altered, sealed under another key, or belongs to another
+ * file, version, position or last-stripe flag. Plaintext is returned only once the tag has verified.
+ */
+export function openStripe(fileKey: Buffer, binding: StripeBinding, sealed: Uint8Array): Buffer {
+  assertKey(fileKey, 'open a stripe');
+  if (sealed.length < TAG_BYTES) {
+    throw new VaultError('PROTOCOL', `Stripe ${binding.index} is ${sealed.length} bytes, shorter than its ${TAG_BYTES}-byte tag; the file is damaged. Run a check and repair.`);
+  }
+  const decipher = createDecipheriv('aes-256-gcm', fileKey, nonceFor(binding), { authTagLength: TAG_BYTES });
+  decipher.setAAD(associatedData(binding));
+  const body = sealed.length - TAG_BYTES;
+  decipher.setAuthTag(sealed.subarray(body));
+  const plaintext = decipher.update(sealed.subarray(0, body));
+  try {
+    decipher.final();
+  } catch (cause) {
+    plaintext.fill(0);
+    throw new VaultError(
+      'PROTOCOL',
+      `Stripe ${binding.index} of this file failed its integrity check: it was altered, sealed with another key, or moved from another file, version or position, or the file was cut short. Nothing from it was returned.`,
+      { cause },
+    );
+  }
+  return plaintext;
+}
+
+// 8-byte big-endian index, then 4 bytes holding the last flag. Unique per (file key, index, last), and
+// a file key is unique per file version, so no (key, nonce) pair is ever used for two plaintexts.
+function nonceFor(binding: StripeBinding): Buffer {
+  assertBinding(binding);
+  const nonce = Buffer.alloc(NONCE_BYTES);
+  writeIndex(nonce, binding.index, 0);
+  nonce.writeUInt32BE(binding.last ? 1 : 0, 8);
+  return nonce;
+}
+
+// The nonce already carries index and flag; the AAD repeats them with the object id and version so a
+// stripe is bound to its file even if a file key were ever shared.
+function associatedData(binding: StripeBinding): Buffer {
+  const version = Buffer.from(binding.version, 'utf8');
+  const out = Buffer.alloc(AAD_TAG.length + 1 + binding.objectId.length + 1 + version.length + 8 + 1);
+  let at = AAD_TAG.copy(out, 0);
+  at = out.writeUInt8(binding.objectId.length, at);
+  at += binding.objectId.copy(out, at);
+  at = out.writeUInt8(version.length, at);
+  at += version.copy(out, at);
+  writeIndex(out, binding.index, at);
+  out.writeUInt8(binding.last ? 1 : 0, at + 8);
+  return out;
+}
+
+function writeIndex(out: Buffer, index: number, at: number): void {
+  out.writeUInt32BE(Math.floor(index / 2 ** 32), at);
+  out.writeUInt32BE(index % 2 ** 32, at + 4);
+}
+
+function assertBinding(binding: StripeBinding): void {
+  const { objectId, version, index, last } = binding;
+  if (!Buffer.isBuffer(objectId) || objectId.length === 0 || objectId.length > MAX_OBJECT_ID_BYTES) {
+    throw new VaultError('INVALID_REQUEST', `A stripe's object id must be 1 to ${MAX_OBJECT_ID_BYTES} bytes.`);
+  }
+  if (typeof version !== 'string' || version.length === 0 || Buffer.byteLength(version, 'utf8') > MAX_VERSION_BYTES) {
+    throw new VaultError('INVALID_REQUEST', `A stripe's version must be 1 to ${MAX_VERSION_BYTES} bytes.`);
+  }
+  if (!Number.isSafeInteger(index) || index < 0) throw new VaultError('INVALID_REQUEST', `A stripe index must be a whole number ≥ 0, not ${index}.`);
+  if (typeof last !== 'boolean') throw new VaultError('INVALID_REQUEST', 'A stripe binding must say whether it is the last stripe.');
+}
