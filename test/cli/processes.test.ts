@@ -70,6 +70,34 @@ describe('the dfs-vault executable', () => {
     }
   });
 
+  it('serves the app to a browser with "web", behind its token, and stops its local nodes on SIGINT', async () => {
+    const data = join(dir, 'web-data');
+    const child = spawn(process.execPath, [bin, 'web', '--data', data], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await waitForLine(child, /ready at http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+      const url = new URL(/(http:\S+)/.exec(line)![1]!);
+      const page = await fetch(new URL('/', url));
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<title>DFS Vault</title>');
+      const call = (token: string) => fetch(new URL('/api/call/session.connect', url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-DFS-Token': token },
+        body: JSON.stringify({ target: { kind: 'local' }, username: 'web', password: 'pw-web', remember: false }),
+      });
+      expect((await call('wrong')).status).toBe(401);
+      expect(await (await call(url.searchParams.get('token')!)).json()).toMatchObject({ ok: true, value: { status: 'signed-in' } });
+      const lock = join(data, 'local-cluster', 'launcher.pid');
+      expect(existsSync(lock)).toBe(true);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      // The nodes were stopped and the data folder released.
+      expect(existsSync(lock)).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('runs a node in the classic form "node DIR PORT" and exits 2 on a bad port', async () => {
     const bad = await run(['node', 'DFS9', 'port'], dir);
     expect(bad.status).toBe(2);

@@ -15,8 +15,9 @@ export const webCommand: Command = {
 
 Serves the same user interface as the desktop app on http://127.0.0.1:PORT and prints
 the address to open, with a secret token in it (new at every start): only a browser
-given that address can use the vault. Requests from other sites and other host names are refused. Runs until
-Ctrl-C (or SIGTERM), then stops the local cluster's nodes if it started them.
+given that address can use the vault. Requests from other sites and other host names
+are refused. Runs until Ctrl-C (or SIGTERM), then stops the local cluster's nodes if
+it started them.
 
 Options:
   --port N     port to listen on (default: a free one)
