@@ -83,10 +83,7 @@ export class LocalClusterManager {
         if (this.cluster) await Promise.all(this.cluster.nodes.map((node) => node.start()));
         else this.cluster = await this.launch((await this.options.preferredPorts?.()) ?? []);
       } catch (error) {
-        if (!this.cluster?.nodes.some((node) => node.running)) {
-          await this.lock?.release();
-          this.lock = undefined;
-        }
+        if (!this.cluster?.nodes.some((node) => node.running)) await this.releaseLock();
         this.setPhase(this.cluster?.nodes.some((node) => node.running) ? 'running' : 'stopped');
         throw new VaultError('NODE_UNREACHABLE', `The local cluster could not start: ${(error as Error).message}`, { cause: error });
       }
@@ -107,8 +104,7 @@ export class LocalClusterManager {
       if (!this.cluster) return;
       this.setPhase('stopping');
       await this.cluster.stop();
-      await this.lock?.release();
-      this.lock = undefined;
+      await this.releaseLock();
       this.setPhase('stopped');
     });
   }
@@ -132,8 +128,7 @@ export class LocalClusterManager {
     return this.serially(async () => {
       await this.node(index).stop();
       if (this.running().some(Boolean)) return this.options.onChange();
-      await this.lock?.release();
-      this.lock = undefined;
+      await this.releaseLock();
       this.setPhase('stopped');
     });
   }
@@ -170,6 +165,13 @@ export class LocalClusterManager {
     } finally {
       this.launching = [];
     }
+  }
+
+  /** Gives the data folder back to other launchers (once no node of ours runs on it). */
+  private async releaseLock(): Promise<void> {
+    const lock = this.lock;
+    this.lock = undefined;
+    await lock?.release();
   }
 
   private setPhase(phase: ClusterView['local']): void {

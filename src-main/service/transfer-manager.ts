@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Transfer } from '../shared/app-models.js';
+import { type Transfer, isFinished } from '../shared/app-models.js';
 import { VaultError, serializeError } from '../shared/errors.js';
 import { type RateSample, addSample, rateOf, secondsLeft } from './transfer-rate.js';
 
@@ -155,8 +155,4 @@ export class TransferManager {
     this.running--;
     this.waiting.shift()?.();
   }
-}
-
-function isFinished(transfer: Transfer): boolean {
-  return transfer.state === 'done' || transfer.state === 'failed' || transfer.state === 'cancelled';
 }

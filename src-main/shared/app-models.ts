@@ -47,6 +47,11 @@ export interface ClusterView {
 /** What a transfer is doing; "committing" means every byte is sent and the quorum's acknowledgement is awaited. */
 export type TransferState = 'queued' | 'running' | 'committing' | 'done' | 'failed' | 'cancelled';
 
+/** True once a transfer can no longer change (done, failed or cancelled). */
+export function isFinished(transfer: Pick<Transfer, 'state'>): boolean {
+  return transfer.state === 'done' || transfer.state === 'failed' || transfer.state === 'cancelled';
+}
+
 /** One upload or download in the transfer panel. */
 export interface Transfer {
   id: string;

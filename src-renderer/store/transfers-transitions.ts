@@ -1,11 +1,6 @@
-import type { Transfer, TransferState } from '../../src-main/shared/app-models.js';
+import { type Transfer, type TransferState, isFinished } from '../../src-main/shared/app-models.js';
 
-const FINISHED: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled']);
-
-/** True once a transfer can no longer change (done, failed or cancelled). */
-export function isFinished(transfer: Pick<Transfer, 'state'>): boolean {
-  return FINISHED.has(transfer.state);
-}
+export { isFinished };
 
 /**
  * Applies one `transfer.changed` report. A report that would bring a finished transfer back to an

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type ElectronApplication, type Page, _electron, test as base, expect } from '@playwright/test';
+import { type ElectronApplication, type Locator, type Page, _electron, test as base, expect } from '@playwright/test';
 import { electronUnavailableReason } from '../../src-main/main/electron-binary.js';
 import { type PrivateKeyring, startPrivateKeyring } from '../helpers/private-keyring.js';
 
@@ -192,6 +192,22 @@ async function electronApp(appData: string, env: NodeJS.ProcessEnv): Promise<Vau
     },
   };
   return app;
+}
+
+/** The row of a vault path in the file list. */
+export function fileRow(page: Page, path: string): Locator {
+  return page.locator(`[role="grid"][aria-label="Files"] [data-path="${path}"]`);
+}
+
+/** Fills the connect screen and presses its primary button ("Start local cluster" or "Sign in", whichever it shows). */
+export async function signIn(page: Page, username: string, password: string, options: { remember?: boolean } = {}): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  const remember = page.getByLabel('Remember me');
+  if (options.remember) await remember.check();
+  else await remember.uncheck();
+  const start = page.getByRole('button', { name: 'Start local cluster' });
+  await ((await start.isVisible()) ? start : page.getByRole('button', { name: 'Sign in' })).click();
 }
 
 export { expect };

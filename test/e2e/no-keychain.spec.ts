@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesContaining } from '../helpers/file-search.js';
-import { expect, skipWhereHostIsMissing, startWebHost, stopProcess, test } from './fixtures.js';
+import { expect, signIn, skipWhereHostIsMissing, startWebHost, stopProcess, test } from './fixtures.js';
 
 skipWhereHostIsMissing();
 
@@ -17,10 +17,7 @@ test('says it cannot remember the password without a keychain, and writes it now
     const page = await context.newPage();
     await page.goto(host.url);
     const password = 'never-in-a-file-42';
-    await page.getByLabel('Username').fill('dora');
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByLabel('Remember me').check();
-    await page.getByRole('button', { name: 'Start local cluster' }).click();
+    await signIn(page, 'dora', password, { remember: true });
     await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
     await expect(page.getByText(/Cannot remember the password on this machine/)).toBeVisible();
     await expect(page.getByText(/No keychain service \(Secret Service\) is running/)).toBeVisible();

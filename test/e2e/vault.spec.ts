@@ -6,7 +6,7 @@ import type { Page } from '@playwright/test';
 import keytar from 'keytar';
 import { INVALID_LOGIN_TEXT } from '../../src-main/shared/errors.js';
 import { seededBuffer } from '../helpers/gf-reference.js';
-import { SCREENSHOT_DIR, expect, skipWhereHostIsMissing, test } from './fixtures.js';
+import { SCREENSHOT_DIR, expect, fileRow, signIn, skipWhereHostIsMissing, test } from './fixtures.js';
 
 const USER = 'alice';
 const PASSWORD = 'wonderland-e2e';
@@ -89,23 +89,11 @@ async function dropFolder(page: Page, folder: string, files: Record<string, Buff
   );
 }
 
-function row(page: Page, path: string) {
-  return page.locator(`[role="grid"][aria-label="Files"] [data-path="${path}"]`);
-}
+const row = fileRow;
 
 async function openFolder(page: Page, path: string): Promise<void> {
   await row(page, path).dblclick();
   await expect(page.getByRole('navigation', { name: 'Folder path' })).toContainText(path.split('/').at(-1)!);
-}
-
-async function signIn(page: Page, password: string, options: { remember?: boolean } = {}): Promise<void> {
-  await page.getByLabel('Username').fill(USER);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  const remember = page.getByLabel('Remember me');
-  if (options.remember) await remember.check();
-  else await remember.uncheck();
-  const start = page.getByRole('button', { name: 'Start local cluster' });
-  await (await start.isVisible() ? start : page.getByRole('button', { name: 'Sign in' })).click();
 }
 
 async function expectNodes(page: Page, states: Array<'up' | 'down'>): Promise<void> {
@@ -121,7 +109,7 @@ test('connects to a new local cluster with one click, and the node strip turns g
     await mkdir(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'connect.png') });
   }
-  await signIn(page, PASSWORD);
+  await signIn(page, USER, PASSWORD);
   await expectNodes(page, ['up', 'up', 'up', 'up']);
   await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
 });
@@ -186,14 +174,14 @@ test('still downloads with two nodes stopped, with health shown degraded and the
 test('shows the classic message for a wrong password', async ({ vaultApp }) => {
   const { page } = vaultApp;
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await signIn(page, 'not-the-password');
+  await signIn(page, USER, 'not-the-password');
   await expect(page.getByRole('alert')).toContainText(INVALID_LOGIN_TEXT);
   await expect(page.getByRole('grid', { name: 'Files' })).toHaveCount(0);
 });
 
 test('"Remember me" keeps the password in the keychain, signs in at the next start, and "Sign out and forget" removes it', async ({ vaultApp }) => {
   let page = vaultApp.page;
-  await signIn(page, PASSWORD, { remember: true });
+  await signIn(page, USER, PASSWORD, { remember: true });
   await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
   const stored = await keytar.findCredentials('dfs-vault');
   expect(stored).toEqual([{ account: `${USER} @ local cluster`, password: PASSWORD }]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { seededBuffer } from '../helpers/gf-reference.js';
-import { SCREENSHOT_DIR, expect, skipWhereHostIsMissing, test } from './fixtures.js';
+import { SCREENSHOT_DIR, expect, fileRow, signIn, skipWhereHostIsMissing, test } from './fixtures.js';
 
 const USER = 'bob';
 const PASSWORD = 'builder-e2e';
@@ -18,9 +18,7 @@ const FILES = [
 test.describe.configure({ mode: 'serial' });
 skipWhereHostIsMissing();
 
-function row(page: Page, path: string) {
-  return page.locator(`[role="grid"][aria-label="Files"] [data-path="${path}"]`);
-}
+const row = fileRow;
 
 async function rowOrder(page: Page): Promise<string[]> {
   return page.locator('[role="grid"][aria-label="Files"] tbody tr[data-path]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')!));
@@ -35,11 +33,7 @@ async function uploadWithPicker(page: Page, files: typeof FILES): Promise<void> 
 test('signs in a second account on the same local cluster', async ({ vaultApp }) => {
   const page = vaultApp.page;
   await page.reload();
-  await page.getByLabel('Username').fill(USER);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Remember me').uncheck();
-  const start = page.getByRole('button', { name: 'Start local cluster' });
-  await ((await start.isVisible()) ? start : page.getByRole('button', { name: 'Sign in' })).click();
+  await signIn(page, USER, PASSWORD);
   await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
   // Another user's files (alice's, from the other spec) are not visible to bob.
   await expect(page.locator('[role="grid"][aria-label="Files"] tbody tr[data-path]')).toHaveCount(0);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterView, Transfer } from '../../src-main/shared/app-models.js';
 import { INVALID_LOGIN_TEXT, VaultError } from '../../src-main/shared/errors.js';
-import { VaultService, accountOf } from '../../src-main/service/vault-service.js';
+import { VaultService, type VaultServiceOptions, accountOf } from '../../src-main/service/vault-service.js';
 import { filesContaining } from '../helpers/file-search.js';
 import { seededBuffer } from '../helpers/gf-reference.js';
 import { RecordingCredentialStore } from '../helpers/recording-credential-store.js';
@@ -56,6 +56,18 @@ describe('vault service on the local cluster', () => {
     await rm(work, { recursive: true, force: true });
   });
 
+  /** A second app with its own data folder, on the first one's cluster (by address); closed and removed after `use`. */
+  async function withSecondApp(options: Partial<VaultServiceOptions>, use: (other: VaultService, addresses: string[]) => Promise<void>): Promise<void> {
+    const otherDir = await mkdtemp(join(tmpdir(), 'dfs-app-'));
+    const other = new VaultService({ dataDir: otherDir, credentials: new RecordingCredentialStore(), ...options });
+    try {
+      await use(other, (await service.clusterView()).nodes.map((n) => n.address));
+    } finally {
+      await other.close();
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  }
+
   it('starts four nodes, creates the account and signs in with one connect', async () => {
     const views: ClusterView[] = [];
     service.on('cluster.changed', (view) => views.push(view));
@@ -82,16 +94,12 @@ describe('vault service on the local cluster', () => {
   });
 
   it('keeps an existing account\'s password: a wrong one gets the classic message and signs nobody in', async () => {
-    const other = new VaultService({ dataDir: await mkdtemp(join(tmpdir(), 'dfs-app-')), credentials: new RecordingCredentialStore() });
-    try {
-      // Same cluster (the first service runs it), reached by address with a wrong password.
-      const addresses = (await service.clusterView()).nodes.map((n) => n.address);
+    // Same cluster (the first service runs it), reached by address with a wrong password.
+    await withSecondApp({}, async (other, addresses) => {
       const attempt = other.connect({ target: { kind: 'addresses', addresses }, username: 'alice', password: 'wrong', remember: false });
       await expect(attempt).rejects.toMatchObject({ code: 'AUTH_FAILED', message: INVALID_LOGIN_TEXT });
       expect((await other.state()).status).toBe('signed-out');
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   it('uploads dropped files and folders from disk, reporting 100% only once committed', async () => {
@@ -166,10 +174,7 @@ describe('vault service on the local cluster', () => {
   });
 
   it('cancels pushed uploads whose sender went away, so they do not hold transfer slots', async () => {
-    const otherDir = await mkdtemp(join(tmpdir(), 'dfs-app-'));
-    const other = new VaultService({ dataDir: otherDir, credentials: new RecordingCredentialStore(), uploadIdleTimeoutMs: 200 });
-    try {
-      const addresses = (await service.clusterView()).nodes.map((n) => n.address);
+    await withSecondApp({ uploadIdleTimeoutMs: 200 }, async (other, addresses) => {
       await other.connect({ target: { kind: 'addresses', addresses }, username: 'alice', password: PASSWORD, remember: false });
       const abandoned = await Promise.all([1, 2].map((i) => other.beginUpload({ path: `pushed/abandoned-${i}.bin`, size: 100 })));
       const { ids } = await other.uploadPaths([{ source: join(work, 'notes.txt'), folder: 'after' }]);
@@ -180,10 +185,7 @@ describe('vault service on the local cluster', () => {
         ['after/notes.txt', 'done'],
       ]);
       await expect(other.endUpload({ id: abandoned[0]!.id })).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('stalled') });
-    } finally {
-      await other.close();
-      await rm(otherDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses an upload whose bytes run short of the announced size, storing nothing', async () => {
@@ -212,11 +214,8 @@ describe('vault service on the local cluster', () => {
   });
 
   it('refreshes the node strip after a change, so space used follows uploads without waiting for a poll', async () => {
-    const otherDir = await mkdtemp(join(tmpdir(), 'dfs-app-'));
     // Polling every hour: only the refresh after a change can bring a new view in time.
-    const other = new VaultService({ dataDir: otherDir, credentials: new RecordingCredentialStore(), statusIntervalMs: 3_600_000 });
-    try {
-      const addresses = (await service.clusterView()).nodes.map((n) => n.address);
+    await withSecondApp({ statusIntervalMs: 3_600_000 }, async (other, addresses) => {
       await other.connect({ target: { kind: 'addresses', addresses }, username: 'alice', password: PASSWORD, remember: false });
       const before = (await other.clusterView()).nodes.reduce((sum, n) => sum + (n.bytesUsed ?? 0), 0);
       const views: ClusterView[] = [];
@@ -224,10 +223,7 @@ describe('vault service on the local cluster', () => {
       await other.uploadPaths([{ source: join(work, 'album', 'a.jpg'), folder: 'more' }]).then(({ ids }) => settled(other, ids));
       await eventually(() => views, (v) => v.some((x) => x.nodes.reduce((sum, n) => sum + (n.bytesUsed ?? 0), 0) > before), 'a view with more space used');
       await other.remove(['more']);
-    } finally {
-      await other.close();
-      await rm(otherDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('shows a crashed node as down and restarts it from the strip', async () => {
@@ -241,19 +237,14 @@ describe('vault service on the local cluster', () => {
   });
 
   it('signs in through a dfc.conf file, remembering its absolute path', async () => {
-    const otherDir = await mkdtemp(join(tmpdir(), 'dfs-app-'));
-    const other = new VaultService({ dataDir: otherDir, credentials: new RecordingCredentialStore() });
-    try {
+    await withSecondApp({}, async (other) => {
       const conf = join(work, 'client.conf');
       const lines = (await service.clusterView()).nodes.map((n) => `Server ${n.name} ${n.address}`);
       await writeFile(conf, `${lines.join('\n')}\nUsername: alice\n`);
       const state = await other.connect({ target: { kind: 'config', path: conf }, username: 'alice', password: PASSWORD, remember: false });
       expect(state).toMatchObject({ status: 'signed-in', target: { kind: 'config', path: conf } });
       expect((await other.list('')).map((e) => e.name)).toContain('notes.txt');
-    } finally {
-      await other.close();
-      await rm(otherDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('deletes, makes folders, checks, and finds nothing to repair on healthy files', async () => {
