@@ -1,7 +1,9 @@
 import { compareVersions } from '../../servers/protocol/versions.js';
 import type { ListedPiece } from './node-client.js';
-import { type ObjectMeta, decodeMeta } from './object-meta.js';
+import { MASTER_KEY_OBJECT } from './master-key-store.js';
+import type { ObjectMeta } from './object-meta.js';
 import { stripeLayout } from './stripe-layout.js';
+import type { VaultCipher } from './vault-cipher.js';
 
 /** A piece of one version, as held by one node. */
 export interface PieceHolder {
@@ -38,15 +40,16 @@ function objectSignature(meta: ObjectMeta): string {
 
 /**
  * Merges the listings of every node (undefined for a node that did not answer) into per-object
- * state. Pieces whose metadata cannot be read or whose size is wrong count as missing. Where the
+ * state. Pieces whose metadata does not open (altered, moved, another vault's) or cannot be read or whose size is wrong count as missing. Where the
  * pieces of one version disagree on their metadata, the account most of them give wins, so one
  * damaged header cannot make the sound pieces of a file unreadable.
  */
-export function buildCatalog(listings: ReadonlyArray<readonly ListedPiece[] | undefined>): Map<string, ObjectState> {
+export function buildCatalog(listings: ReadonlyArray<readonly ListedPiece[] | undefined>, cipher: Pick<VaultCipher, 'openMeta'>): Map<string, ObjectState> {
   const candidates = new Map<string, { key: Buffer; versions: Map<string, Map<string, VersionState>> }>();
   listings.forEach((listing, node) => {
     for (const item of listing ?? []) {
-      const meta = decodeMeta(item.meta);
+      if (item.key.equals(MASTER_KEY_OBJECT)) continue;
+      const meta = cipher.openMeta(item.key, item.version, item.meta);
       if (!meta || item.size !== expectedPieceBytes(meta)) continue;
       const hexKey = item.key.toString('hex');
       let object = candidates.get(hexKey);

@@ -2,28 +2,28 @@ import { INCOMPLETE_TEXT, VaultError } from '../shared/errors.js';
 import { type ObjectState, type VersionState, buildCatalog, readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import { type NodePool, throwIfLoginRejected } from './node-pool.js';
-import { objectKeyFor } from './object-meta.js';
 import type { ProgressListener } from './put-object.js';
 import { type PieceFailure, readStripes } from './stripe-reader.js';
 import { stripeLayout } from './stripe-layout.js';
 import { joinChunk, stripePlaintext } from './stripe-codec.js';
+import type { VaultCipher } from './vault-cipher.js';
 
 /** Writes the next bytes of a download, in order; resolves when they may be reused. */
 export type ByteSink = (parts: Buffer[]) => Promise<void>;
 
 /** Everything the nodes that answered hold for one path. */
-export async function lookupObject(pool: NodePool, path: string): Promise<{ key: Buffer; state: ObjectState | undefined; reachable: number }> {
-  const key = objectKeyFor(path);
+export async function lookupObject(pool: NodePool, cipher: VaultCipher, path: string): Promise<{ key: Buffer; state: ObjectState | undefined; reachable: number }> {
+  const key = cipher.objectId(path);
   const outcomes = await pool.onEveryNode((client) => client.list(key));
   throwIfLoginRejected(outcomes);
   const reachable = outcomes.filter((o) => o.ok).length;
-  const state = buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined))).get(key.toString('hex'));
+  const state = buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), cipher).get(key.toString('hex'));
   return { key, state, reachable };
 }
 
 /** The version of `path` a reader gets, or a clear error: not found, a folder, or incomplete. */
-export async function resolveFile(pool: NodePool, path: string): Promise<{ key: Buffer; version: VersionState }> {
-  const { key, state, reachable } = await lookupObject(pool, path);
+export async function resolveFile(pool: NodePool, cipher: VaultCipher, path: string): Promise<{ key: Buffer; version: VersionState }> {
+  const { key, state, reachable } = await lookupObject(pool, cipher, path);
   if (reachable === 0) throw new VaultError('NODE_UNREACHABLE', 'No storage node is reachable. Start the nodes (dfs-vault cluster) or check dfc.conf.');
   const version = state && readableVersion(state);
   if (!version) {
@@ -51,8 +51,8 @@ export interface GetOptions {
  * If the pieces vanish because a newer version replaced them mid-read, it starts over once on the
  * newer version (after `restart`, when bytes were already written).
  */
-export async function getObject(pool: NodePool, path: string, sink: ByteSink, options: GetOptions = {}): Promise<VersionState> {
-  let resolved = await resolveFile(pool, path);
+export async function getObject(pool: NodePool, cipher: VaultCipher, path: string, sink: ByteSink, options: GetOptions = {}): Promise<VersionState> {
+  let resolved = await resolveFile(pool, cipher, path);
   for (let attempt = 0; ; attempt++) {
     const { key, version } = resolved;
     let written = 0;
@@ -61,7 +61,7 @@ export async function getObject(pool: NodePool, path: string, sink: ByteSink, op
       return version;
     } catch (error) {
       if (attempt > 0 || (error as { code?: string }).code !== 'INCOMPLETE') throw error;
-      const now = await resolveFile(pool, path).catch(() => undefined);
+      const now = await resolveFile(pool, cipher, path).catch(() => undefined);
       if (!now || now.version.version === version.version) throw error;
       if (written > 0) {
         if (!options.restart) throw error;

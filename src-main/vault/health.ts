@@ -3,11 +3,11 @@ import { healthOf } from '../shared/models.js';
 import { type ObjectState, type VersionState, expectedPieceBytes, nodesWithOlderVersions, readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import type { NodePool } from './node-pool.js';
-import { encodeMeta } from './object-meta.js';
 import { PieceUpload } from './piece-upload.js';
 import { chunkCheck, joinChunk } from './stripe-codec.js';
 import { type PieceFailure, readStripes } from './stripe-reader.js';
 import { nodeForPiece, stripeLayout } from './stripe-layout.js';
+import type { VaultCipher } from './vault-cipher.js';
 
 type PieceState = FileHealth['detail'][number]['state'];
 
@@ -61,7 +61,7 @@ export async function checkObject(
  * Rebuilds the missing or damaged pieces of one object from k sound ones and writes them to the
  * nodes that should hold them, as the same version; older versions there are then pruned.
  */
-export async function repairObject(pool: NodePool, key: Buffer, state: ObjectState, health: FileHealth): Promise<RepairResult> {
+export async function repairObject(pool: NodePool, cipher: VaultCipher, key: Buffer, state: ObjectState, health: FileHealth): Promise<RepairResult> {
   const version = readableVersion(state);
   const label = version?.meta.kind === 'tombstone' ? `${health.path} (deletion)` : health.path;
   const result: RepairResult = { path: label, rebuilt: [], failed: [], pruned: [], before: health.pieces, after: health.pieces };
@@ -94,7 +94,7 @@ export async function repairObject(pool: NodePool, key: Buffer, state: ObjectSta
           .catch(() => undefined),
       ),
     );
-    upload = await PieceUpload.begin(pool, key, version.version, targets, (piece) => encodeMeta({ ...meta, piece }), expectedPieceBytes(meta), 1);
+    upload = await PieceUpload.begin(pool, key, version.version, targets, (piece) => cipher.sealMeta(key, version.version, { ...meta, piece }), expectedPieceBytes(meta), 1);
     const codec = createErasureCodec(meta.k, meta.m);
     let stripe = 0;
     for await (const shards of readStripes(pool, key, sources, layout)) {

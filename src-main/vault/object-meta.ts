@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { VaultError } from '../shared/errors.js';
 
 /** What an object is: a file, a folder marker, or a tombstone left by a delete. */
 export type ObjectKind = 'file' | 'folder' | 'tombstone';
 
-/** The metadata stored beside each piece; nodes keep it as an opaque blob. */
+/** The metadata stored beside each piece, sealed by VaultCipher; nodes keep it as an opaque blob. */
 export interface ObjectMeta {
   kind: ObjectKind;
   path: string;
@@ -39,11 +39,6 @@ export function decodeMeta(blob: Buffer): ObjectMeta | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The object key a node sees for a vault path: a hash, so that nodes never index by name. */
-export function objectKeyFor(path: string): Buffer {
-  return createHash('sha256').update(`dfs-vault object\0${path}`).digest();
 }
 
 /**

@@ -4,10 +4,11 @@ import { readableVersion, buildCatalog } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import type { NodePool } from './node-pool.js';
 import { throwIfLoginRejected } from './node-pool.js';
-import { type ObjectKind, type ObjectMeta, encodeMeta, nextVersion, objectKeyFor } from './object-meta.js';
+import { type ObjectKind, type ObjectMeta, nextVersion } from './object-meta.js';
 import { PieceUpload } from './piece-upload.js';
 import { chunkCheck, encodeStripe } from './stripe-codec.js';
 import { type StripeLayout, nodeForPiece, stripeBytesAt, stripeLayout } from './stripe-layout.js';
+import type { VaultCipher } from './vault-cipher.js';
 
 /** One stripe's worth of buffers: the plaintext read from the source and the parity computed from it. */
 interface StripeBuffers {
@@ -61,11 +62,11 @@ async function versionAfterExisting(pool: NodePool, key: Buffer): Promise<string
 }
 
 /** Whether the newest readable version of `path` is a file or folder (not deleted). */
-export async function currentKind(pool: NodePool, path: string): Promise<ObjectMeta['kind'] | undefined> {
-  const key = objectKeyFor(path);
+export async function currentKind(pool: NodePool, cipher: VaultCipher, path: string): Promise<ObjectMeta['kind'] | undefined> {
+  const key = cipher.objectId(path);
   const outcomes = await pool.onEveryNode((client) => client.list(key));
   throwIfLoginRejected(outcomes);
-  const state = buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined))).get(key.toString('hex'));
+  const state = buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), cipher).get(key.toString('hex'));
   const version = state && readableVersion(state);
   return version && version.meta.kind !== 'tombstone' ? version.meta.kind : undefined;
 }
@@ -74,17 +75,17 @@ export async function currentKind(pool: NodePool, path: string): Promise<ObjectM
  * Stores one object version: cuts the body into stripes, erasure-codes each, streams piece i to its
  * node, and commits once k + 1 nodes hold their piece durably. On failure nothing becomes visible.
  */
-export async function putObject(pool: NodePool, request: PutRequest): Promise<{ version: string; nodes: number[] }> {
+export async function putObject(pool: NodePool, cipher: VaultCipher, request: PutRequest): Promise<{ version: string; nodes: number[] }> {
   const { k, m, size } = request;
   const n = pool.size;
   if (k + m !== n) throw new VaultError('INVALID_CONFIG', `A ${k} + ${m} code needs ${k + m} nodes; the configuration names ${n}.`);
-  const key = objectKeyFor(request.path);
+  const key = cipher.objectId(request.path);
   const version = await versionAfterExisting(pool, key);
   const layout = stripeLayout(request.kind === 'file' ? size : 0, request.stripeBytes, k);
   const common = { kind: request.kind, path: request.path, size: layout.size, modified: request.modified, stripeBytes: request.stripeBytes, k, m };
   const placement = new Map<number, number>();
   for (let piece = 0; piece < n; piece++) placement.set(nodeForPiece(key, piece, n), piece);
-  const upload = await PieceUpload.begin(pool, key, version, placement, (piece) => encodeMeta({ ...common, piece }), layout.pieceBytes, writeQuorum(k, n));
+  const upload = await PieceUpload.begin(pool, key, version, placement, (piece) => cipher.sealMeta(key, version, { ...common, piece }), layout.pieceBytes, writeQuorum(k, n));
   try {
     const codec = createErasureCodec(k, m);
     const ring = stripeBufferRing(layout, m);

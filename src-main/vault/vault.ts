@@ -7,13 +7,15 @@ import type { FileHealth, NodeStatus, RepairResult, VaultEntry } from '../shared
 import { type ByteSource, fileSource } from './byte-source.js';
 import { buildCatalog, type ObjectState } from './catalog.js';
 import type { ServerEntry } from './dfc-config.js';
-import { getObject, lookupObject } from './get-object.js';
+import { getObject } from './get-object.js';
 import { checkObject, pruneSuperseded, repairObject } from './health.js';
+import { loadOrCreateMasterKey } from './master-key-store.js';
 import { NodePool, throwIfLoginRejected } from './node-pool.js';
-import { type ProgressListener, currentKind, putObject } from './put-object.js';
+import { type ProgressListener, currentKind, putObject, writeQuorum } from './put-object.js';
 import type { PieceFailure } from './stripe-reader.js';
 import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
 import { folderEntries, folderExists, liveObjects } from './vault-listing.js';
+import { VaultCipher } from './vault-cipher.js';
 import { normalizeVaultPath, parentOf } from './vault-path.js';
 
 /** How to reach the cluster and who logs in. */
@@ -25,6 +27,8 @@ export interface VaultOptions {
   timeoutMs?: number;
   /** Plaintext bytes per stripe (default 1 MiB). */
   stripeBytes?: number;
+  /** scrypt N used when this login creates the vault's master key (default: the production cost); tests pass 2^10. */
+  scryptN?: number;
 }
 
 /** Options of a transfer. */
@@ -46,6 +50,7 @@ export class Vault {
   private readonly pool: NodePool;
   private readonly code: { k: number; m: number };
   private readonly stripeBytes: number;
+  private cipherOrUndefined: VaultCipher | undefined;
 
   private constructor(options: VaultOptions) {
     if (options.servers.length === 0) throw new VaultError('INVALID_CONFIG', 'No storage nodes are configured.');
@@ -64,11 +69,26 @@ export class Vault {
         const first = outcomes.find((o) => !o.ok);
         throw new VaultError('NODE_UNREACHABLE', `No storage node is reachable${first && !first.ok ? ` (${first.error.message})` : ''}. Start the nodes or check the addresses in dfc.conf.`);
       }
+      const quorum = writeQuorum(vault.code.k, vault.pool.size);
+      const masterKey = await loadOrCreateMasterKey(vault.pool, options.password, { quorum, scryptN: options.scryptN });
+      vault.cipherOrUndefined = new VaultCipher(masterKey);
+      masterKey.fill(0);
     } catch (error) {
       vault.close();
       throw error;
     }
     return vault;
+  }
+
+  /** The keys of this login (set by connect before the vault is handed out). */
+  private get cipher(): VaultCipher {
+    if (!this.cipherOrUndefined) throw new VaultError('INTERNAL', 'The vault is not connected.');
+    return this.cipherOrUndefined;
+  }
+
+  /** The object id nodes store `path` under (for diagnostics and tests; it reveals nothing about the path). */
+  objectIdOf(vaultPath: string): Buffer {
+    return this.cipher.objectId(normalizeVaultPath(vaultPath));
   }
 
   /** Nodes in configuration order. */
@@ -104,8 +124,8 @@ export class Vault {
   async putStream(source: ByteSource, size: number, vaultPath: string, options: TransferOptions & { modified?: number } = {}): Promise<void> {
     const path = normalizeVaultPath(vaultPath);
     await this.checkParentsAreFolders(path);
-    if ((await currentKind(this.pool, path)) === 'folder') throw new VaultError('NOT_A_FILE', `"${path}" is a folder; choose another name.`);
-    await putObject(this.pool, {
+    if ((await currentKind(this.pool, this.cipher, path)) === 'folder') throw new VaultError('NOT_A_FILE', `"${path}" is a folder; choose another name.`);
+    await putObject(this.pool, this.cipher, {
       path,
       kind: 'file',
       size,
@@ -144,7 +164,7 @@ export class Vault {
         await handle.truncate(0);
         position = 0;
       };
-      const version = await getObject(this.pool, path, sink, { ...options, restart });
+      const version = await getObject(this.pool, this.cipher, path, sink, { ...options, restart });
       await flusher.settle();
       await handle.sync();
       if (position !== version.meta.size || (await handle.stat()).size !== version.meta.size) {
@@ -163,7 +183,7 @@ export class Vault {
 
   /** Streams `vaultPath` into a sink (used by the browser host). */
   async getStream(vaultPath: string, sink: (parts: Buffer[]) => Promise<void>, options: TransferOptions = {}): Promise<{ size: number }> {
-    const version = await getObject(this.pool, normalizeVaultPath(vaultPath), sink, options);
+    const version = await getObject(this.pool, this.cipher, normalizeVaultPath(vaultPath), sink, options);
     return { size: version.meta.size };
   }
 
@@ -183,10 +203,10 @@ export class Vault {
   async mkdir(folder: string): Promise<void> {
     const path = normalizeVaultPath(folder);
     await this.checkParentsAreFolders(path);
-    const kind = await currentKind(this.pool, path);
+    const kind = await currentKind(this.pool, this.cipher, path);
     if (kind === 'file') throw new VaultError('NOT_A_FILE', `"${path}" is already a file.`);
     if (kind === 'folder') return;
-    await putObject(this.pool, { path, kind: 'folder', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
+    await putObject(this.pool, this.cipher, { path, kind: 'folder', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
   }
 
   /** Deletes a file, or a folder with everything in it, by writing tombstones. Returns the paths removed. */
@@ -198,7 +218,7 @@ export class Vault {
     // Deepest first, so an interrupted delete never leaves files whose folder is gone.
     doomed.sort((a, b) => b.path.length - a.path.length);
     for (const object of doomed) {
-      await putObject(this.pool, { path: object.path, kind: 'tombstone', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
+      await putObject(this.pool, this.cipher, { path: object.path, kind: 'tombstone', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
     }
     return doomed.map((o) => o.path);
   }
@@ -220,7 +240,7 @@ export class Vault {
     const results: RepairResult[] = [];
     for (const state of this.select(objects, target)) {
       const health = await checkObject(this.pool, state.key, state, reachable, { deep: true, includeDeleted: true });
-      const result = health && health.pieces.good < health.pieces.total ? await repairObject(this.pool, state.key, state, health) : undefined;
+      const result = health && health.pieces.good < health.pieces.total ? await repairObject(this.pool, this.cipher, state.key, state, health) : undefined;
       const pruned = await pruneSuperseded(this.pool, state.key, state);
       if (result) results.push({ ...result, pruned });
       else if (health && pruned.length > 0) {
@@ -260,12 +280,12 @@ export class Vault {
     throwIfLoginRejected(outcomes);
     const reachable = new Set(outcomes.filter((o) => o.ok).map((o) => o.node));
     if (reachable.size === 0) throw new VaultError('NODE_UNREACHABLE', 'No storage node is reachable. Start the nodes or check dfc.conf.');
-    return { objects: buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined))), reachable };
+    return { objects: buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), this.cipher), reachable };
   }
 
   private async checkParentsAreFolders(path: string): Promise<void> {
     for (let parent = parentOf(path); parent !== ''; parent = parentOf(parent)) {
-      if ((await currentKind(this.pool, parent)) === 'file') {
+      if ((await currentKind(this.pool, this.cipher, parent)) === 'file') {
         throw new VaultError('NOT_A_FILE', `"${parent}" is a file, so "${path}" cannot be stored inside it. Choose another folder.`);
       }
     }

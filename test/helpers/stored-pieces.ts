@@ -1,8 +1,20 @@
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MASTER_KEY_OBJECT } from '../../src-main/vault/master-key-store.js';
 
-/** Paths of every committed piece file under a node root. */
+const MASTER_KEY_DIR = MASTER_KEY_OBJECT.toString('hex');
+
+/** Paths of every committed piece file of a vault object under a node root (the master key record left out). */
 export async function committedPieceFiles(root: string): Promise<string[]> {
+  return (await committedFiles(root)).filter((path) => !path.includes(MASTER_KEY_DIR));
+}
+
+/** Paths of the committed master key records under a node root. */
+export async function masterKeyRecordFiles(root: string): Promise<string[]> {
+  return (await committedFiles(root)).filter((path) => path.includes(MASTER_KEY_DIR));
+}
+
+async function committedFiles(root: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {

@@ -50,7 +50,7 @@ export class TestCluster {
 
   /** A connected vault for `user` (alice by default). */
   async vault(user: keyof typeof USERS = 'alice', options: Partial<VaultOptions> = {}): Promise<Vault> {
-    const vault = await Vault.connect({ servers: this.servers, username: user, password: USERS[user], timeoutMs: 5000, ...options });
+    const vault = await Vault.connect({ servers: this.servers, username: user, password: USERS[user], timeoutMs: 5000, scryptN: 2 ** 10, ...options });
     this.vaults.push(vault);
     return vault;
   }

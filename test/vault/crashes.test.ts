@@ -6,7 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launchCluster, type LocalCluster } from '../../servers/cluster/local-cluster.js';
 import { type ServerEntry, loadDfcConf } from '../../src-main/vault/dfc-config.js';
 import { NodeClient } from '../../src-main/vault/node-client.js';
-import { encodeMeta, nextVersion, objectKeyFor } from '../../src-main/vault/object-meta.js';
+import { loadOrCreateMasterKey } from '../../src-main/vault/master-key-store.js';
+import { NodePool } from '../../src-main/vault/node-pool.js';
+import { nextVersion } from '../../src-main/vault/object-meta.js';
+import { VaultCipher } from '../../src-main/vault/vault-cipher.js';
 import { createErasureCodec } from '../../src-main/vault/erasure/reed-solomon.js';
 import { chunkCheck, encodeStripe } from '../../src-main/vault/stripe-codec.js';
 import { DEFAULT_STRIPE_BYTES, pieceOnNode, stripeLayout } from '../../src-main/vault/stripe-layout.js';
@@ -75,7 +78,10 @@ describe('crashes during a PUT', () => {
     const old = Buffer.from('old contents');
     await vault.putFile(await writeTemp(cluster.dir, 'o', old), 'two-phase.txt');
     // Play a client that stored a newer version on every node, then died while committing.
-    const key = objectKeyFor('two-phase.txt');
+    const pool = new NodePool(cluster.servers, { username: 'alice', password: 'wonderland' });
+    const cipher = new VaultCipher(await loadOrCreateMasterKey(pool, 'wonderland', { quorum: 3 }));
+    pool.close();
+    const key = cipher.objectId('two-phase.txt');
     const version = nextVersion([], Date.now() + 60_000);
     const fresh = Buffer.from('new contents, longer than the old');
     const layout = stripeLayout(fresh.length, DEFAULT_STRIPE_BYTES, 2);
@@ -85,7 +91,7 @@ describe('crashes during a PUT', () => {
     for (const [node, client] of clients.entries()) {
       const piece = pieceOnNode(key, node, 4);
       const meta = { kind: 'file' as const, path: 'two-phase.txt', size: fresh.length, modified, stripeBytes: DEFAULT_STRIPE_BYTES, k: 2, m: 2, piece };
-      await client.beginPut(key, version, encodeMeta(meta), layout.pieceBytes);
+      await client.beginPut(key, version, cipher.sealMeta(key, version, meta), layout.pieceBytes);
       await client.sendBody(chunks[piece]!, chunkCheck(chunks[piece]!, 0, piece));
       await client.endPut();
     }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { objectKeyFor } from '../../src-main/vault/object-meta.js';
 import { nodeForPiece } from '../../src-main/vault/stripe-layout.js';
 import { committedPieceFiles, flipByte } from '../helpers/stored-pieces.js';
 import { TestCluster, writeTemp } from '../helpers/test-cluster.js';
@@ -17,13 +16,14 @@ async function pieceFileOn(cluster: TestCluster, node: number): Promise<string> 
 describe('damaged pieces', () => {
   let cluster: TestCluster;
   const data = randomBytes(3 * 1024 * 1024 + 99);
-  const key = objectKeyFor('doc.bin');
+  let key: Buffer;
   const nodeOf = (piece: number): number => nodeForPiece(key, piece, 4);
   beforeEach(async () => {
     cluster = await TestCluster.start();
     // 1 MiB stripes, so that the file has four and a damaged chunk can be placed in a known one.
     const vault = await cluster.vault('alice', { stripeBytes: 1024 * 1024 });
     await vault.putFile(await writeTemp(cluster.dir, 'doc.bin', data), 'doc.bin');
+    key = vault.objectIdOf('doc.bin');
   });
   afterEach(async () => cluster.close());
 

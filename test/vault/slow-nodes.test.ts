@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalCluster, launchCluster } from '../../servers/cluster/local-cluster.js';
 import { type ServerEntry, loadDfcConf } from '../../src-main/vault/dfc-config.js';
-import { objectKeyFor } from '../../src-main/vault/object-meta.js';
 import { nodeForPiece } from '../../src-main/vault/stripe-layout.js';
 import { Vault } from '../../src-main/vault/vault.js';
 import { writeTemp } from '../helpers/test-cluster.js';
@@ -30,8 +29,9 @@ describe('a node that stops answering', () => {
     const data = randomBytes(40 * 1024 * 1024);
     const writer = await Vault.connect({ servers, username: 'alice', password: 'wonderland' });
     await writer.putFile(await writeTemp(dir, 'big', data), 'big.bin');
+    const key = writer.objectIdOf('big.bin');
     writer.close();
-    const dataNode = local.nodes[nodeForPiece(objectKeyFor('big.bin'), 0, 4)]!;
+    const dataNode = local.nodes[nodeForPiece(key, 0, 4)]!;
     const reader = await Vault.connect({ servers, username: 'alice', password: 'wonderland', timeoutMs: 1000 });
     const failures: string[] = [];
     const out = join(dir, 'big.out');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { objectKeyFor } from '../../src-main/vault/object-meta.js';
+import { objectIdFor } from '../../src-main/vault/crypto/path-cipher.js';
 import { CHUNK_CHECK_BYTES, chunkBytesAt, nodeForPiece, pieceOffsetOf, pieceOnNode, stripeLayout } from '../../src-main/vault/stripe-layout.js';
 
 describe('stripe layout', () => {
@@ -19,7 +19,7 @@ describe('stripe layout', () => {
   it('rotates pieces over nodes by the key, one piece per node, and inverts', () => {
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 400; i++) {
-      const key = objectKeyFor(`file-${i}.txt`);
+      const key = objectIdFor(Buffer.alloc(32, 1), `file-${i}.txt`);
       const nodes = [0, 1, 2, 3].map((p) => nodeForPiece(key, p, 4));
       expect(new Set(nodes).size).toBe(4);
       nodes.forEach((node, piece) => expect(pieceOnNode(key, node, 4)).toBe(piece));

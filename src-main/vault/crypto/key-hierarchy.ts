@@ -45,6 +45,11 @@ export function objectIdKey(masterKey: Buffer): Buffer {
   return derive(masterKey, 'dfs-vault v1 object id key');
 }
 
+/** The key that seals each object version's metadata (parent of the per-version metadata keys). */
+export function metaKey(masterKey: Buffer): Buffer {
+  return derive(masterKey, 'dfs-vault v1 meta key');
+}
+
 /** All three subkeys of a master key at once. */
 export function deriveVaultKeys(masterKey: Buffer): VaultKeys {
   return { contentKey: contentKey(masterKey), nameKey: nameKey(masterKey), objectIdKey: objectIdKey(masterKey) };
