@@ -2,7 +2,7 @@ import { compareVersions } from '../../servers/protocol/versions.js';
 import type { ListedPiece } from './node-client.js';
 import { MASTER_KEY_OBJECT } from './master-key-store.js';
 import type { ObjectMeta } from './object-meta.js';
-import { stripeLayout } from './stripe-layout.js';
+import { type StripeLayout, bodylessLayout, stripeLayout } from './stripe-layout.js';
 import type { VaultCipher } from './vault-cipher.js';
 
 /** A piece of one version, as held by one node. */
@@ -28,9 +28,14 @@ export interface ObjectState {
   versions: VersionState[];
 }
 
+/** How the body of an object with this metadata is laid out (folders and tombstones have none). */
+export function layoutOf(meta: ObjectMeta): StripeLayout {
+  return meta.kind === 'file' ? stripeLayout(meta.size, meta.stripeBytes, meta.k) : bodylessLayout(meta.stripeBytes, meta.k);
+}
+
 /** The size each piece of an object with this metadata must have. */
 export function expectedPieceBytes(meta: ObjectMeta): number {
-  return meta.kind === 'file' ? stripeLayout(meta.size, meta.stripeBytes, meta.k).pieceBytes : 0;
+  return layoutOf(meta).pieceBytes;
 }
 
 /** What the pieces of one version must agree on (everything but the piece index). */

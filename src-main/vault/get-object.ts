@@ -1,11 +1,11 @@
 import { INCOMPLETE_TEXT, VaultError } from '../shared/errors.js';
-import { type ObjectState, type VersionState, buildCatalog, readableVersion } from './catalog.js';
+import { type ObjectState, type VersionState, buildCatalog, layoutOf, readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import { type NodePool, throwIfLoginRejected } from './node-pool.js';
 import type { ProgressListener } from './put-object.js';
 import { type PieceFailure, readStripes } from './stripe-reader.js';
-import { stripeLayout } from './stripe-layout.js';
-import { joinChunk, stripePlaintext } from './stripe-codec.js';
+import { openStripeParts } from './crypto/stripe-seal.js';
+import { joinChunk, sealedStripe } from './stripe-codec.js';
 import type { VaultCipher } from './vault-cipher.js';
 
 /** Writes the next bytes of a download, in order; resolves when they may be reused. */
@@ -57,7 +57,7 @@ export async function getObject(pool: NodePool, cipher: VaultCipher, path: strin
     const { key, version } = resolved;
     let written = 0;
     try {
-      await readVersion(pool, key, version, sink, options, (bytes) => (written += bytes));
+      await readVersion(pool, cipher, key, version, sink, options, (bytes) => (written += bytes));
       return version;
     } catch (error) {
       if (attempt > 0 || (error as { code?: string }).code !== 'INCOMPLETE') throw error;
@@ -72,9 +72,10 @@ export async function getObject(pool: NodePool, cipher: VaultCipher, path: strin
   }
 }
 
-/** Streams one version's plaintext into `sink`, stripe by stripe. */
+/** Streams one version's plaintext into `sink`, stripe by stripe; each stripe is written only once its seal has verified. */
 async function readVersion(
   pool: NodePool,
+  cipher: VaultCipher,
   key: Buffer,
   version: VersionState,
   sink: ByteSink,
@@ -82,7 +83,8 @@ async function readVersion(
   onWritten: (bytes: number) => void,
 ): Promise<void> {
   const { meta } = version;
-  const layout = stripeLayout(meta.size, meta.stripeBytes, meta.k);
+  const layout = layoutOf(meta);
+  const fileKey = cipher.fileKey(key, version.version);
   const codec = createErasureCodec(meta.k, meta.m);
   let done = 0;
   let writing: Promise<void> = Promise.resolve();
@@ -92,7 +94,8 @@ async function readVersion(
       const direct = shards.slice(0, meta.k);
       // Data pieces as received need no decoding and no copy; only a stripe read from parity is joined and decoded.
       const data = direct.every((s) => s !== null) ? (direct as Buffer[][]) : codec.reconstructData(shards.map((s) => s && joinChunk(s)));
-      const parts = stripePlaintext(data, layout, index);
+      const binding = { objectId: key, version: version.version, index, last: index === layout.stripeCount - 1 };
+      const parts = openStripeParts(fileKey, binding, sealedStripe(data, layout, index));
       const bytes = parts.reduce((sum, p) => sum + p.length, 0);
       // Overlap the disk write of this stripe with the network read of the next.
       await writing;

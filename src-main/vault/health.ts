@@ -1,12 +1,12 @@
 import type { FileHealth, RepairResult } from '../shared/models.js';
 import { healthOf } from '../shared/models.js';
-import { type ObjectState, type VersionState, expectedPieceBytes, nodesWithOlderVersions, readableVersion } from './catalog.js';
+import { type ObjectState, type VersionState, expectedPieceBytes, layoutOf, nodesWithOlderVersions, readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import type { NodePool } from './node-pool.js';
 import { PieceUpload } from './piece-upload.js';
 import { chunkCheck, joinChunk } from './stripe-codec.js';
 import { type PieceFailure, readStripes } from './stripe-reader.js';
-import { nodeForPiece, stripeLayout } from './stripe-layout.js';
+import { nodeForPiece } from './stripe-layout.js';
 import type { VaultCipher } from './vault-cipher.js';
 
 type PieceState = FileHealth['detail'][number]['state'];
@@ -14,7 +14,7 @@ type PieceState = FileHealth['detail'][number]['state'];
 /** Reads one stored piece in full and verifies every chunk check; a node that fails to serve it is "unreachable", not "damaged". */
 async function verifyPiece(pool: NodePool, key: Buffer, version: VersionState, piece: number): Promise<PieceState> {
   const holder = version.holders.find((h) => h.piece === piece)!;
-  const layout = stripeLayout(version.meta.size, version.meta.stripeBytes, version.meta.k);
+  const layout = layoutOf(version.meta);
   let verdict: PieceState = 'sound';
   try {
     const onFailure = (failure: PieceFailure): void => {
@@ -76,7 +76,7 @@ export async function repairObject(pool: NodePool, cipher: VaultCipher, key: Buf
   const n = meta.k + meta.m;
   const targets = new Map<number, number>();
   for (const d of lacking) targets.set(pool.servers.findIndex((s) => s.name === d.node), d.piece);
-  const layout = stripeLayout(meta.size, meta.stripeBytes, meta.k);
+  const layout = layoutOf(meta);
   const sources: VersionState = { ...version, holders: version.holders.filter((h) => !lacking.some((d) => d.piece === h.piece)) };
   let upload: PieceUpload | undefined;
   try {

@@ -7,12 +7,14 @@ import { throwIfLoginRejected } from './node-pool.js';
 import { type ObjectKind, type ObjectMeta, nextVersion } from './object-meta.js';
 import { PieceUpload } from './piece-upload.js';
 import { chunkCheck, encodeStripe } from './stripe-codec.js';
-import { type StripeLayout, nodeForPiece, stripeBytesAt, stripeLayout } from './stripe-layout.js';
+import { sealStripe } from './crypto/stripe-seal.js';
+import { type StripeLayout, bodylessLayout, chunkBytesAt, nodeForPiece, stripeBytesAt, stripeLayout } from './stripe-layout.js';
 import type { VaultCipher } from './vault-cipher.js';
 
-/** One stripe's worth of buffers: the plaintext read from the source and the parity computed from it. */
+/** One stripe's worth of buffers: the plaintext read from the source, it sealed (k data chunks), and the parity computed from it. */
 interface StripeBuffers {
   stripe: Buffer;
+  sealed: Buffer;
   parity: Buffer[];
   /** Settles when the sockets no longer need these buffers. */
   free: Promise<unknown>;
@@ -21,9 +23,11 @@ interface StripeBuffers {
 /** Three sets: one being read, one being encoded, one draining to the nodes (fewer for small files). */
 function stripeBufferRing(layout: StripeLayout, m: number): StripeBuffers[] {
   const stripeBytes = Math.min(layout.stripeBytes, layout.size);
-  const chunkBytes = Math.ceil(stripeBytes / layout.k);
+  // The first stripe is the largest.
+  const chunkBytes = chunkBytesAt(layout, 0);
   return Array.from({ length: Math.min(3, layout.stripeCount) }, () => ({
     stripe: Buffer.allocUnsafe(stripeBytes),
+    sealed: Buffer.allocUnsafe(chunkBytes * layout.k),
     parity: Array.from({ length: m }, () => Buffer.allocUnsafe(chunkBytes)),
     free: Promise.resolve(),
   }));
@@ -81,7 +85,7 @@ export async function putObject(pool: NodePool, cipher: VaultCipher, request: Pu
   if (k + m !== n) throw new VaultError('INVALID_CONFIG', `A ${k} + ${m} code needs ${k + m} nodes; the configuration names ${n}.`);
   const key = cipher.objectId(request.path);
   const version = await versionAfterExisting(pool, key);
-  const layout = stripeLayout(request.kind === 'file' ? size : 0, request.stripeBytes, k);
+  const layout = request.kind === 'file' ? stripeLayout(size, request.stripeBytes, k) : bodylessLayout(request.stripeBytes, k);
   const common = { kind: request.kind, path: request.path, size: layout.size, modified: request.modified, stripeBytes: request.stripeBytes, k, m };
   const placement = new Map<number, number>();
   for (let piece = 0; piece < n; piece++) placement.set(nodeForPiece(key, piece, n), piece);
@@ -94,12 +98,13 @@ export async function putObject(pool: NodePool, cipher: VaultCipher, request: Pu
       // The set last carried stripe index - ring.length; its bytes must have left every socket.
       await set.free;
       const stripe = set.stripe.subarray(0, stripeBytesAt(layout, index));
-      const read = await request.source!.read(stripe);
+      const read = stripe.length === 0 ? 0 : await request.source!.read(stripe);
       if (read !== stripe.length) {
         throw new VaultError('LOCAL_IO', `The source ended after ${index * layout.stripeBytes + read} of ${size} bytes (was the file changed while uploading?). Nothing was stored.`);
       }
       return set;
     };
+    const fileKey = cipher.fileKey(key, version);
     let done = 0;
     // Read one stripe ahead and encode while the previous stripe drains to the nodes: disk, CPU and
     // network overlap. Stripes reuse a small ring of buffers, so memory stays flat for any file size.
@@ -112,7 +117,11 @@ export async function putObject(pool: NodePool, cipher: VaultCipher, request: Pu
       // Awaited on the next turn; this keeps a failed read-ahead from counting as unhandled meanwhile.
       ahead?.catch(() => undefined);
       const stripeBytes = stripeBytesAt(layout, index);
-      const chunks = encodeStripe(set.stripe.subarray(0, stripeBytes), layout, codec, index, set.parity);
+      // Sealed into the set's own buffer, padded with zeros to k whole chunks, so encoding copies nothing.
+      const sealed = sealStripe(fileKey, { objectId: key, version, index, last: index === layout.stripeCount - 1 }, set.stripe.subarray(0, stripeBytes), set.sealed);
+      const padded = set.sealed.subarray(0, chunkBytesAt(layout, index) * k);
+      padded.fill(0, sealed.length);
+      const chunks = encodeStripe(padded, layout, codec, index, set.parity);
       const checks = chunks.map((chunk, piece) => chunkCheck(chunk, index, piece));
       await sending;
       const sent = upload.send((piece) => [chunks[piece]!, checks[piece]!]);

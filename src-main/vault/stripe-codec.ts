@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import type { ErasureCodec } from './erasure/reed-solomon.js';
-import { CHUNK_CHECK_BYTES, type StripeLayout, chunkBytesAt, stripeBytesAt } from './stripe-layout.js';
+import { CHUNK_CHECK_BYTES, type StripeLayout, chunkBytesAt, sealedBytesAt } from './stripe-layout.js';
 
 /**
  * The CRC-32 stored after a chunk, seeded with the stripe and piece index so that a chunk moved to
@@ -21,7 +21,7 @@ export function joinChunk(parts: readonly Buffer[]): Buffer {
 }
 
 /**
- * Cuts one stripe of plaintext into k data chunks (zero-padded) and adds the m parity chunks, written
+ * Cuts one sealed stripe into k data chunks (zero-padded; no copy when `stripe` is already k chunks long) and adds the m parity chunks, written
  * into `parityBuffers` when given (each at least a chunk long), else freshly allocated.
  */
 export function encodeStripe(stripe: Buffer, layout: StripeLayout, codec: ErasureCodec, index: number, parityBuffers?: readonly Buffer[]): Buffer[] {
@@ -33,9 +33,9 @@ export function encodeStripe(stripe: Buffer, layout: StripeLayout, codec: Erasur
   return [...data, ...parity];
 }
 
-/** Turns k data chunks (each one buffer or a list of slices) back into the stripe's plaintext, as buffers to write in order (no copy). */
-export function stripePlaintext(data: ReadonlyArray<Uint8Array | readonly Uint8Array[]>, layout: StripeLayout, index: number): Buffer[] {
-  let remaining = stripeBytesAt(layout, index);
+/** Turns k data chunks (each one buffer or a list of slices) back into the sealed stripe, as slices in order (no copy, padding dropped). */
+export function sealedStripe(data: ReadonlyArray<Uint8Array | readonly Uint8Array[]>, layout: StripeLayout, index: number): Buffer[] {
+  let remaining = sealedBytesAt(layout, index);
   const out: Buffer[] = [];
   for (const chunk of data) {
     for (const part of chunk instanceof Uint8Array ? [chunk] : chunk) {

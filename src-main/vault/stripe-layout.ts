@@ -1,12 +1,19 @@
+import { SEAL_OVERHEAD_BYTES } from './crypto/stripe-seal.js';
+
 /** Bytes of the CRC-32 that follows each piece chunk. */
 export const CHUNK_CHECK_BYTES = 4;
 
 /** Default plaintext bytes per stripe. */
 export const DEFAULT_STRIPE_BYTES = 1024 * 1024;
 
-/** How a file of a given size is cut into stripes and each piece into chunks. */
+/**
+ * How a file of a given size is cut into stripes and each piece into chunks. Each stripe of plaintext
+ * is sealed (growing by SEAL_OVERHEAD_BYTES) and the sealed stripe is what is cut into k chunks; an
+ * empty file still has one, empty, sealed stripe, so its end is authenticated like any other.
+ */
 export interface StripeLayout {
   size: number;
+  /** Plaintext bytes per full stripe. */
   stripeBytes: number;
   k: number;
   stripeCount: number;
@@ -16,14 +23,19 @@ export interface StripeLayout {
   pieceBytes: number;
 }
 
-/** Computes the layout of a `size`-byte file cut in `stripeBytes` stripes over k data chunks. */
+/** Computes the layout of a `size`-byte file cut in `stripeBytes` stripes, each sealed, over k data chunks. */
 export function stripeLayout(size: number, stripeBytes: number, k: number): StripeLayout {
-  const stripeCount = Math.ceil(size / stripeBytes);
-  const fullChunkBytes = Math.ceil(stripeBytes / k);
-  const lastStripeBytes = stripeCount === 0 ? 0 : size - (stripeCount - 1) * stripeBytes;
-  const lastChunkBytes = Math.ceil(lastStripeBytes / k);
-  const pieceBytes = stripeCount === 0 ? 0 : (stripeCount - 1) * (fullChunkBytes + CHUNK_CHECK_BYTES) + lastChunkBytes + CHUNK_CHECK_BYTES;
+  const stripeCount = Math.max(1, Math.ceil(size / stripeBytes));
+  const fullChunkBytes = Math.ceil((stripeBytes + SEAL_OVERHEAD_BYTES) / k);
+  const lastStripeBytes = size - (stripeCount - 1) * stripeBytes;
+  const lastChunkBytes = Math.ceil((lastStripeBytes + SEAL_OVERHEAD_BYTES) / k);
+  const pieceBytes = (stripeCount - 1) * (fullChunkBytes + CHUNK_CHECK_BYTES) + lastChunkBytes + CHUNK_CHECK_BYTES;
   return { size, stripeBytes, k, stripeCount, fullChunkBytes, pieceBytes };
+}
+
+/** The layout of an object without a body (a folder marker or a tombstone): no stripes at all. */
+export function bodylessLayout(stripeBytes: number, k: number): StripeLayout {
+  return { size: 0, stripeBytes, k, stripeCount: 0, fullChunkBytes: Math.ceil((stripeBytes + SEAL_OVERHEAD_BYTES) / k), pieceBytes: 0 };
 }
 
 /** Plaintext bytes in stripe `index`. */
@@ -31,9 +43,14 @@ export function stripeBytesAt(layout: StripeLayout, index: number): number {
   return Math.min(layout.stripeBytes, layout.size - index * layout.stripeBytes);
 }
 
+/** Sealed bytes of stripe `index` (its plaintext and the seal's tag). */
+export function sealedBytesAt(layout: StripeLayout, index: number): number {
+  return stripeBytesAt(layout, index) + SEAL_OVERHEAD_BYTES;
+}
+
 /** Chunk bytes (without the check) of stripe `index`. */
 export function chunkBytesAt(layout: StripeLayout, index: number): number {
-  return Math.ceil(stripeBytesAt(layout, index) / layout.k);
+  return Math.ceil(sealedBytesAt(layout, index) / layout.k);
 }
 
 /** Offset inside a piece where stripe `index`'s chunk begins. */

@@ -11,6 +11,7 @@ import { NodePool } from '../../src-main/vault/node-pool.js';
 import { nextVersion } from '../../src-main/vault/object-meta.js';
 import { VaultCipher } from '../../src-main/vault/vault-cipher.js';
 import { createErasureCodec } from '../../src-main/vault/erasure/reed-solomon.js';
+import { sealStripe } from '../../src-main/vault/crypto/stripe-seal.js';
 import { chunkCheck, encodeStripe } from '../../src-main/vault/stripe-codec.js';
 import { DEFAULT_STRIPE_BYTES, pieceOnNode, stripeLayout } from '../../src-main/vault/stripe-layout.js';
 import { Vault } from '../../src-main/vault/vault.js';
@@ -85,7 +86,8 @@ describe('crashes during a PUT', () => {
     const version = nextVersion([], Date.now() + 60_000);
     const fresh = Buffer.from('new contents, longer than the old');
     const layout = stripeLayout(fresh.length, DEFAULT_STRIPE_BYTES, 2);
-    const chunks = encodeStripe(fresh, layout, createErasureCodec(2, 2), 0);
+    const sealed = sealStripe(cipher.fileKey(key, version), { objectId: key, version, index: 0, last: true }, fresh);
+    const chunks = encodeStripe(sealed, layout, createErasureCodec(2, 2), 0);
     const clients = await Promise.all(cluster.servers.map((s) => NodeClient.connect(s, 'alice', 'wonderland')));
     const modified = Date.now();
     for (const [node, client] of clients.entries()) {

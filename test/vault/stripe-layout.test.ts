@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { objectIdFor } from '../../src-main/vault/crypto/path-cipher.js';
-import { CHUNK_CHECK_BYTES, chunkBytesAt, nodeForPiece, pieceOffsetOf, pieceOnNode, stripeLayout } from '../../src-main/vault/stripe-layout.js';
+import { SEAL_OVERHEAD_BYTES } from '../../src-main/vault/crypto/stripe-seal.js';
+import { CHUNK_CHECK_BYTES, bodylessLayout, chunkBytesAt, nodeForPiece, pieceOffsetOf, pieceOnNode, stripeLayout } from '../../src-main/vault/stripe-layout.js';
 
 describe('stripe layout', () => {
-  it('cuts a file into stripes and each stripe into k chunks plus a check', () => {
+  it('cuts a file into sealed stripes and each stripe into k chunks plus a check', () => {
+    expect(SEAL_OVERHEAD_BYTES).toBe(16);
     const layout = stripeLayout(2_500_000, 1_000_000, 2);
     expect(layout.stripeCount).toBe(3);
-    expect([0, 1, 2].map((i) => chunkBytesAt(layout, i))).toEqual([500_000, 500_000, 250_000]);
-    expect(layout.pieceBytes).toBe(500_000 * 2 + 250_000 + 3 * CHUNK_CHECK_BYTES);
-    expect(pieceOffsetOf(layout, 2)).toBe(2 * (500_000 + CHUNK_CHECK_BYTES));
+    expect([0, 1, 2].map((i) => chunkBytesAt(layout, i))).toEqual([500_008, 500_008, 250_008]);
+    expect(layout.pieceBytes).toBe(500_008 * 2 + 250_008 + 3 * CHUNK_CHECK_BYTES);
+    expect(pieceOffsetOf(layout, 2)).toBe(2 * (500_008 + CHUNK_CHECK_BYTES));
   });
 
-  it('has no stripes for an empty file and pads odd stripes up', () => {
-    expect(stripeLayout(0, 1024, 2)).toMatchObject({ stripeCount: 0, pieceBytes: 0 });
-    expect(chunkBytesAt(stripeLayout(5, 1024, 2), 0)).toBe(3);
+  it('gives an empty file one empty sealed stripe, a folder none, and pads odd stripes up', () => {
+    expect(stripeLayout(0, 1024, 2)).toMatchObject({ stripeCount: 1, pieceBytes: 8 + CHUNK_CHECK_BYTES });
+    expect(bodylessLayout(1024, 2)).toMatchObject({ stripeCount: 0, pieceBytes: 0 });
+    expect(chunkBytesAt(stripeLayout(5, 1024, 2), 0)).toBe(11);
   });
 
   it('rotates pieces over nodes by the key, one piece per node, and inverts', () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { contentKey, fileKey } from '../../../src-main/vault/crypto/key-hierarchy.js';
-import { SEAL_OVERHEAD_BYTES, type StripeBinding, openStripe, sealStripe } from '../../../src-main/vault/crypto/stripe-seal.js';
+import { SEAL_OVERHEAD_BYTES, type StripeBinding, openStripe, openStripeParts, sealStripe } from '../../../src-main/vault/crypto/stripe-seal.js';
 
 const content = contentKey(Buffer.alloc(32, 3));
 const fileA = { objectId: Buffer.alloc(32, 0xa), version: '0000019a2b3c4d5e6f708192' };
@@ -24,6 +24,25 @@ function at(file: typeof fileA, index: number, last: boolean): StripeBinding {
 const rejected = expect.objectContaining({ code: 'PROTOCOL', message: expect.stringMatching(/integrity check/) });
 
 describe('stripe sealing', () => {
+  it('opens a stripe received in slices cut at every offset, tag split included, and seals into a given buffer', () => {
+    const plain = randomBytes(50);
+    const out = Buffer.alloc(200, 0xee);
+    const sealed = sealStripe(keyA, at(fileA, 4, true), plain, out);
+    expect(sealed.buffer).toBe(out.buffer);
+    expect(sealed).toEqual(sealStripe(keyA, at(fileA, 4, true), plain));
+    for (let a = 0; a <= sealed.length; a++) {
+      for (const b of [a, Math.min(a + 7, sealed.length), sealed.length]) {
+        const parts = [sealed.subarray(0, a), sealed.subarray(a, b), sealed.subarray(b)];
+        expect(Buffer.concat(openStripeParts(keyA, at(fileA, 4, true), parts))).toEqual(plain);
+      }
+    }
+    const tampered = Buffer.from(sealed);
+    tampered[tampered.length - 1]! ^= 1;
+    expect(() => openStripeParts(keyA, at(fileA, 4, true), [tampered.subarray(0, 20), tampered.subarray(20)])).toThrow(rejected);
+    expect(() => openStripeParts(keyA, at(fileA, 4, false), [sealed])).toThrow(rejected);
+    expect(Buffer.concat(openStripeParts(keyA, at(fileA, 0, true), [sealStripe(keyA, at(fileA, 0, true), Buffer.alloc(0))]))).toHaveLength(0);
+  });
+
   it('opens every stripe of a file at the place it was sealed for', () => {
     const { plain, sealed } = sealFile(keyA, fileA, 3);
     sealed.forEach((s, i) => expect(openStripe(keyA, at(fileA, i, i === 2), s)).toEqual(plain[i]));
