@@ -21,6 +21,7 @@ const AAD_TAG = Buffer.from('dfs-vault stripe v1\0');
 const MAX_OBJECT_ID_BYTES = 255;
 const MAX_VERSION_BYTES = 255;
 const SEAL_PIECE_BYTES = 64 * 1024;
+const OPEN_PIECE_BYTES = 16 * 1024;
 
 /**
  * Seals one stripe with AES-256-GCM: returns ciphertext ‖ 16-byte tag, written into `out` when given
@@ -84,8 +85,9 @@ export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed:
   let at = 0;
   for (const part of sealed) {
     const bodyEnd = Math.max(0, Math.min(part.length, body - at));
-    if (bodyEnd > 0) {
-      const out = decipher.update(part.subarray(0, bodyEnd));
+    // Cache-sized updates: measured faster than one update per (often 64 KiB or larger) network slice.
+    for (let from = 0; from < bodyEnd; from += OPEN_PIECE_BYTES) {
+      const out = decipher.update(part.subarray(from, Math.min(bodyEnd, from + OPEN_PIECE_BYTES)));
       if (out.length > 0) plaintext.push(out);
     }
     if (bodyEnd < part.length) tag.set(part.subarray(bodyEnd), at + bodyEnd - body);
