@@ -84,7 +84,8 @@ export function renderReport(results: BenchResults, verdict: BenchVerdict, runs:
   for (const op of OPERATIONS) {
     const o = summary[op];
     const ratio = ratioOf[op];
-    const rss = `${Math.round(o.peakRssMiB)} MiB`;
+    // A '*' marks a peak over the child's whole life (no /proc to reset it), login included.
+    const rss = `${Math.round(o.peakRssMiB)} MiB${o.peakScope === 'lifetime' ? '*' : ''}`;
     const cpu = `${s(o.medianClientCpuSeconds)} / ${o.medianServerCpuSeconds === undefined ? '?' : s(o.medianServerCpuSeconds)}`;
     if (runs === 1) rows.push([labels[op], s(o.bestSeconds), o.bestMiBps.toFixed(1), ratio ? x(ratio.best) : '', rss, cpu]);
     else rows.push([labels[op], s(o.bestSeconds), s(o.medianSeconds), o.bestMiBps.toFixed(1), o.medianMiBps.toFixed(1), ratio ? x(ratio.best) : '', ratio ? x(ratio.median) : '', rss, cpu]);
@@ -107,5 +108,10 @@ export function renderReport(results: BenchResults, verdict: BenchVerdict, runs:
     '  Each round runs raw upload, vault PUT, raw download, vault GET in that order. Each download',
     '  starts right after the previous output (a same-size ballast file before the first) is deleted.',
     '  Times exclude process start and login; every output is SHA-256 verified against the input.',
+    '  Client peak RSS is that of the transfer alone: each client child resets its high-water mark',
+    '  (VmHWM, via /proc/self/clear_refs) once connected and logged in (the vault login runs scrypt,',
+    '  128 MiB) and reports VmHWM when done; it still counts the RSS already held then (Node itself,',
+    '  the open connections). A peak marked * could not be reset (no /proc) and is the process\'s',
+    '  lifetime maxRSS, login included.',
   ].join('\n');
 }

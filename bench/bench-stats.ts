@@ -19,6 +19,8 @@ export interface OperationSummary {
   medianMiBps: number;
   /** Highest peak RSS of the client over all rounds, in MiB. */
   peakRssMiB: number;
+  /** Whether every round's peak covers the operation alone ('operation'), or some the whole process ('lifetime'). */
+  peakScope: 'operation' | 'lifetime';
   /** Most bytes received in one round. */
   maxBytesReceived: number;
   /** Median CPU seconds of the client, and of the servers (undefined without /proc). */
@@ -45,6 +47,7 @@ export function summarise(results: readonly MeasuredResult[], size: number): Ope
     bestMiBps: mib / bestSeconds,
     medianMiBps: mib / medianSeconds,
     peakRssMiB: Math.max(...results.map((r) => r.maxRSS)) / 1024,
+    peakScope: results.every((r) => r.peakScope === 'operation') ? 'operation' : 'lifetime',
     maxBytesReceived: Math.max(...results.map((r) => r.bytesReceived)),
     medianClientCpuSeconds: median(results.map((r) => r.cpuSeconds)),
     medianServerCpuSeconds: results.every((r) => r.serverCpuSeconds !== undefined) ? median(results.map((r) => r.serverCpuSeconds!)) : undefined,

@@ -113,8 +113,9 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
     );
   };
   const verify = (path: string, what: string): Promise<void> => verifyFile(path, expected, what);
-  // Every client round first, then every browser-host round: a child's peak RSS (getrusage maxRSS) starts from
-  // this process's RSS at fork, and playing the browser grows this process, which would inflate the client figures.
+  // Every client round first, then every browser-host round: without /proc a child's peak RSS (getrusage maxRSS)
+  // starts from this process's RSS at fork, and playing the browser grows this process, which would inflate the
+  // client figures. (With /proc each client reports VmHWM reset after its login: the transfer's own peak.)
   for (let round = 1; round <= options.runs && withClient; round++) {
     say(`round ${round} of ${options.runs} (vault client)`);
     await step('rawUpload', 'raw upload', sinkPids, () => runClient('raw-client', ['upload', input, ports]));

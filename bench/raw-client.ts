@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { type FileHandle, open } from 'node:fs/promises';
 import { type Socket, connect } from 'node:net';
-import { printClientResult, readClock, runClientMain, startClock } from './client-result.js';
+import { printClientResult, readClock, resetPeakRssHere, runClientMain, startClock } from './client-result.js';
 import { ACK_BYTE, DOWNLOAD_COMMAND, RAW_STRIPE_BYTES, UPLOAD_COMMAND, partLengths } from './raw-layout.js';
 import { SocketReader } from './socket-reader.js';
 import { BackgroundFlusher } from '../servers/node/background-flusher.js';
@@ -35,6 +35,7 @@ async function upload(file: string, ports: number[]): Promise<void> {
   const handle = await open(file, 'r');
   try {
     const size = (await handle.stat()).size;
+    const peakWasReset = await resetPeakRssHere();
     const clock = startClock();
     const { sockets, readers } = await connectAll(ports);
     for (const socket of sockets) socket.write(Buffer.from([UPLOAD_COMMAND]));
@@ -58,7 +59,7 @@ async function upload(file: string, ports: number[]): Promise<void> {
         await reader.expectEnd();
       }),
     );
-    reportAndClose(clock, sockets);
+    await reportAndClose(clock, sockets, peakWasReset);
   } finally {
     await handle.close();
   }
@@ -67,6 +68,7 @@ async function upload(file: string, ports: number[]): Promise<void> {
 async function download(out: string, size: number, ports: number[]): Promise<void> {
   const handle = await open(out, 'w', 0o600);
   try {
+    const peakWasReset = await resetPeakRssHere();
     const clock = startClock();
     const { sockets, readers } = await connectAll(ports);
     for (const socket of sockets) socket.end(Buffer.from([DOWNLOAD_COMMAND]));
@@ -90,18 +92,18 @@ async function download(out: string, size: number, ports: number[]): Promise<voi
     await Promise.all(readers.map((r) => r.expectEnd()));
     await flusher.settle();
     await handle.sync();
-    reportAndClose(clock, sockets);
+    await reportAndClose(clock, sockets, peakWasReset);
   } finally {
     await handle.close();
   }
 }
 
-/** Prints the measured result (time, CPU, bytes received) and closes the connections. */
-function reportAndClose(clock: ReturnType<typeof startClock>, sockets: Socket[]): void {
+/** Prints the measured result (time, CPU, bytes received, peak RSS) and closes the connections. */
+async function reportAndClose(clock: ReturnType<typeof startClock>, sockets: Socket[], peakWasReset: boolean): Promise<void> {
   const measured = readClock(clock);
   const bytesReceived = sockets.reduce((sum, s) => sum + s.bytesRead, 0);
   for (const socket of sockets) socket.destroy();
-  printClientResult({ ...measured, bytesReceived });
+  await printClientResult({ ...measured, bytesReceived }, peakWasReset);
 }
 
 function parsePorts(text: string | undefined): number[] {

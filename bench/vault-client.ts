@@ -1,10 +1,11 @@
 // The vault's client, run as its own process so its peak RSS is its own:
 //   put DFC_CONF FILE VAULT_PATH   uploads FILE
 //   get DFC_CONF VAULT_PATH OUT    downloads to OUT (temp file, fsync, rename)
-// Prints one ClientResult JSON line; the time excludes connecting and logging in.
+// Prints one ClientResult JSON line; the time and the peak RSS exclude connecting and logging in (the peak
+// is VmHWM after a reset once logged in: the login's scrypt would otherwise dominate it).
 import { loadDfcConf } from '../src-main/vault/dfc-config.js';
 import { Vault } from '../src-main/vault/vault.js';
-import { printClientResult, readClock, runClientMain, startClock } from './client-result.js';
+import { printClientResult, readClock, resetPeakRssHere, runClientMain, startClock } from './client-result.js';
 
 runClientMain(async () => {
   const [command, confPath, from, to] = process.argv.slice(2);
@@ -16,10 +17,12 @@ runClientMain(async () => {
   const vault = await Vault.connect({ servers: config.servers, username: config.username, password: config.password });
   try {
     const receivedBefore = vault.bytesReceived;
+    const peakWasReset = await resetPeakRssHere();
     const clock = startClock();
     if (command === 'put') await vault.putFile(from, to);
     else await vault.getFile(from, to);
-    printClientResult({ ...readClock(clock), bytesReceived: vault.bytesReceived - receivedBefore });
+    const measured = readClock(clock);
+    await printClientResult({ ...measured, bytesReceived: vault.bytesReceived - receivedBefore }, peakWasReset);
   } finally {
     vault.close();
   }
