@@ -31,6 +31,16 @@ export interface VaultOptions {
   scryptN?: number;
 }
 
+/** What `Vault.recover` needs: where the nodes are, whose vault, the recovery key and the new password. */
+export interface RecoverOptions {
+  servers: ServerEntry[];
+  username: string;
+  recoveryKey: string;
+  newPassword: string;
+  timeoutMs?: number;
+  scryptN?: number;
+}
+
 /** Options of a transfer. */
 export interface TransferOptions {
   onProgress?: ProgressListener;
@@ -89,6 +99,31 @@ export class Vault {
   /** The object id nodes store `path` under (for diagnostics and tests; it reveals nothing about the path). */
   objectIdOf(vaultPath: string): Buffer {
     return this.cipher.objectId(normalizeVaultPath(vaultPath));
+  }
+
+  /**
+   * Changes the login password on every node and re-wraps the master key under it; files are not
+   * re-encrypted. Refuses unless every node is reachable; if it fails midway the old password still works.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    void currentPassword;
+    void newPassword;
+    throw new VaultError('UNSUPPORTED', 'Changing the password is not built yet.');
+  }
+
+  /**
+   * The vault's recovery key (its master key in printable form), once `password` opens the stored key.
+   * Also lets every reachable node accept the key for `Vault.recover`; `notRegisteredOn` names the nodes that were down.
+   */
+  async recoveryKey(password: string): Promise<{ recoveryKey: string; notRegisteredOn: string[] }> {
+    void password;
+    throw new VaultError('UNSUPPORTED', 'Recovery keys are not built yet.');
+  }
+
+  /** Sets a new password from a recovery key, without the old password; every node must be reachable. */
+  static async recover(options: RecoverOptions): Promise<void> {
+    void options;
+    throw new VaultError('UNSUPPORTED', 'Recovery is not built yet.');
   }
 
   /** Nodes in configuration order. */
