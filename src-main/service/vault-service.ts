@@ -1,7 +1,7 @@
 import { lstat, mkdir } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { NodeProgram } from '../../servers/cluster/node-process.js';
-import type { ClusterTarget, ClusterView, KeychainState, SessionState, Transfer } from '../shared/app-models.js';
+import type { ClusterTarget, ClusterView, KeychainState, PasswordChange, RecoveryKey, SessionState, Transfer } from '../shared/app-models.js';
 import type { EventName, EventOf } from '../shared/contract.js';
 import { VaultError } from '../shared/errors.js';
 import type { FileHealth, RepairResult, VaultEntry } from '../shared/models.js';
@@ -110,8 +110,7 @@ export class VaultService {
   /** Logs in; for the local cluster, starts it first and creates the account if it is new. Remembers or forgets the password. */
   async connect(request: { target: ClusterTarget; username: string; password: string; remember: boolean }): Promise<SessionState> {
     const { username, password } = request;
-    // A config path is remembered absolute, so a later start reads the same file whatever its working folder.
-    const target: ClusterTarget = request.target.kind === 'config' ? { kind: 'config', path: resolve(request.target.path) } : request.target;
+    const target = absoluteTarget(request.target);
     request = { ...request, target };
     const servers = await this.serversFor(target, { username, password });
     const vault = await Vault.connect({ servers, username, password });
@@ -142,6 +141,39 @@ export class VaultService {
     this.hub.emit('session.changed', state);
     void this.refreshCluster();
     return state;
+  }
+
+  // ── Account ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Changes the signed-in user's password on every node (each must be up; a wrong current password is AUTH_FAILED).
+   * A login the keychain remembers gets the new password too, so the next start still signs in by itself.
+   */
+  async changePassword(request: { current: string; next: string }): Promise<PasswordChange> {
+    const session = this.requireSession();
+    await session.vault.changePassword(request.current, request.next);
+    return this.rememberNewPassword(session.username, session.target, request.next);
+  }
+
+  /** The signed-in vault's recovery key, once `password` is confirmed; `notRegisteredOn` names the nodes that were down. */
+  async recoveryKey(request: { password: string }): Promise<RecoveryKey> {
+    const { recoveryKey, notRegisteredOn } = await this.vault().recoveryKey(request.password);
+    return { recoveryKey, notRegisteredOn };
+  }
+
+  /**
+   * Sets a new password from a recovery key (a forgotten password). Finds the nodes as `connect` does, starting the
+   * local cluster when that is the target, but creates no account and signs nobody in: the user then signs in with
+   * the new password. A remembered login of this user and cluster gets the new password.
+   */
+  async recover(request: { target: ClusterTarget; username: string; recoveryKey: string; newPassword: string }): Promise<PasswordChange> {
+    const target = absoluteTarget(request.target);
+    const servers = target.kind === 'local' ? await this.localServers() : await serversOfTarget(target);
+    await Vault.recover({ servers, username: request.username, recoveryKey: request.recoveryKey, newPassword: request.newPassword });
+    await this.updateSettings({ lastUsed: { username: request.username, target } });
+    const change = await this.rememberNewPassword(request.username, target, request.newPassword);
+    this.hub.emit('session.changed', await this.state());
+    return change;
   }
 
   // ── Cluster ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -351,16 +383,52 @@ export class VaultService {
   // ── Internals ────────────────────────────────────────────────────────────────────────────────────────────────
 
   private vault(): Vault {
-    if (!this.session) throw new VaultError('SIGNED_OUT', 'Sign in first.');
-    return this.session.vault;
+    return this.requireSession().vault;
   }
 
+  private requireSession(): Session {
+    if (!this.session) throw new VaultError('SIGNED_OUT', 'Sign in first.');
+    return this.session;
+  }
 
   private async serversFor(target: ClusterTarget, account: { username: string; password: string }): Promise<ServerEntry[]> {
     if (target.kind !== 'local') return serversOfTarget(target);
     await this.local.ensureAccount({ name: account.username, password: account.password });
+    return this.localServers();
+  }
+
+  /** The local cluster's nodes, started first unless running. */
+  private async localServers(): Promise<ServerEntry[]> {
     if (this.local.state !== 'running') await this.local.start();
     return this.local.servers();
+  }
+
+  /**
+   * After a password change or reset: if the keychain remembers this login, it gets the new password. When it cannot
+   * take it, the old one (which no longer works) is removed, so the next start shows the sign-in screen instead of
+   * failing with the old password.
+   */
+  private async rememberNewPassword(username: string, target: ClusterTarget, password: string): Promise<PasswordChange> {
+    const remembered = (await this.settings).remembered;
+    if (!remembered || remembered.username !== username || !sameTarget(remembered.target, target)) return { keychainUpdated: false };
+    const account = accountOf(remembered.username, remembered.target);
+    // Re-probe: a keychain may have stopped since the last look.
+    this.keychain = undefined;
+    const availability = await this.keychainAvailability();
+    try {
+      if (!availability.available) throw new VaultError('KEYCHAIN', availability.reason ?? 'No keychain service is running on this machine.');
+      await this.options.credentials.save(account, password);
+      return { keychainUpdated: true };
+    } catch (error) {
+      await this.options.credentials.forget(account).catch(() => undefined);
+      await this.updateSettings({ remembered: undefined });
+      this.hub.emit('session.changed', await this.state());
+      const reason = (error as Error).message.replace(/\.$/, '');
+      return {
+        keychainUpdated: false,
+        keychainProblem: `The keychain could not remember the new password (${reason}), so this login is no longer remembered. Sign in with the new password next time.`,
+      };
+    }
   }
 
   private async rememberLogin(request: { target: ClusterTarget; username: string; password: string; remember: boolean }): Promise<void> {
@@ -454,6 +522,11 @@ export async function freeName(destination: string): Promise<string> {
     const candidate = join(folder, `${stem} (${n})${ext}`);
     if (!(await taken(candidate))) return candidate;
   }
+}
+
+/** The target with a config path made absolute, so a later start reads the same file whatever its working folder. */
+function absoluteTarget(target: ClusterTarget): ClusterTarget {
+  return target.kind === 'config' ? { kind: 'config', path: resolve(target.path) } : target;
 }
 
 /** The keychain account of a login: one per user and cluster. */

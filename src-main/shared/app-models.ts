@@ -26,6 +26,22 @@ export interface SessionState {
   lastUsed?: { username: string; target: ClusterTarget };
 }
 
+/** What a password change or reset did to a remembered login ("Remember me"). */
+export interface PasswordChange {
+  /** The keychain remembered this login and now holds the new password, so the next start still signs in. */
+  keychainUpdated: boolean;
+  /** The keychain remembered this login but could not take the new password; says what happened and what to do. */
+  keychainProblem?: string;
+}
+
+/** The vault's recovery key, and the nodes that could not learn it (they were down). */
+export interface RecoveryKey {
+  /** 11 groups of 5 Crockford base32 characters, dash-separated. */
+  recoveryKey: string;
+  /** Names of the nodes where the key cannot reset the password yet (show it again once they are up). */
+  notRegisteredOn: string[];
+}
+
 /** One node in the strip: what the vault sees plus, for the local cluster, whether its process runs. */
 export interface NodeView extends NodeStatus {
   index: number;

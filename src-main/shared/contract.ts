@@ -3,7 +3,7 @@
  * Electron's IPC handlers and the browser host implement `CallHandlers`; the preload and the browser adapter build
  * the renderer's `VaultApi` from the same map, so a call cannot exist on one side only.
  */
-import type { AppInfo, ClusterView, DownloadTarget, SessionState, Transfer } from './app-models.js';
+import type { AppInfo, ClusterView, DownloadTarget, PasswordChange, RecoveryKey, SessionState, Transfer } from './app-models.js';
 import { type SerializedVaultError, VaultError } from './errors.js';
 import type { FileHealth, RepairResult, VaultEntry } from './models.js';
 import { type Infer, type Validator, array, boolean, bytes, literal, nothing, number, object, optional, string, trusted, union } from './validate.js';
@@ -15,6 +15,10 @@ const vaultPath = string({ max: 4096 });
 const localPath = string({ max: 4096, nonEmpty: true });
 const paths = array(vaultPath, { nonEmpty: true, max: 10_000 });
 const transferId = string({ max: 64, nonEmpty: true });
+const username = string({ max: 64, nonEmpty: true });
+const password = string({ max: 1024, nonEmpty: true });
+/** A recovery key as typed or pasted: 11 groups of 5 characters, with dashes, spaces or line breaks between them. */
+const recoveryKey = string({ max: 256, nonEmpty: true });
 
 const clusterTarget = union({
   local: object({ kind: literal('local') }),
@@ -35,10 +39,17 @@ export const calls = {
   'session.resume': call(nothing(), trusted<SessionState>()),
   /** Logs in; for the local cluster, starts it first and creates the account if it is new. */
   'session.connect': call(
-    object({ target: clusterTarget, username: string({ max: 64, nonEmpty: true }), password: string({ max: 1024, nonEmpty: true }), remember: boolean() }),
+    object({ target: clusterTarget, username, password, remember: boolean() }),
     trusted<SessionState>(),
   ),
   'session.signOut': call(object({ forget: boolean() }), trusted<SessionState>()),
+
+  /** Changes the signed-in user's password on every node (all must be up); a remembered login is updated too. */
+  'account.changePassword': call(object({ current: password, next: password }), trusted<PasswordChange>()),
+  /** The vault's printable recovery key, once the password is confirmed; lets every reachable node accept it. */
+  'account.recoveryKey': call(object({ password }), trusted<RecoveryKey>()),
+  /** Sets a new password from the recovery key, without the old one (a forgotten password); does not sign in. */
+  'account.recover': call(object({ target: clusterTarget, username, recoveryKey, newPassword: password }), trusted<PasswordChange>()),
 
   'cluster.status': call(nothing(), trusted<ClusterView>()),
   'cluster.startLocal': call(nothing(), trusted<ClusterView>()),

@@ -62,6 +62,19 @@ describe('contract', () => {
       );
     });
 
+    it('takes account requests only with non-empty passwords of sane length', () => {
+      expect(parseRequest('account.changePassword', { current: 'old', next: 'new' })).toStrictEqual({ current: 'old', next: 'new' });
+      expect(() => parseRequest('account.changePassword', { current: '', next: 'new' })).toThrow(/Invalid account\.changePassword request: current must not be empty/);
+      expect(() => parseRequest('account.changePassword', { current: 'old', next: 'x'.repeat(1025) })).toThrow(/next must be at most 1024 characters/);
+      expect(() => parseRequest('account.recoveryKey', { password: 7 })).toThrow(/password must be a string/);
+      const recover = { target: { kind: 'local' }, username: 'alice', recoveryKey: '7Q2MX-ABCDE', newPassword: 'new' };
+      expect(parseRequest('account.recover', recover)).toStrictEqual(recover);
+      expect(() => parseRequest('account.recover', { ...recover, recoveryKey: '' })).toThrow(/recoveryKey must not be empty/);
+      expect(() => parseRequest('account.recover', { ...recover, recoveryKey: 'A'.repeat(257) })).toThrow(/recoveryKey must be at most 256 characters/);
+      expect(() => parseRequest('account.recover', { ...recover, target: { kind: 'cloud' } })).toThrow(/target\.kind must be one of/);
+      expect(() => parseRequest('account.recover', { ...recover, password: 'old' })).toThrow(/password is not a known field/);
+    });
+
     it('refuses an upload chunk over the largest chunk size', () => {
       expect(() => parseRequest('uploads.write', { id: 'x', bytes: new Uint8Array(1024 * 1024 + 1) })).toThrow(
         expect.objectContaining({ code: 'INVALID_REQUEST' }),

@@ -26,6 +26,10 @@ export interface FakeVault {
   transfers: Map<string, Transfer>;
   /** Accepted password for every username. */
   password: string;
+  /** The recovery key `account.recoveryKey` shows and `account.recover` accepts (dashes and spaces aside). */
+  recoveryKey: string;
+  /** Nodes `account.recoveryKey` reports as down. */
+  notRegisteredOn: string[];
   emit<E extends EventName>(event: E, payload: EventOf<E>): void;
   /** Replaces one handler (to make a call fail, say). */
   override<N extends CallName>(name: N, handler: CallHandlers[N]): void;
@@ -58,6 +62,8 @@ export function createFakeVault(files: Record<string, number | null> = {}, optio
     objects,
     calls: [],
     password: 'secret',
+    recoveryKey: '7Q2MX-4HJKP-0ABCD-EFGHJ-KMNPQ-RSTVW-XYZ01-23456-789AB-CDEFG-HJKMN',
+    notRegisteredOn: [],
     session: { status: 'signed-out', keychain: options.keychain === false ? { available: false, reason: 'no Secret Service is running' } : { available: true } },
     cluster: {
       local: 'stopped',
@@ -117,6 +123,24 @@ export function createFakeVault(files: Record<string, number | null> = {}, optio
       const { remembered: _r, ...keychain } = fake.session.keychain;
       fake.session = { status: 'signed-out', keychain: forget ? keychain : fake.session.keychain, ...(fake.session.lastUsed ? { lastUsed: fake.session.lastUsed } : {}) };
       return fake.session;
+    },
+    'account.changePassword': async ({ current, next }) => {
+      signedIn();
+      if (current !== fake.password) throw new VaultError('AUTH_FAILED', INVALID_LOGIN_TEXT);
+      fake.password = next;
+      return { keychainUpdated: fake.session.keychain.remembered?.username === fake.session.username };
+    },
+    'account.recoveryKey': async ({ password }) => {
+      signedIn();
+      if (password !== fake.password) throw new VaultError('AUTH_FAILED', INVALID_LOGIN_TEXT);
+      return { recoveryKey: fake.recoveryKey, notRegisteredOn: fake.notRegisteredOn };
+    },
+    'account.recover': async ({ recoveryKey, newPassword }) => {
+      const bare = (key: string) => key.replace(/[\s-]/g, '').toUpperCase();
+      if (bare(recoveryKey).length !== 55) throw new VaultError('INVALID_REQUEST', 'A recovery key has 11 groups of 5 characters.');
+      if (bare(recoveryKey) !== bare(fake.recoveryKey)) throw new VaultError('AUTH_FAILED', INVALID_LOGIN_TEXT);
+      fake.password = newPassword;
+      return { keychainUpdated: false };
     },
     'cluster.status': async () => fake.cluster,
     'cluster.startLocal': async () => setCluster(true),
