@@ -6,7 +6,9 @@ export type Dialog =
   | { kind: 'confirm-delete'; entries: VaultEntry[] }
   | { kind: 'new-folder' }
   | { kind: 'check-results'; results: FileHealth[] }
-  | { kind: 'repair-results'; results: RepairResult[] };
+  | { kind: 'repair-results'; results: RepairResult[] }
+  | { kind: 'change-password' }
+  | { kind: 'recovery-key' };
 
 /** Which dialog is open. */
 export interface DialogSlice {

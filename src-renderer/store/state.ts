@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { VaultApi } from '../../src-main/shared/contract.js';
 import type { FileTransfers } from '../api/file-transfers.js';
+import type { AccountSlice } from './account-slice.js';
 import type { ClusterSlice } from './cluster-slice.js';
 import type { DialogSlice } from './dialog-slice.js';
 import type { FolderSlice } from './folder-slice.js';
@@ -16,7 +17,7 @@ export interface Services {
 }
 
 /** The whole UI state: one slice per capability. */
-export type State = SessionSlice & ClusterSlice & FolderSlice & SelectionSlice & TransfersSlice & NoticesSlice & DialogSlice;
+export type State = SessionSlice & AccountSlice & ClusterSlice & FolderSlice & SelectionSlice & TransfersSlice & NoticesSlice & DialogSlice;
 
 /** A slice of the store, built with the services its actions call. */
 export type SliceCreator<Slice> = (services: Services) => StateCreator<State, [], [], Slice>;

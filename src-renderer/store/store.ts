@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createAccountSlice } from './account-slice.js';
 import { createClusterSlice } from './cluster-slice.js';
 import { createDialogSlice } from './dialog-slice.js';
 import { createFolderSlice } from './folder-slice.js';
@@ -18,6 +19,7 @@ export type VaultStore = StoreApi<State>;
 export function createVaultStore(services: Services): VaultStore {
   return createStore<State>()((...a) => ({
     ...createSessionSlice(services)(...a),
+    ...createAccountSlice(services)(...a),
     ...createClusterSlice(services)(...a),
     ...createFolderSlice(services)(...a),
     ...createSelectionSlice(services)(...a),
