@@ -1,4 +1,5 @@
 import { targetDescription } from '../store/connect-form.js';
+import { AccountMenu } from './account-menu.js';
 import { Icon } from './icons.js';
 import { useVault } from './store-context.js';
 
@@ -16,6 +17,7 @@ function Account() {
         <span className="account-name">{username}</span>
         <span className="account-target">{targetDescription(target)}</span>
       </span>
+      <AccountMenu />
       <button type="button" className="button button-small" disabled={signingOut} onClick={() => void signOut(false)}>
         <Icon name="sign-out" />
         Sign out

@@ -1,7 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
-import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { type ConnectForm, type FormProblems, formFromSession, formProblems, primaryActionLabel, type TargetKind, targetOf } from '../store/connect-form.js';
 import { Icon } from './icons.js';
+import { RecoverCard } from './recover-form.js';
 import { useVault, useVaultStore } from './store-context.js';
 
 const CHOICES: Array<{ kind: TargetKind; label: string; description: string }> = [
@@ -67,6 +68,9 @@ export function ConnectScreen() {
   const connecting = useVault((s) => s.connecting);
   const [form, setForm] = useState<ConnectForm>(() => formFromSession(session));
   const [submitted, setSubmitted] = useState(false);
+  const [mode, setMode] = useState<'sign-in' | 'recover'>('sign-in');
+  /** Where focus goes when the sign-in form comes back from the recover card. */
+  const focusAfterRecover = useRef<'password' | 'forgot' | null>(null);
   const id = useId();
   const ids = { group: `${id}-cluster`, config: `${id}-config`, addresses: `${id}-addresses`, username: `${id}-user`, password: `${id}-password`, remember: `${id}-remember` };
 
@@ -87,6 +91,35 @@ export function ConnectScreen() {
     }
     await store.getState().connect({ target: targetOf(form), username: form.username.trim(), password: form.password, remember: form.remember });
   };
+
+  useEffect(() => {
+    if (mode !== 'sign-in' || !focusAfterRecover.current) return;
+    document.getElementById(focusAfterRecover.current === 'password' ? ids.password : `${id}-forgot`)?.focus();
+    focusAfterRecover.current = null;
+  }, [mode, id, ids.password]);
+
+  if (mode === 'recover') {
+    const found = formProblems(form);
+    return (
+      <main className="connect-screen">
+        <RecoverCard
+          target={targetOf(form)}
+          targetProblem={found.configPath ?? found.addresses}
+          username={form.username}
+          onBack={() => {
+            focusAfterRecover.current = 'forgot';
+            setMode('sign-in');
+          }}
+          onDone={(username) => {
+            update({ username, password: '' });
+            setSubmitted(false);
+            focusAfterRecover.current = 'password';
+            setMode('sign-in');
+          }}
+        />
+      </main>
+    );
+  }
 
   const browse = async () => {
     const path = await store.getState().chooseConfigFile();
@@ -169,7 +202,16 @@ export function ConnectScreen() {
             onChange={(e) => update({ username: e.target.value })}
           />
         </Field>
-        <Field id={ids.password} label="Password" problem={problems.password}>
+        <Field
+          id={ids.password}
+          label="Password"
+          problem={problems.password}
+          hint={
+            <button type="button" id={`${id}-forgot`} className="link-button field-aside" onClick={() => setMode('recover')}>
+              Forgot password?
+            </button>
+          }
+        >
           <input
             id={ids.password}
             className="input"

@@ -1,6 +1,8 @@
+import { ChangePasswordDialog } from './change-password-dialog.js';
 import { CheckResultsDialog } from './check-results-dialog.js';
 import { ConfirmDeleteDialog } from './confirm-delete-dialog.js';
 import { NewFolderDialog } from './new-folder-dialog.js';
+import { RecoveryKeyDialog } from './recovery-key-dialog.js';
 import { RepairResultsDialog } from './repair-results-dialog.js';
 import { useVault } from './store-context.js';
 
@@ -17,5 +19,9 @@ export function Dialogs() {
       return <CheckResultsDialog results={dialog.results} />;
     case 'repair-results':
       return <RepairResultsDialog results={dialog.results} />;
+    case 'change-password':
+      return <ChangePasswordDialog />;
+    case 'recovery-key':
+      return <RecoveryKeyDialog />;
   }
 }

@@ -3,7 +3,8 @@ import type { ReactElement } from 'react';
 /** The names of the app's line icons. */
 export type IconName =
   | 'logo' | 'upload' | 'folder-upload' | 'folder-plus' | 'download' | 'trash' | 'check' | 'wrench' | 'sign-out'
-  | 'folder' | 'file' | 'close' | 'chevron' | 'search' | 'play' | 'stop' | 'server' | 'arrow-up' | 'arrow-down' | 'alert' | 'info';
+  | 'folder' | 'file' | 'close' | 'chevron' | 'search' | 'play' | 'stop' | 'server' | 'arrow-up' | 'arrow-down' | 'alert' | 'info'
+  | 'key' | 'copy';
 
 const PATHS: Record<IconName, ReactElement> = {
   logo: (
@@ -73,6 +74,18 @@ const PATHS: Record<IconName, ReactElement> = {
     <>
       <circle cx="12" cy="12" r="8.5" />
       <path d="M12 11v5.5M12 8h.01" />
+    </>
+  ),
+  key: (
+    <>
+      <circle cx="8" cy="15" r="4" />
+      <path d="m10.8 12.2 8.7-8.7M16.5 6.5l2.5 2.5M14 9l2 2" />
+    </>
+  ),
+  copy: (
+    <>
+      <rect x="8.5" y="8.5" width="11.5" height="11.5" rx="1.5" />
+      <path d="M15.5 8.5V5.5A1.5 1.5 0 0 0 14 4H5.5A1.5 1.5 0 0 0 4 5.5V14a1.5 1.5 0 0 0 1.5 1.5h3" />
     </>
   ),
 };
