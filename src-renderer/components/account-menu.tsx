@@ -95,7 +95,7 @@ export function AccountMenu() {
         onKeyDown={onButtonKey}
       >
         <Icon name="key" />
-        Account
+        <span className="account-menu-label">Account</span>
       </button>
       {open && (
         <ul ref={menuRef} id={`${id}-menu`} role="menu" aria-labelledby={`${id}-button`} className="menu" onKeyDown={onMenuKey}>
