@@ -76,3 +76,11 @@ export function fileKey(contentKey: Buffer, objectId: Buffer, version: string): 
   const info = Buffer.concat([Buffer.from('dfs-vault v1 file key\0'), Buffer.of(objectId.length), objectId, Buffer.of(versionBytes.length), versionBytes]);
   return derive(contentKey, info);
 }
+
+/**
+ * The secret of the user's recovery login on the nodes ("<user>/recovery"): whoever holds the recovery
+ * key can log in to set a new password, and a node, holding only a SCRAM verifier of it, learns nothing of the key.
+ */
+export function recoveryLoginSecret(masterKey: Buffer): string {
+  return derive(masterKey, 'dfs-vault v1 recovery login').toString('base64url');
+}
