@@ -124,7 +124,7 @@ describe('zero knowledge', () => {
   it('rejects a stripe with one altered byte, even with its checks recomputed, and writes no file', async () => {
     await vault.putFile(await writeTemp(cluster.dir, 's', randomBytes(3 * STRIPE)), 'altered.bin');
     await rewriteStripes('altered.bin', (chunks) => {
-      chunks[1]![100] ^= 0x01;
+      chunks[1]!.writeUInt8(chunks[1]!.readUInt8(100) ^ 0x01, 100);
       return chunks;
     });
     await expectRejectedWithoutOutput('altered.bin');
