@@ -2,6 +2,7 @@ import { basename, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { startNode } from './node-server.js';
+import { saveVerifier } from './user-store.js';
 import { watchUsersFile } from './users-file-watcher.js';
 
 /** Usage text of the `node` command. */
@@ -76,7 +77,7 @@ export async function runNodeCommand(args: string[], out: Writable = process.std
   const log = (line: string): void => void err.write(`[${parsed.name}] ${line}\n`);
   const lookupUser = watchUsersFile(parsed.users, log);
   await lookupUser();
-  const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, log });
+  const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, saveVerifier: (name, verifier) => saveVerifier(parsed.users, name, verifier), log });
   if (node.removedLeftovers > 0) log(`removed ${node.removedLeftovers} leftover piece(s) of interrupted writes`);
   // Listen for the stop signals before announcing readiness: whoever reads the line may signal at once.
   const stopped = new Promise<void>((resolveStop) => {

@@ -15,6 +15,8 @@ export interface NodeOptions {
   host?: string;
   /** Current user verifiers; called at each login so edits to the users file apply at once. */
   lookupUser: () => Promise<(username: string) => ScramVerifier | undefined>;
+  /** Stores a changed verifier of a login name (password change, recovery setup); without it the node refuses such changes. */
+  saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
   idleTimeoutMs?: number;
   requestTimeoutMs?: number;
   loginTimeoutMs?: number;
@@ -46,6 +48,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     store,
     throttle: options.throttle ?? new LoginThrottle(),
     lookupUser: options.lookupUser,
+    saveVerifier: options.saveVerifier,
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     loginTimeoutMs: options.loginTimeoutMs ?? 10_000,

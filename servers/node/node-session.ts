@@ -1,10 +1,11 @@
 import type { FramedConnection } from '../protocol/framed-connection.js';
-import { PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../protocol/constants.js';
+import { PROTOCOL_MAGIC, PROTOCOL_VERSION, RECOVERY_LOGIN_SUFFIX } from '../protocol/constants.js';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
 import { type Message, Op } from '../protocol/messages.js';
-import { ScramServer, type ScramVerifier } from '../protocol/scram.js';
+import { parseVerifier, SCRAM_MIN_ITERATIONS, ScramServer, type ScramVerifier } from '../protocol/scram.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { PieceStore, UserSpace } from './piece-store.js';
+import { accountOf } from './user-store.js';
 
 /** Most body bytes written to disk in one call. */
 const BATCH_WRITE_BYTES = 4 * 1024 * 1024;
@@ -17,6 +18,7 @@ export interface SessionContext {
   store: PieceStore;
   throttle: LoginThrottle;
   lookupUser: () => Promise<(username: string) => ScramVerifier | undefined>;
+  saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
   /** How long a client may stay silent between requests. */
   idleTimeoutMs: number;
   /** How long a client may take to send the next frame of a request in progress. */
@@ -32,6 +34,8 @@ export class NodeSession {
   busy = false;
   private closing = false;
   private user: UserSpace | undefined;
+  /** The name this session logged in as: a username, or "<username>/recovery". */
+  private loginName = '';
 
   constructor(
     private readonly conn: FramedConnection,
@@ -114,7 +118,8 @@ export class NodeSession {
       return false;
     }
     this.context.throttle.recordSuccess(throttleKey);
-    this.user = this.context.store.userSpace(username);
+    this.loginName = username;
+    this.user = this.context.store.userSpace(accountOf(username));
     await this.conn.send({ op: Op.AuthOk, serverFinal: outcome.serverFinal });
     return true;
   }
@@ -144,9 +149,32 @@ export class NodeSession {
         return this.conn.send({ op: Op.StatOk, ...(await user.stat()) });
       case Op.Ping:
         return this.conn.send({ op: Op.Pong });
+      case Op.SetVerifier:
+        await this.setVerifier(message.slot, message.verifier);
+        return this.conn.send({ op: Op.Ok, value: 0 });
       default:
         throw new ProtocolError('UNEXPECTED_MESSAGE', `Opcode 0x${message.op.toString(16)} is not a request here.`);
     }
+  }
+
+  /** Changes one of this user's verifiers (see SetVerifierMessage); persisted before the OK. */
+  private async setVerifier(slot: string, text: string): Promise<void> {
+    const save = this.context.saveVerifier;
+    if (!save) throw new ProtocolError('BAD_REQUEST', 'This node cannot change passwords: its users are fixed by whoever started it.');
+    const account = accountOf(this.loginName);
+    if (slot === 'current') return save(account, acceptableVerifier(text));
+    if (slot === 'recovery') return save(account + RECOVERY_LOGIN_SUFFIX, acceptableVerifier(text));
+    if (slot !== 'pending') throw new ProtocolError('BAD_REQUEST', `Unknown verifier slot "${slot}".`);
+    if (account !== this.loginName) throw new ProtocolError('BAD_REQUEST', 'A recovery login sets the password directly, not as a pending change.');
+    const current = (await this.context.lookupUser())(account);
+    if (!current) throw new ProtocolError('NOT_FOUND', `"${account}" is no longer a user of this node.`);
+    const { pending: _dropped, ...settled } = current;
+    if (text === '') return save(account, settled);
+    const next = acceptableVerifier(text);
+    if (next.iterations !== current.iterations || !next.salt.equals(current.salt)) {
+      throw new ProtocolError('BAD_REQUEST', 'A pending password must use the salt and iterations of the current one.');
+    }
+    return save(account, { ...settled, pending: { storedKey: next.storedKey, serverKey: next.serverKey } });
   }
 
   private async receivePiece(user: UserSpace, key: Buffer, version: string, meta: Buffer, size: number): Promise<void> {
@@ -201,6 +229,14 @@ export class NodeSession {
     }
     await this.conn.send({ op: Op.End });
   }
+}
+
+/** A verifier a client sent, if well-formed and as costly as clients demand. */
+function acceptableVerifier(text: string): ScramVerifier {
+  const verifier = parseVerifier(text);
+  if (!verifier) throw new ProtocolError('BAD_REQUEST', 'The verifier is not in SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey> form.');
+  if (verifier.iterations < SCRAM_MIN_ITERATIONS) throw new ProtocolError('BAD_REQUEST', `A verifier needs at least ${SCRAM_MIN_ITERATIONS} iterations.`);
+  return verifier;
 }
 
 function isFatal(code: ProtocolErrorCode): boolean {

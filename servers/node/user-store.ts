@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { RECOVERY_LOGIN_SUFFIX } from '../protocol/constants.js';
 import {
   createVerifier,
   formatVerifier,
@@ -8,6 +9,7 @@ import {
   SCRAM_MIN_ITERATIONS,
   type ScramVerifier,
 } from '../protocol/scram.js';
+import { withUsersFileLock } from './users-file-lock.js';
 
 /** What reading a users file yields: the users, and messages for people (nothing throws on bad lines). */
 export interface UsersFile {
@@ -19,6 +21,11 @@ export interface UsersFile {
 const USERNAME_CHARS = /^[A-Za-z0-9._@-]+$/;
 const MAX_USERNAME_LENGTH = 64;
 const VERIFIER_PREFIX = 'SCRAM-SHA-256$';
+
+/** The user whose space a login name opens: itself, or the owner of a recovery login. */
+export function accountOf(loginName: string): string {
+  return loginName.endsWith(RECOVERY_LOGIN_SUFFIX) ? loginName.slice(0, -RECOVERY_LOGIN_SUFFIX.length) : loginName;
+}
 
 /** Returns why `name` is not a valid username, or undefined if it is (1–64 of A-Z a-z 0-9 . _ @ -). */
 export function validateUsername(name: string): string | undefined {
@@ -46,17 +53,23 @@ export function parseUsersFile(text: string, source = 'dfs.conf'): UsersFile {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const fields = line.split(/\s+/);
-    const [name = '', secret] = fields;
-    if (fields.length !== 2 || secret === undefined) {
+    const [name = '', secret, pendingText] = fields;
+    const hashedPair = fields.length === 3 && secret?.startsWith(VERIFIER_PREFIX) && pendingText?.startsWith(VERIFIER_PREFIX);
+    if ((fields.length !== 2 && !hashedPair) || secret === undefined) {
       errors.push(
         `${where}: expected "<name> <password>" or "<name> SCRAM-SHA-256$…", but found ${fields.length} field${fields.length === 1 ? '' : 's'}` +
           (fields.length > 2 ? '; a password containing spaces must be stored hashed (dfs-vault user add).' : '.'),
       );
       return;
     }
-    const nameProblem = validateUsername(name);
+    const recovery = name.endsWith(RECOVERY_LOGIN_SUFFIX);
+    const nameProblem = validateUsername(accountOf(name));
     if (nameProblem) {
       errors.push(`${where}: ${nameProblem}`);
+      return;
+    }
+    if (recovery && (!secret.startsWith(VERIFIER_PREFIX) || pendingText !== undefined)) {
+      errors.push(`${where}: a recovery login is stored as one SCRAM-SHA-256 verifier, written by "dfs-vault recovery-key".`);
       return;
     }
 
@@ -77,6 +90,14 @@ export function parseUsersFile(text: string, source = 'dfs.conf'): UsersFile {
         return;
       }
       verifier = parsed;
+      if (pendingText !== undefined) {
+        const pending = parseVerifier(pendingText);
+        if (!pending || pending.iterations !== parsed.iterations || !pending.salt.equals(parsed.salt)) {
+          errors.push(`${where}: the pending password of "${name}" is malformed or does not share the current one's salt and iterations; the change cannot finish, so it is ignored.`);
+        } else {
+          verifier = { ...parsed, pending: { storedKey: pending.storedKey, serverKey: pending.serverKey } };
+        }
+      }
     } else {
       verifier = createVerifier(secret);
       warnings.push(
@@ -135,7 +156,26 @@ export async function upsertUser(
   const nameProblem = validateUsername(username);
   if (nameProblem) throw new Error(nameProblem);
   if (password.length === 0) throw new Error('A password cannot be empty.');
+  await saveVerifier(path, username, createVerifier(password, options));
+}
 
+/** One users-file line: the name, the verifier, and the pending one of a password change in progress. */
+export function formatUserLine(loginName: string, verifier: ScramVerifier): string {
+  const current = formatVerifier(verifier);
+  return verifier.pending ? `${loginName} ${current} ${formatVerifier({ ...verifier, ...verifier.pending })}` : `${loginName} ${current}`;
+}
+
+/**
+ * Writes `loginName`'s line (a user, or a user's recovery login) with `verifier`, keeping every other
+ * line; atomic, and locked against other processes sharing the file.
+ */
+export async function saveVerifier(path: string, loginName: string, verifier: ScramVerifier): Promise<void> {
+  const nameProblem = validateUsername(accountOf(loginName));
+  if (nameProblem) throw new Error(nameProblem);
+  await withUsersFileLock(path, () => rewriteLine(path, loginName, formatUserLine(loginName, verifier)));
+}
+
+async function rewriteLine(path: string, loginName: string, newLine: string): Promise<void> {
   let text = '';
   let mode = 0o600;
   try {
@@ -146,7 +186,6 @@ export async function upsertUser(
     if (errorCode(err) !== 'ENOENT') throw err;
   }
 
-  const newLine = `${username} ${formatVerifier(createVerifier(password, options))}`;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text === '' ? [] : text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -154,7 +193,7 @@ export async function upsertUser(
   const out: string[] = [];
   let replaced = false;
   for (const line of lines) {
-    if (lineUser(line) !== username) {
+    if (lineUser(line) !== loginName) {
       out.push(line);
     } else if (!replaced) {
       out.push(newLine);

@@ -32,3 +32,4 @@ export function watchUsersFile(path: string, log: (line: string) => void): () =>
     return (username) => users.get(username);
   };
 }
+

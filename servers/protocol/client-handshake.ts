@@ -46,8 +46,19 @@ export async function connectAndLogin(
   password: string,
   options: { timeoutMs?: number; saltedPasswordCache?: Map<string, Buffer> } = {},
 ): Promise<FramedConnection> {
+  const conn = await openConnection(address, options.timeoutMs ?? 10_000);
+  await logIn(conn, username, password, options);
+  return conn;
+}
+
+/** The SCRAM login on an open connection; resolves with the salt and iterations of the verifier it matched. Closes the connection on failure. */
+export async function logIn(
+  conn: FramedConnection,
+  username: string,
+  password: string,
+  options: { timeoutMs?: number; saltedPasswordCache?: Map<string, Buffer> } = {},
+): Promise<{ salt: Buffer; iterations: number }> {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const conn = await openConnection(address, timeoutMs);
   try {
     const scram = new ScramClient(username, password, { saltedPasswordCache: options.saltedPasswordCache });
     await conn.send({ op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst: scram.clientFirst() });
@@ -55,7 +66,7 @@ export async function connectAndLogin(
     await conn.send({ op: Op.AuthProof, clientFinal: scram.clientFinal(challenge.serverFirst) });
     const ok = expectReply(await conn.receive(timeoutMs), Op.AuthOk);
     scram.verifyServerFinal(ok.serverFinal);
-    return conn;
+    return scram.saltAndIterations;
   } catch (error) {
     conn.destroy();
     throw error;

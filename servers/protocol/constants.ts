@@ -18,3 +18,9 @@ export const MAX_META_BYTES = 64 * 1024;
 
 /** Bytes of the frame header: u32 body length + u8 opcode. */
 export const FRAME_HEADER_BYTES = 5;
+
+/**
+ * The suffix of a user's recovery login name: "alice/recovery" logs in to alice's space with a secret
+ * derived from her vault's recovery key. Usernames cannot contain "/", so it never clashes with a user.
+ */
+export const RECOVERY_LOGIN_SUFFIX = '/recovery';

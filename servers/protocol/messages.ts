@@ -13,6 +13,7 @@ export const enum Op {
   DeleteVersion = 0x41,
   Stat = 0x50,
   Ping = 0x51,
+  SetVerifier = 0x60,
   Challenge = 0x81,
   AuthOk = 0x82,
   Ok = 0x83,
@@ -50,6 +51,12 @@ export interface DeleteVersionMessage { op: Op.DeleteVersion; key: Buffer; versi
 export interface StatMessage { op: Op.Stat }
 /** Client → node: liveness probe. */
 export interface PingMessage { op: Op.Ping }
+/**
+ * Client → node: change one of the logged-in user's SCRAM verifiers (PostgreSQL text form).
+ * `slot` is "pending" (a new password accepted beside the current one; empty clears it),
+ * "current" (replaces the password, dropping any pending one) or "recovery" (the recovery login).
+ */
+export interface SetVerifierMessage { op: Op.SetVerifier; slot: string; verifier: string }
 
 /** Node → client: SCRAM server-first-message and the protocol version chosen. */
 export interface ChallengeMessage { op: Op.Challenge; version: number; serverFirst: string }
@@ -73,7 +80,8 @@ export interface PongMessage { op: Op.Pong }
 /** Every message a client sends. */
 export type RequestMessage =
   | HelloMessage | AuthProofMessage | PutBeginMessage | DataMessage | PutEndMessage | CommitMessage
-  | AbortMessage | GetMessage | ListMessage | PruneMessage | DeleteVersionMessage | StatMessage | PingMessage;
+  | AbortMessage | GetMessage | ListMessage | PruneMessage | DeleteVersionMessage | StatMessage | PingMessage
+  | SetVerifierMessage;
 
 /** Every message a node sends. */
 export type ReplyMessage =

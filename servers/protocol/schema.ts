@@ -29,6 +29,7 @@ export const SCHEMAS: ReadonlyMap<Op, readonly Field[]> = new Map<Op, readonly F
   [Op.DeleteVersion, [['key', 'key'], ['version', 'str']]],
   [Op.Stat, []],
   [Op.Ping, []],
+  [Op.SetVerifier, [['slot', 'str'], ['verifier', 'str']]],
   [Op.Challenge, [['version', 'u16'], ['serverFirst', 'str']]],
   [Op.AuthOk, [['serverFinal', 'str']]],
   [Op.Ok, [['value', 'u64']]],

@@ -10,6 +10,11 @@ export interface ScramVerifier {
   salt: Buffer;
   storedKey: Buffer;
   serverKey: Buffer;
+  /**
+   * The keys of a new password while a password change is in progress: same salt and iterations, so
+   * one server-first message serves both, and a proof from either password is accepted.
+   */
+  pending?: { storedKey: Buffer; serverKey: Buffer };
 }
 
 /** Fewest PBKDF2 iterations a client accepts: the RFC 7677 minimum, so a server cannot downgrade it. */
@@ -84,6 +89,7 @@ export class ScramClient {
   readonly #cache: Map<string, Buffer> | undefined;
   #clientFirstBare: string | undefined;
   #expectedServerSignature: Buffer | undefined;
+  #saltAndIterations: { salt: Buffer; iterations: number } | undefined;
   #done = false;
 
   /** `saltedPasswordCache` is shared between logins with the same password only (its key is salt + iterations). */
@@ -142,6 +148,7 @@ export class ScramClient {
       );
     }
 
+    this.#saltAndIterations = { salt, iterations };
     const salted = this.#saltedPassword(saltText, salt, iterations);
     const clientKey = hmac(salted, 'Client Key');
     const storedKey = sha256(clientKey);
@@ -151,6 +158,12 @@ export class ScramClient {
     const proof = xor(clientKey, hmac(storedKey, authMessage));
     this.#expectedServerSignature = hmac(serverKey, authMessage);
     return `${clientFinalWithoutProof},p=${b64(proof)}`;
+  }
+
+  /** The salt and iteration count the server asked for (known once clientFinal ran); a password change reuses them. */
+  get saltAndIterations(): { salt: Buffer; iterations: number } {
+    if (!this.#saltAndIterations) throw outOfOrder('clientFinal must be called before saltAndIterations');
+    return this.#saltAndIterations;
   }
 
   /** Checks the server's signature; throws ProtocolError('AUTH_FAILED') unless it proves the server knows the verifier. */
@@ -261,11 +274,13 @@ export class ScramServer {
     const bindingOk = constantTimeEqual(Buffer.from(binding), Buffer.from(b64(Buffer.from(state.gs2Header))));
     const nonceOk = constantTimeEqual(Buffer.from(nonce), Buffer.from(state.combinedNonce));
     const authMessage = `${state.clientFirstBare},${state.serverFirst},${withoutProof}`;
-    const clientKey = xor(proof, hmac(state.verifier.storedKey, authMessage));
-    const proofOk = constantTimeEqual(sha256(clientKey), state.verifier.storedKey);
-    const serverSignature = hmac(state.verifier.serverKey, authMessage);
-    if (!(bindingOk && nonceOk && proofOk && state.known)) return { ok: false };
-    return { ok: true, serverFinal: `v=${b64(serverSignature)}` };
+    // During a password change both key pairs are tried, every time, so timing does not tell which matched.
+    const matched = [state.verifier, state.verifier.pending ?? state.verifier].filter((keys) => {
+      const clientKey = xor(proof, hmac(keys.storedKey, authMessage));
+      return constantTimeEqual(sha256(clientKey), keys.storedKey);
+    })[0];
+    if (!(bindingOk && nonceOk && matched && state.known)) return { ok: false };
+    return { ok: true, serverFinal: `v=${b64(hmac(matched.serverKey, authMessage))}` };
   }
 
   #mockVerifier(username: string): ScramVerifier {

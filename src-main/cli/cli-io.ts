@@ -19,7 +19,10 @@ export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
 }
 
-/** Reads a password: hidden typing on a terminal, or one line from piped input. */
+// Typed ahead of a prompt (several answers arriving in one read), kept for the next prompt.
+const typedAhead = new WeakMap<object, string>();
+
+/** Reads a password with hidden typing on a terminal; without a terminal, says where else it can come from. */
 export async function promptPassword(io: CliIo, question: string): Promise<string> {
   const { stdin, stderr } = io;
   if (!stdin.isTTY || !stdin.setRawMode) {
@@ -27,15 +30,16 @@ export async function promptPassword(io: CliIo, question: string): Promise<strin
   }
   stderr.write(question);
   stdin.setRawMode(true);
-  stdin.resume();
   stdin.setEncoding('utf8');
   try {
     return await new Promise<string>((resolve, reject) => {
       let typed = '';
       const onData = (text: string): void => {
-        for (const ch of text) {
+        for (let i = 0; i < text.length; i++) {
+          const ch = text[i]!;
           if (ch === '\r' || ch === '\n') {
             stdin.off('data', onData);
+            typedAhead.set(stdin, text.slice(ch === '\r' && text[i + 1] === '\n' ? i + 2 : i + 1));
             stderr.write('\n');
             resolve(typed);
             return;
@@ -51,11 +55,26 @@ export async function promptPassword(io: CliIo, question: string): Promise<strin
         }
       };
       stdin.on('data', onData);
+      const ahead = typedAhead.get(stdin);
+      typedAhead.delete(stdin);
+      if (ahead) onData(ahead);
+      stdin.resume();
     });
   } finally {
     stdin.setRawMode(false);
     stdin.pause();
   }
+}
+
+/** A new password: from `envName` if set (scripts), else typed twice; empty or differing answers are refused. */
+export async function askNewPassword(io: CliIo, question: string, envName: string): Promise<string> {
+  const fromEnv = io.env[envName];
+  if (fromEnv) return fromEnv;
+  const first = await promptPassword(io, question);
+  if (first.length === 0) throw new UsageError('The password cannot be empty; nothing was changed.');
+  const again = await promptPassword(io, 'Repeat it: ');
+  if (again !== first) throw new UsageError('The two passwords differ; nothing was changed.');
+  return first;
 }
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];

@@ -8,7 +8,10 @@ import { getCommand } from './commands/get-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { mkdirCommand } from './commands/mkdir-command.js';
 import { nodeCommand } from './commands/node-command.js';
+import { passwdCommand } from './commands/passwd-command.js';
 import { putCommand } from './commands/put-command.js';
+import { recoverCommand } from './commands/recover-command.js';
+import { recoveryKeyCommand } from './commands/recovery-key-command.js';
 import { repairCommand } from './commands/repair-command.js';
 import { rmCommand } from './commands/rm-command.js';
 import { userCommand } from './commands/user-command.js';
@@ -16,7 +19,8 @@ import { webCommand } from './commands/web-command.js';
 
 /** Every subcommand, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
-  putCommand, getCommand, lsCommand, rmCommand, mkdirCommand, checkCommand, repairCommand, clusterCommand, nodeCommand, userCommand, webCommand,
+  putCommand, getCommand, lsCommand, rmCommand, mkdirCommand, checkCommand, repairCommand,
+  passwdCommand, recoveryKeyCommand, recoverCommand, clusterCommand, nodeCommand, userCommand, webCommand,
 ];
 
 /** The top-level help. */

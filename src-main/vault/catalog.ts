@@ -45,9 +45,11 @@ function objectSignature(meta: ObjectMeta): string {
 
 /**
  * Merges the listings of every node (undefined for a node that did not answer) into per-object
- * state. Pieces whose metadata does not open (altered, moved, another vault's) or cannot be read or whose size is wrong count as missing. Where the
- * pieces of one version disagree on their metadata, the account most of them give wins, so one
- * damaged header cannot make the sound pieces of a file unreadable.
+ * state. Pieces whose metadata does not open (altered, moved, another vault's) count as missing; a
+ * piece whose metadata opens but whose size is wrong (cut short or extended) holds nothing usable,
+ * yet shows the version exists, so it reads as incomplete rather than absent. Where the pieces of
+ * one version disagree on their metadata, the account most of them give wins, so one damaged
+ * header cannot make the sound pieces of a file unreadable.
  */
 export function buildCatalog(listings: ReadonlyArray<readonly ListedPiece[] | undefined>, cipher: Pick<VaultCipher, 'openMeta'>): Map<string, ObjectState> {
   const candidates = new Map<string, { key: Buffer; versions: Map<string, Map<string, VersionState>> }>();
@@ -55,7 +57,7 @@ export function buildCatalog(listings: ReadonlyArray<readonly ListedPiece[] | un
     for (const item of listing ?? []) {
       if (item.key.equals(MASTER_KEY_OBJECT)) continue;
       const meta = cipher.openMeta(item.key, item.version, item.meta);
-      if (!meta || item.size !== expectedPieceBytes(meta)) continue;
+      if (!meta) continue;
       const hexKey = item.key.toString('hex');
       let object = candidates.get(hexKey);
       if (!object) candidates.set(hexKey, (object = { key: item.key, versions: new Map() }));
@@ -64,7 +66,7 @@ export function buildCatalog(listings: ReadonlyArray<readonly ListedPiece[] | un
       const signature = objectSignature(meta);
       let state = accounts.get(signature);
       if (!state) accounts.set(signature, (state = { version: item.version, meta, holders: [] }));
-      if (!state.holders.some((h) => h.piece === meta.piece)) state.holders.push({ node, piece: meta.piece, size: item.size });
+      if (item.size === expectedPieceBytes(meta) && !state.holders.some((h) => h.piece === meta.piece)) state.holders.push({ node, piece: meta.piece, size: item.size });
     }
   });
   const objects = new Map<string, ObjectState>();

@@ -18,13 +18,21 @@ export interface MasterKeyOptions {
   quorum: number;
   /** scrypt N for a new record (default: the production cost); tests pass a small one. */
   scryptN?: number;
+  /** Called with a newly created master key while it is stored (to set up the recovery login). */
+  onCreated?: (masterKey: Buffer) => Promise<void>;
 }
 
 /** One distinct record seen on the nodes, and where. */
-interface Sighting {
+export interface Sighting {
   bytes: Buffer;
   version: string;
   nodes: number[];
+}
+
+/** Every record on the nodes, and the nodes that answered. */
+export interface MasterKeyRecords {
+  sightings: Sighting[];
+  reachable: number[];
 }
 
 /**
@@ -33,42 +41,49 @@ interface Sighting {
  * a record are given the one in use, so a node that was down at first login catches up.
  */
 export async function loadOrCreateMasterKey(pool: NodePool, password: string, options: MasterKeyOptions): Promise<Buffer> {
-  let { sightings, reachable } = await readRecords(pool);
+  let { sightings, reachable } = await readMasterKeyRecords(pool);
   if (sightings.length === 0) {
     await storeNewRecord(pool, password, reachable, options);
     // Read back rather than trust what was written: if another client created a key at the same
     // moment, both must settle on the same record (the most widely held, then the newest).
-    ({ sightings, reachable } = await readRecords(pool));
+    ({ sightings, reachable } = await readMasterKeyRecords(pool));
   }
   const { masterKey, sighting } = await openBestRecord(sightings, password);
   const lacking = reachable.filter((node) => !sightings.some((s) => s.nodes.includes(node)));
-  if (lacking.length > 0) await writeRecord(pool, sighting.bytes, sighting.version, lacking, 1).catch(() => undefined);
+  if (lacking.length > 0) await writeMasterKeyRecord(pool, sighting.bytes, sighting.version, lacking, 1).catch(() => undefined);
   return masterKey;
 }
 
-async function readRecords(pool: NodePool): Promise<{ sightings: Sighting[]; reachable: number[] }> {
+/**
+ * Every distinct record the nodes hold, most widely held first, then newest. A node holds one record,
+ * or two while a password change is in progress (the old password's and the new one's).
+ */
+export async function readMasterKeyRecords(pool: NodePool): Promise<MasterKeyRecords> {
   const outcomes = await pool.onEveryNode((client) => client.list(MASTER_KEY_OBJECT));
   throwIfLoginRejected(outcomes);
   const reachable = outcomes.filter((o) => o.ok).map((o) => o.node);
   if (reachable.length === 0) throw new VaultError('NODE_UNREACHABLE', 'No storage node is reachable. Start the nodes or check the addresses in dfc.conf.');
   const byBytes = new Map<string, Sighting>();
   for (const outcome of outcomes) {
-    if (!outcome.ok || outcome.value.length === 0) continue;
-    // A node keeps one record; should it hold several, its newest is the one it vouches for.
-    const newest = outcome.value.reduce((a, b) => (compareVersions(b.version, a.version) > 0 ? b : a));
-    const id = newest.meta.toString('hex');
-    const seen = byBytes.get(id) ?? { bytes: newest.meta, version: newest.version, nodes: [] };
-    seen.nodes.push(outcome.node);
-    if (compareVersions(newest.version, seen.version) > 0) seen.version = newest.version;
-    byBytes.set(id, seen);
+    if (!outcome.ok) continue;
+    for (const record of outcome.value) {
+      const id = record.meta.toString('hex');
+      const seen = byBytes.get(id) ?? { bytes: record.meta, version: record.version, nodes: [] };
+      if (!seen.nodes.includes(outcome.node)) seen.nodes.push(outcome.node);
+      if (compareVersions(record.version, seen.version) > 0) seen.version = record.version;
+      byBytes.set(id, seen);
+    }
   }
   const sightings = [...byBytes.values()].sort((a, b) => b.nodes.length - a.nodes.length || compareVersions(b.version, a.version));
   return { sightings, reachable };
 }
 
-// The password already passed SCRAM on the nodes, so a record that will not open was damaged or
-// replaced; the others are tried in order (most widely held first), and only if none opens is it an error.
-async function openBestRecord(sightings: Sighting[], password: string): Promise<{ masterKey: Buffer; sighting: Sighting }> {
+/**
+ * Opens the first record the password opens, trying them in order. The password already passed SCRAM
+ * on the nodes, so a record that will not open was damaged, replaced, or belongs to the other side of
+ * a password change; only if none opens is it an error.
+ */
+export async function openBestRecord(sightings: Sighting[], password: string): Promise<{ masterKey: Buffer; sighting: Sighting }> {
   let lastError: unknown;
   for (const sighting of sightings) {
     try {
@@ -84,17 +99,24 @@ async function openBestRecord(sightings: Sighting[], password: string): Promise<
   );
 }
 
+/** The record `masterKey` wrapped under `password`, as stored. */
+export async function wrappedRecord(masterKey: Buffer, password: string, scryptN?: number): Promise<Buffer> {
+  return encodeWrappedMasterKey(await wrapMasterKey(masterKey, password, { N: scryptN }));
+}
+
 async function storeNewRecord(pool: NodePool, password: string, reachable: number[], options: MasterKeyOptions): Promise<void> {
   const masterKey = createMasterKey();
   try {
-    const bytes = encodeWrappedMasterKey(await wrapMasterKey(masterKey, password, { N: options.scryptN }));
-    await writeRecord(pool, bytes, nextVersion([]), reachable, Math.min(options.quorum, pool.size));
+    const bytes = await wrappedRecord(masterKey, password, options.scryptN);
+    await writeMasterKeyRecord(pool, bytes, nextVersion([]), reachable, Math.min(options.quorum, pool.size));
+    await options.onCreated?.(masterKey);
   } finally {
     masterKey.fill(0);
   }
 }
 
-async function writeRecord(pool: NodePool, bytes: Buffer, version: string, nodes: number[], quorum: number): Promise<void> {
+/** Stores and commits one record version on `nodes`; fails unless `quorum` of them took it. */
+export async function writeMasterKeyRecord(pool: NodePool, bytes: Buffer, version: string, nodes: number[], quorum: number): Promise<void> {
   const upload = await PieceUpload.begin(pool, MASTER_KEY_OBJECT, version, new Map(nodes.map((node) => [node, 0])), () => bytes, 0, quorum);
   try {
     await upload.commit();

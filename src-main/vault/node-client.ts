@@ -1,4 +1,4 @@
-import { connectAndLogin, expectReply, type NodeAddress } from '../../servers/protocol/client-handshake.js';
+import { expectReply, logIn, type NodeAddress, openConnection } from '../../servers/protocol/client-handshake.js';
 import { ProtocolError } from '../../servers/protocol/errors.js';
 import type { FramedConnection } from '../../servers/protocol/framed-connection.js';
 import { Op } from '../../servers/protocol/messages.js';
@@ -23,6 +23,8 @@ export class NodeClient {
   private constructor(
     private readonly conn: FramedConnection,
     readonly timeoutMs: number,
+    /** The salt and iterations of the verifier this login matched (a password change keeps them). */
+    readonly login: { salt: Buffer; iterations: number },
   ) {}
 
   /** Connects and logs in with SCRAM. */
@@ -33,9 +35,10 @@ export class NodeClient {
     options: { timeoutMs?: number; saltedPasswordCache?: Map<string, Buffer> } = {},
   ): Promise<NodeClient> {
     const timeoutMs = options.timeoutMs ?? 15_000;
-    const conn = await connectAndLogin(address, username, password, { timeoutMs, saltedPasswordCache: options.saltedPasswordCache });
+    const conn = await openConnection(address, timeoutMs);
+    const login = await logIn(conn, username, password, { timeoutMs, saltedPasswordCache: options.saltedPasswordCache });
     conn.writeTimeoutMs = timeoutMs;
-    return new NodeClient(conn, timeoutMs);
+    return new NodeClient(conn, timeoutMs, login);
   }
 
   /** True once the connection cannot carry another request. */
@@ -131,6 +134,11 @@ export class NodeClient {
       const reply = await this.request({ op: Op.Stat }, Op.StatOk);
       return { pieces: reply.pieces, bytesUsed: reply.bytesUsed, bytesFree: reply.bytesFree };
     });
+  }
+
+  /** Changes one of the user's verifiers: "pending", "current" or "recovery" (see SetVerifierMessage). */
+  async setVerifier(slot: 'pending' | 'current' | 'recovery', verifier: string): Promise<void> {
+    await this.exchange(() => this.request({ op: Op.SetVerifier, slot, verifier }, Op.Ok));
   }
 
   /** Round trip time in milliseconds. */

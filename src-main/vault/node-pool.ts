@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../../servers/protocol/errors.js';
 import { INVALID_LOGIN_TEXT, VaultError } from '../shared/errors.js';
 import type { ServerEntry } from './dfc-config.js';
@@ -54,7 +55,7 @@ export class NodePool {
 
   constructor(
     readonly servers: readonly ServerEntry[],
-    private readonly options: PoolOptions,
+    private options: PoolOptions,
   ) {
     this.idle = servers.map(() => []);
     this.stalledUntil = servers.map(() => 0);
@@ -72,6 +73,18 @@ export class NodePool {
   /** The user this pool logs in as. */
   get username(): string {
     return this.options.username;
+  }
+
+  /** Whether `candidate` is the password this pool logs in with (compared in constant time). */
+  isPassword(candidate: string): boolean {
+    const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+    return timingSafeEqual(digest(candidate), digest(this.options.password));
+  }
+
+  /** Logs in with `password` from now on (after a password change); open connections stay logged in. */
+  usePassword(password: string): void {
+    this.options = { ...this.options, password };
+    this.cache.clear();
   }
 
   /** Bytes received from all nodes so far (traffic accounting for "read only k pieces"). */

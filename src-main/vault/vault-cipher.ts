@@ -24,7 +24,6 @@ export class VaultCipher {
     const keys = deriveVaultKeys(masterKey);
     this.contentKey = keys.contentKey;
     this.objectIdKey = keys.objectIdKey;
-    keys.nameKey.fill(0);
     this.metaKey = metaKey(masterKey);
   }
 

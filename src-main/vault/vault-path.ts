@@ -6,9 +6,11 @@ const MAX_SEGMENT_BYTES = 255;
 /**
  * Normalizes a path inside the vault ("trips//2026/" → "trips/2026") and rejects what cannot be
  * a name: empty, `.` or `..` segments, NUL and other control characters, over-long names.
+ * Names are Unicode NFC, so "Grüße" typed on Linux and read from a macOS disk (NFD) are one name,
+ * and one object id: nodes see only a keyed hash of the path, so two spellings would be two files.
  */
 export function normalizeVaultPath(input: string, options: { allowRoot?: boolean } = {}): string {
-  const trimmed = input.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+  const trimmed = input.normalize('NFC').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
   if (trimmed === '') {
     if (options.allowRoot) return '';
     throw new VaultError('INVALID_PATH', 'A vault path cannot be empty. Give a name such as "report.pdf" or "trips/2026/photo.jpg".');

@@ -9,6 +9,7 @@ import { buildCatalog, type ObjectState } from './catalog.js';
 import type { ServerEntry } from './dfc-config.js';
 import { getObject } from './get-object.js';
 import { checkObject, pruneSuperseded, repairObject } from './health.js';
+import { changePassword, type AccountOptions, type RecoverRequest, recoverAccount, registerRecoveryLogin, showRecoveryKey } from './account.js';
 import { loadOrCreateMasterKey } from './master-key-store.js';
 import { NodePool, throwIfLoginRejected } from './node-pool.js';
 import { type ProgressListener, currentKind, putObject, writeQuorum } from './put-object.js';
@@ -32,14 +33,7 @@ export interface VaultOptions {
 }
 
 /** What `Vault.recover` needs: where the nodes are, whose vault, the recovery key and the new password. */
-export interface RecoverOptions {
-  servers: ServerEntry[];
-  username: string;
-  recoveryKey: string;
-  newPassword: string;
-  timeoutMs?: number;
-  scryptN?: number;
-}
+export type RecoverOptions = RecoverRequest;
 
 /** Options of a transfer. */
 export interface TransferOptions {
@@ -61,12 +55,14 @@ export class Vault {
   private readonly code: { k: number; m: number };
   private readonly stripeBytes: number;
   private cipherOrUndefined: VaultCipher | undefined;
+  private readonly accountOptions: AccountOptions;
 
   private constructor(options: VaultOptions) {
     if (options.servers.length === 0) throw new VaultError('INVALID_CONFIG', 'No storage nodes are configured.');
     this.pool = new NodePool(options.servers, { username: options.username, password: options.password, timeoutMs: options.timeoutMs });
     this.code = defaultCode(options.servers.length);
     this.stripeBytes = options.stripeBytes ?? DEFAULT_STRIPE_BYTES;
+    this.accountOptions = { scryptN: options.scryptN, timeoutMs: options.timeoutMs };
   }
 
   /** Logs in to every reachable node; fails on a wrong password or when no node answers. */
@@ -80,7 +76,12 @@ export class Vault {
         throw new VaultError('NODE_UNREACHABLE', `No storage node is reachable${first && !first.ok ? ` (${first.error.message})` : ''}. Start the nodes or check the addresses in dfc.conf.`);
       }
       const quorum = writeQuorum(vault.code.k, vault.pool.size);
-      const masterKey = await loadOrCreateMasterKey(vault.pool, options.password, { quorum, scryptN: options.scryptN });
+      const masterKey = await loadOrCreateMasterKey(vault.pool, options.password, {
+        quorum,
+        scryptN: options.scryptN,
+        // A node that cannot take it now is given it when the user next shows the recovery key.
+        onCreated: async (created) => void (await registerRecoveryLogin(vault.pool, created)),
+      });
       vault.cipherOrUndefined = new VaultCipher(masterKey);
       masterKey.fill(0);
     } catch (error) {
@@ -106,24 +107,20 @@ export class Vault {
    * re-encrypted. Refuses unless every node is reachable; if it fails midway the old password still works.
    */
   async changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    void currentPassword;
-    void newPassword;
-    throw new VaultError('UNSUPPORTED', 'Changing the password is not built yet.');
+    await changePassword(this.pool, currentPassword, newPassword, this.accountOptions);
   }
 
   /**
-   * The vault's recovery key (its master key in printable form), once `password` opens the stored key.
+   * The vault's recovery key (its master key in printable form), once `password` is confirmed.
    * Also lets every reachable node accept the key for `Vault.recover`; `notRegisteredOn` names the nodes that were down.
    */
   async recoveryKey(password: string): Promise<{ recoveryKey: string; notRegisteredOn: string[] }> {
-    void password;
-    throw new VaultError('UNSUPPORTED', 'Recovery keys are not built yet.');
+    return showRecoveryKey(this.pool, password);
   }
 
   /** Sets a new password from a recovery key, without the old password; every node must be reachable. */
   static async recover(options: RecoverOptions): Promise<void> {
-    void options;
-    throw new VaultError('UNSUPPORTED', 'Recovery is not built yet.');
+    await recoverAccount(options);
   }
 
   /** Nodes in configuration order. */

@@ -1,38 +1,50 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNode, type RunningNode } from '../../servers/node/node-server.js';
-import { createVerifier, type ScramVerifier } from '../../servers/protocol/scram.js';
+import { formatUserLine, saveVerifier } from '../../servers/node/user-store.js';
+import { watchUsersFile } from '../../servers/node/users-file-watcher.js';
+import { createVerifier } from '../../servers/protocol/scram.js';
 import type { ServerEntry } from '../../src-main/vault/dfc-config.js';
 import { Vault, type VaultOptions } from '../../src-main/vault/vault.js';
 
 /** Accounts every test cluster knows. */
 export const USERS = { alice: 'wonderland', bob: 'builder' } as const;
 
-/** Four (or n) real nodes in this process on loopback ephemeral ports, each with its own root. */
+/**
+ * Four (or n) real nodes in this process on loopback ephemeral ports, each with its own root and its
+ * own users file (as on separate hosts), which password changes rewrite.
+ */
 export class TestCluster {
   readonly nodes: Array<RunningNode | undefined> = [];
   readonly roots: string[] = [];
+  readonly usersFiles: string[] = [];
   readonly servers: ServerEntry[] = [];
-  private readonly verifiers = new Map<string, ScramVerifier>();
   private vaults: Vault[] = [];
 
-  private constructor(readonly dir: string) {
-    for (const [name, password] of Object.entries(USERS)) this.verifiers.set(name, createVerifier(password));
-  }
+  private constructor(readonly dir: string) {}
 
   static async start(count = 4): Promise<TestCluster> {
     const cluster = new TestCluster(await mkdtemp(join(tmpdir(), 'dfs-test-')));
+    const lines = Object.entries(USERS).map(([name, password]) => formatUserLine(name, createVerifier(password)));
     for (let i = 0; i < count; i++) {
       cluster.roots.push(join(cluster.dir, `DFS${i + 1}`));
+      cluster.usersFiles.push(join(cluster.dir, `DFS${i + 1}.users`));
+      await writeFile(cluster.usersFiles[i]!, `${lines.join('\n')}\n`, { mode: 0o600 });
       const node = await cluster.startNode(i, 0);
       cluster.servers.push({ name: `DFS${i + 1}`, host: '127.0.0.1', port: node.port });
     }
     return cluster;
   }
 
-  private async startNode(i: number, port: number): Promise<RunningNode> {
-    const node = await startNode({ root: this.roots[i]!, port, lookupUser: async () => (name) => this.verifiers.get(name) });
+  private async startNode(i: number, port: number, options: { fixedUsers?: boolean } = {}): Promise<RunningNode> {
+    const usersFile = this.usersFiles[i]!;
+    const node = await startNode({
+      root: this.roots[i]!,
+      port,
+      lookupUser: watchUsersFile(usersFile, () => undefined),
+      saveVerifier: options.fixedUsers ? undefined : (name, verifier) => saveVerifier(usersFile, name, verifier),
+    });
     this.nodes[i] = node;
     return node;
   }
@@ -43,9 +55,9 @@ export class TestCluster {
     this.nodes[i] = undefined;
   }
 
-  /** Starts node i again on its old port. */
-  async restart(i: number): Promise<void> {
-    await this.startNode(i, this.servers[i]!.port);
+  /** Starts node i again on its old port; with `fixedUsers` it refuses password changes. */
+  async restart(i: number, options: { fixedUsers?: boolean } = {}): Promise<void> {
+    await this.startNode(i, this.servers[i]!.port, options);
   }
 
   /** A connected vault for `user` (alice by default). */

@@ -14,6 +14,12 @@ describe('vault paths', () => {
     }
   });
 
+  it('writes every name in Unicode NFC, so composed and decomposed spellings are one name', () => {
+    const decomposed = 'Gru\u0308\u00dfe/cafe\u0301.txt';
+    expect(normalizeVaultPath(decomposed)).toBe('Gr\u00fc\u00dfe/caf\u00e9.txt');
+    expect(normalizeVaultPath(decomposed)).toBe(normalizeVaultPath('Grüße/café.txt'));
+  });
+
   it('splits parent and base name', () => {
     expect(parentOf('a/b/c.txt')).toBe('a/b');
     expect(parentOf('c.txt')).toBe('');

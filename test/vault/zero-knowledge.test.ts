@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMasterKey, decodeWrappedMasterKey, unwrapMasterKey } from '../../src-main/vault/crypto/master-key.js';
 import { chunkCheck } from '../../src-main/vault/stripe-codec.js';
+import { VaultCipher } from '../../src-main/vault/vault-cipher.js';
 import { CHUNK_CHECK_BYTES, nodeForPiece, stripeLayout } from '../../src-main/vault/stripe-layout.js';
 import type { Vault } from '../../src-main/vault/vault.js';
 import { filesContaining } from '../helpers/file-search.js';
-import { committedPieceFiles } from '../helpers/stored-pieces.js';
-import { TestCluster, writeTemp } from '../helpers/test-cluster.js';
+import { committedPieceFiles, masterKeyRecordFiles } from '../helpers/stored-pieces.js';
+import { TestCluster, USERS, writeTemp } from '../helpers/test-cluster.js';
 
 const STRIPE = 64 * 1024;
 
@@ -35,11 +37,10 @@ describe('zero knowledge', () => {
     return file!;
   }
 
-  async function expectRejectedWithoutOutput(path: string): Promise<void> {
+  async function expectRejectedWithoutOutput(path: string, failure: object = { code: 'PROTOCOL', message: expect.stringContaining('failed its integrity check') }): Promise<void> {
     const outDir = join(cluster.dir, `out-${randomBytes(4).toString('hex')}`);
-    const { mkdir } = await import('node:fs/promises');
     await mkdir(outDir);
-    await expect(vault.getFile(path, join(outDir, 'got'))).rejects.toMatchObject({ code: 'PROTOCOL', message: expect.stringContaining('failed its integrity check') });
+    await expect(vault.getFile(path, join(outDir, 'got'))).rejects.toMatchObject(failure);
     expect(await readdir(outDir)).toEqual([]);
   }
 
@@ -59,6 +60,30 @@ describe('zero knowledge', () => {
     const out = join(cluster.dir, 'back');
     await vault.getFile(names[0], out);
     expect((await readFile(out)).equals(contents)).toBe(true);
+  });
+
+  it('gives someone with a node\'s whole directory and a wrong password nothing', async () => {
+    const marker = 'STOLEN-DISK-MARKER';
+    await vault.putFile(await writeTemp(cluster.dir, 'secret', Buffer.from(`${marker} `.repeat(5000))), `${marker}.txt`);
+    const root = cluster.roots[0]!;
+    for (const needle of [marker, `${marker}.txt`]) expect(await filesContaining(root, needle)).toEqual([]);
+    const [recordFile] = await masterKeyRecordFiles(root);
+    const record = (await readPiece(recordFile!)).header.subarray(8);
+    for (const guess of ['Wonderland', 'wonderland ', '', 'alice']) {
+      await expect(unwrapMasterKey(decodeWrappedMasterKey(record), guess)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    }
+    // Without the master key, no piece's metadata opens: any other key (here a fresh one) opens none,
+    // while the right password's key opens them all.
+    const stranger = new VaultCipher(createMasterKey());
+    const owner = new VaultCipher(await unwrapMasterKey(decodeWrappedMasterKey(record), USERS.alice));
+    const files = await committedPieceFiles(root);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const [key, version] = file.split('/').slice(-2);
+      const args = [Buffer.from(key!, 'hex'), version!.replace(/\.c$/, ''), (await readPiece(file)).header.subarray(8)] as const;
+      expect(stranger.openMeta(...args)).toBeUndefined();
+      expect(owner.openMeta(...args)).toMatchObject({ path: `${marker}.txt` });
+    }
   });
 
   it('stores an empty file as one sealed stripe and returns it empty', async () => {
@@ -81,6 +106,47 @@ describe('zero knowledge', () => {
       await writeFile(file, Buffer.concat([header, swapped]));
     }
     await expectRejectedWithoutOutput('ordered.bin');
+  });
+
+  /** Rewrites every piece of `path` (a 3-stripe file) with `edit` applied to its stripe chunks, checks recomputed, so only the AEAD can notice. */
+  async function rewriteStripes(path: string, edit: (chunks: Buffer[]) => Buffer[]): Promise<void> {
+    const layout = stripeLayout(3 * STRIPE, STRIPE, 2);
+    const span = layout.fullChunkBytes + CHUNK_CHECK_BYTES;
+    for (let piece = 0; piece < 4; piece++) {
+      const file = await pieceFile(path, piece);
+      const { header, body } = await readPiece(file);
+      const chunks = [0, 1, 2].map((stripe) => Buffer.from(body.subarray(stripe * span, stripe * span + layout.fullChunkBytes)));
+      const edited = edit(chunks).flatMap((chunk, stripe) => [chunk, chunkCheck(chunk, stripe, piece)]);
+      await writeFile(file, Buffer.concat([header, ...edited]));
+    }
+  }
+
+  it('rejects a stripe with one altered byte, even with its checks recomputed, and writes no file', async () => {
+    await vault.putFile(await writeTemp(cluster.dir, 's', randomBytes(3 * STRIPE)), 'altered.bin');
+    await rewriteStripes('altered.bin', (chunks) => {
+      chunks[1]!.writeUInt8(chunks[1]!.readUInt8(100) ^ 0x01, 100);
+      return chunks;
+    });
+    await expectRejectedWithoutOutput('altered.bin');
+  });
+
+  it('reports a file cut short by its last stripe as incomplete, and writes no file', async () => {
+    await vault.putFile(await writeTemp(cluster.dir, 's', randomBytes(3 * STRIPE)), 'cut.bin');
+    await rewriteStripes('cut.bin', (chunks) => chunks.slice(0, 2));
+    await expectRejectedWithoutOutput('cut.bin', { code: 'INCOMPLETE', message: 'File is incomplete.' });
+  });
+
+  it('rejects a last stripe moved into the middle (the last-stripe flag is bound), and writes no file', async () => {
+    await vault.putFile(await writeTemp(cluster.dir, 's', randomBytes(3 * STRIPE)), 'early-end.bin');
+    await rewriteStripes('early-end.bin', ([first, second, third]) => [first!, third!, second!]);
+    await expectRejectedWithoutOutput('early-end.bin');
+  });
+
+  it('reports a file extended by a stripe as incomplete (the sealed size decides), and writes no file', async () => {
+    await vault.putFile(await writeTemp(cluster.dir, 's', randomBytes(3 * STRIPE)), 'extended.bin');
+    await rewriteStripes('extended.bin', (chunks) => [...chunks, chunks[0]!]);
+    await expectRejectedWithoutOutput('extended.bin', { code: 'INCOMPLETE', message: 'File is incomplete.' });
+    expect((await vault.list()).find((e) => e.name === 'extended.bin')).toMatchObject({ pieces: { good: 0, total: 4 } });
   });
 
   it('rejects the body of another file of the same size under this file\'s headers', async () => {

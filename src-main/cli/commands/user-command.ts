@@ -1,17 +1,7 @@
 import { resolve } from 'node:path';
 import { upsertUser, validateUsername } from '../../../servers/node/user-store.js';
-import { type CliIo, UsageError, promptPassword } from '../cli-io.js';
+import { UsageError, askNewPassword } from '../cli-io.js';
 import { type Command, parseCommandArgs, printHelp } from '../command.js';
-
-async function newPassword(io: CliIo, name: string): Promise<string> {
-  const fromEnv = io.env['DFS_PASSWORD'];
-  if (fromEnv) return fromEnv;
-  const first = await promptPassword(io, `New password for ${name}: `);
-  if (first.length === 0) throw new UsageError('The password cannot be empty.');
-  const again = await promptPassword(io, 'Repeat it: ');
-  if (again !== first) throw new UsageError('The two passwords differ; nothing was changed.');
-  return first;
-}
 
 /** `dfs-vault user add NAME --users dfs.conf` */
 export const userCommand: Command = {
@@ -35,7 +25,7 @@ Options:
     const problem = validateUsername(name);
     if (problem) throw new UsageError(problem);
     const file = resolve(io.cwd, values.users ?? 'dfs.conf');
-    await upsertUser(file, name, await newPassword(io, name));
+    await upsertUser(file, name, await askNewPassword(io, `New password for ${name}: `, 'DFS_PASSWORD'));
     io.stdout.write(`Saved ${name} in ${file} (hashed).\n`);
     return 0;
   },

@@ -13,7 +13,6 @@ const MAX_OBJECT_ID_BYTES = 255;
 /** The master key's purpose-bound subkeys; each is used for one job only. */
 export interface VaultKeys {
   contentKey: Buffer;
-  nameKey: Buffer;
   objectIdKey: Buffer;
 }
 
@@ -35,11 +34,6 @@ export function contentKey(masterKey: Buffer): Buffer {
   return derive(masterKey, 'dfs-vault v1 content key');
 }
 
-/** The key that encrypts path names. */
-export function nameKey(masterKey: Buffer): Buffer {
-  return derive(masterKey, 'dfs-vault v1 name key');
-}
-
 /** The key that turns a path into the object id a node sees. */
 export function objectIdKey(masterKey: Buffer): Buffer {
   return derive(masterKey, 'dfs-vault v1 object id key');
@@ -50,9 +44,9 @@ export function metaKey(masterKey: Buffer): Buffer {
   return derive(masterKey, 'dfs-vault v1 meta key');
 }
 
-/** All three subkeys of a master key at once. */
+/** The content and object-id subkeys of a master key at once. */
 export function deriveVaultKeys(masterKey: Buffer): VaultKeys {
-  return { contentKey: contentKey(masterKey), nameKey: nameKey(masterKey), objectIdKey: objectIdKey(masterKey) };
+  return { contentKey: contentKey(masterKey), objectIdKey: objectIdKey(masterKey) };
 }
 
 /** A public fingerprint of the master key, so a recovery key can be checked against the vault before it replaces anything. */
@@ -75,4 +69,12 @@ export function fileKey(contentKey: Buffer, objectId: Buffer, version: string): 
   // Length prefixes keep (id, version) pairs unambiguous: no two pairs give the same info string.
   const info = Buffer.concat([Buffer.from('dfs-vault v1 file key\0'), Buffer.of(objectId.length), objectId, Buffer.of(versionBytes.length), versionBytes]);
   return derive(contentKey, info);
+}
+
+/**
+ * The secret of the user's recovery login on the nodes ("<user>/recovery"): whoever holds the recovery
+ * key can log in to set a new password, and a node, holding only a SCRAM verifier of it, learns nothing of the key.
+ */
+export function recoveryLoginSecret(masterKey: Buffer): string {
+  return derive(masterKey, 'dfs-vault v1 recovery login').toString('base64url');
 }

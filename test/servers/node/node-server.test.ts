@@ -15,7 +15,7 @@ import type { ProtocolErrorCode } from '../../../servers/protocol/errors.js';
 import type { FramedConnection } from '../../../servers/protocol/framed-connection.js';
 import { Op } from '../../../servers/protocol/messages.js';
 import type { ErrorMessage, ListItemMessage, Message } from '../../../servers/protocol/messages.js';
-import { createVerifier, ScramClient } from '../../../servers/protocol/scram.js';
+import { createVerifier, formatVerifier, ScramClient } from '../../../servers/protocol/scram.js';
 import type { ScramVerifier } from '../../../servers/protocol/scram.js';
 
 const PASSWORDS = { alice: 'wonderland', bob: 'builder' } as const;
@@ -485,5 +485,57 @@ describe('clients that hang up in the middle of a GET', () => {
       after = await openFiles();
     }
     expect(after).toBeLessThanOrEqual(before);
+  });
+});
+
+describe('changing verifiers over the wire (SET_VERIFIER)', () => {
+  const saved = new Map<string, ScramVerifier>();
+  const changeable = { lookupUser: async () => (name: string) => saved.get(name), saveVerifier: async (name: string, v: ScramVerifier) => void saved.set(name, v) };
+
+  beforeEach(() => {
+    saved.clear();
+    saved.set('alice', verifiers.get('alice')!);
+  });
+
+  async function setVerifier(conn: FramedConnection, slot: string, verifier: string): Promise<Message> {
+    await conn.send({ op: Op.SetVerifier, slot, verifier });
+    return conn.receive(10_000);
+  }
+
+  it('stores a pending password only with the current salt, then makes it current', async () => {
+    const node = await startTestNode(changeable);
+    const conn = await login(node);
+    const { salt, iterations } = saved.get('alice')!;
+    const other = await setVerifier(conn, 'pending', formatVerifier(createVerifier('new one')));
+    expect(other).toMatchObject({ op: Op.Error, code: 'BAD_REQUEST', message: expect.stringContaining('salt and iterations of the current one') });
+    const next = createVerifier('new one', { salt, iterations });
+    expect(await setVerifier(conn, 'pending', formatVerifier(next))).toMatchObject({ op: Op.Ok });
+    expect(saved.get('alice')!.pending).toEqual({ storedKey: next.storedKey, serverKey: next.serverKey });
+    expect(await setVerifier(conn, 'pending', '')).toMatchObject({ op: Op.Ok });
+    expect(saved.get('alice')!.pending).toBeUndefined();
+    expect(await setVerifier(conn, 'current', formatVerifier(next))).toMatchObject({ op: Op.Ok });
+    expect(saved.get('alice')).toMatchObject({ storedKey: next.storedKey });
+    expect(await setVerifier(conn, 'current', 'SCRAM-SHA-256$100:c2FsdA==$' + 'A'.repeat(43) + '=:' + 'A'.repeat(43) + '=')).toMatchObject({ op: Op.Error, code: 'BAD_REQUEST' });
+    expect(await setVerifier(conn, 'owner', formatVerifier(next))).toMatchObject({ op: Op.Error, message: 'Unknown verifier slot "owner".' });
+  });
+
+  it('lets a recovery login into its user\'s space, where it may replace the password but not stage one', async () => {
+    const node = await startTestNode(changeable);
+    const conn = await login(node);
+    await put(conn, Buffer.from('k1'), '0a', Buffer.from('piece'));
+    expect(await setVerifier(conn, 'recovery', formatVerifier(createVerifier('recovery secret')))).toMatchObject({ op: Op.Ok });
+    const recovery = track(await connectAndLogin({ host: '127.0.0.1', port: node.port }, 'alice/recovery', 'recovery secret', { timeoutMs: 10_000 }));
+    await recovery.send({ op: Op.List, key: Buffer.alloc(0) });
+    expect(await recovery.receive(10_000)).toMatchObject({ op: Op.ListItem, key: Buffer.from('k1') });
+    expect(await recovery.receive(10_000)).toMatchObject({ op: Op.End });
+    expect(await setVerifier(recovery, 'pending', formatVerifier(createVerifier('x')))).toMatchObject({ op: Op.Error, code: 'BAD_REQUEST' });
+    expect(await setVerifier(recovery, 'current', formatVerifier(createVerifier('reset')))).toMatchObject({ op: Op.Ok });
+    expect((await rejectionOf(connectAndLogin({ host: '127.0.0.1', port: node.port }, 'alice', PASSWORDS.alice)))).toMatchObject({ code: 'AUTH_FAILED' });
+    track(await connectAndLogin({ host: '127.0.0.1', port: node.port }, 'alice', 'reset', { timeoutMs: 10_000 }));
+  });
+
+  it('refuses any change on a node started without a way to save users', async () => {
+    const node = await startTestNode();
+    expect(await setVerifier(await login(node), 'current', formatVerifier(createVerifier('x')))).toMatchObject({ op: Op.Error, code: 'BAD_REQUEST', message: expect.stringContaining('cannot change passwords') });
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createVerifier, formatVerifier, parseVerifier, ScramClient, ScramServer } from '../../../servers/protocol/scram.js';
 import type { ScramVerifier } from '../../../servers/protocol/scram.js';
-import { loadUsersFile, parseUsersFile, upsertUser, validateUsername } from '../../../servers/node/user-store.js';
+import { accountOf, formatUserLine, loadUsersFile, parseUsersFile, saveVerifier, upsertUser, validateUsername } from '../../../servers/node/user-store.js';
 
 const PENCIL_VERIFIER =
   'SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=';
@@ -192,5 +192,52 @@ describe('users files on disk', () => {
     await expect(upsertUser(file, 'ok', 'pw', { iterations: 100 })).rejects.toThrow(RangeError);
     expect(await readFile(file, 'utf8')).toBe('Alice pw\n');
     expect(await readdir(dir)).toEqual(['dfs.conf']);
+  });
+});
+
+describe('password changes and recovery logins in users files', () => {
+  const current = createVerifier('old pencil');
+  const next = createVerifier('new pencil', { salt: current.salt, iterations: current.iterations });
+  const changing = { ...current, pending: { storedKey: next.storedKey, serverKey: next.serverKey } };
+
+  it('writes a pending password as a third field and reads it back, both passwords logging in', () => {
+    const line = formatUserLine('alice', changing);
+    expect(line.split(' ')).toEqual(['alice', formatVerifier(current), formatVerifier(next)]);
+    const { users, errors, warnings } = parseUsersFile(line);
+    expect([errors, warnings]).toEqual([[], []]);
+    expect(canLogIn(users.get('alice'), 'alice', 'old pencil')).toBe(true);
+    expect(canLogIn(users.get('alice'), 'alice', 'new pencil')).toBe(true);
+  });
+
+  it('ignores a pending password whose salt differs, with an error, and keeps the current one', () => {
+    const { users, errors } = parseUsersFile(`alice ${formatVerifier(current)} ${formatVerifier(createVerifier('new pencil'))}`);
+    expect(errors).toEqual([expect.stringContaining('does not share the current one\'s salt')]);
+    expect(canLogIn(users.get('alice'), 'alice', 'old pencil')).toBe(true);
+    expect(canLogIn(users.get('alice'), 'alice', 'new pencil')).toBe(false);
+  });
+
+  it('reads "<name>/recovery" lines as the recovery login of that user, hashed only', () => {
+    const { users, errors } = parseUsersFile(['alice/recovery ' + PENCIL_VERIFIER, 'bob/recovery plain-secret', 'x!y/recovery ' + PENCIL_VERIFIER].join('\n'));
+    expect(canLogIn(users.get('alice/recovery'), 'alice/recovery', 'pencil')).toBe(true);
+    expect(users.has('bob/recovery')).toBe(false);
+    expect(errors).toEqual([expect.stringContaining('line 2: a recovery login is stored as one SCRAM-SHA-256 verifier'), expect.stringContaining('line 3: The username "x!y"')]);
+    expect([accountOf('alice/recovery'), accountOf('alice')]).toEqual(['alice', 'alice']);
+  });
+
+  it('saves verifiers from many writers at once without losing any line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfs-vault-users-'));
+    try {
+      const file = join(dir, 'dfs.conf');
+      await writeFile(file, '# shared by four nodes\n');
+      const names = Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? `user${i}` : `user${i - 1}/recovery`));
+      await Promise.all(names.map((name) => saveVerifier(file, name, current)));
+      const { users, errors } = await loadUsersFile(file);
+      expect(errors).toEqual([]);
+      expect([...users.keys()].sort()).toEqual([...names].sort());
+      expect((await readFile(file, 'utf8')).startsWith('# shared by four nodes\n')).toBe(true);
+      expect((await readdir(dir)).sort()).toEqual(['dfs.conf']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -155,6 +155,26 @@ describe('SCRAM-SHA-256 logins', () => {
   });
 });
 
+describe('SCRAM-SHA-256 during a password change', () => {
+  const current = createVerifier('old horse');
+  const next = createVerifier('new horse', { salt: current.salt, iterations: current.iterations });
+  const users = new Map([['alice', { ...current, pending: { storedKey: next.storedKey, serverKey: next.serverKey } }]]);
+
+  it('accepts the current and the pending password, each proven back with its own server key', () => {
+    // login() also runs verifyServerFinal, which throws unless the signature comes from the matching ServerKey.
+    expect(login(users, 'alice', 'old horse').result.ok).toBe(true);
+    expect(login(users, 'alice', 'new horse').result.ok).toBe(true);
+    expect(login(users, 'alice', 'other horse').result).toEqual({ ok: false });
+  });
+
+  it('tells the client the salt and iterations it logged in with', () => {
+    const client = new ScramClient('alice', 'new horse');
+    const server = new ScramServer((name) => users.get(name));
+    client.clientFinal(server.serverFirst(client.clientFirst()));
+    expect(client.saltAndIterations).toEqual({ salt: current.salt, iterations: current.iterations });
+  });
+});
+
 describe('SCRAM-SHA-256 tampering and malformed messages', () => {
   const rfcServer = () =>
     new ScramServer((name) => (name === RFC.user ? rfcVerifier() : undefined), { nonce: RFC.serverNonce });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { contentKey, deriveVaultKeys, fileKey, keyCheckValue, nameKey, objectIdKey } from '../../../src-main/vault/crypto/key-hierarchy.js';
+import { contentKey, deriveVaultKeys, fileKey, keyCheckValue, objectIdKey, recoveryLoginSecret } from '../../../src-main/vault/crypto/key-hierarchy.js';
 
 const master = Buffer.alloc(32, 7);
 
@@ -19,14 +19,14 @@ function hkdfSha256(ikm: Buffer, info: Buffer | string, length: number): Buffer 
 describe('key hierarchy', () => {
   it('derives the subkeys by HKDF-SHA256 with fixed labels (so stored data stays readable across releases)', () => {
     expect(contentKey(master)).toEqual(hkdfSha256(master, 'dfs-vault v1 content key', 32));
-    expect(nameKey(master)).toEqual(hkdfSha256(master, 'dfs-vault v1 name key', 32));
+    expect(recoveryLoginSecret(master)).toBe(hkdfSha256(master, 'dfs-vault v1 recovery login', 32).toString('base64url'));
     expect(objectIdKey(master)).toEqual(hkdfSha256(master, 'dfs-vault v1 object id key', 32));
     expect(keyCheckValue(master)).toEqual(hkdfSha256(master, 'dfs-vault v1 key check', 16));
   });
 
-  it('gives three distinct 32-byte keys, none equal to the master key, the same every time', () => {
+  it('gives distinct 32-byte keys, none equal to the master key, the same every time', () => {
     const keys = deriveVaultKeys(master);
-    const all = [master, keys.contentKey, keys.nameKey, keys.objectIdKey].map((k) => k.toString('hex'));
+    const all = [master, keys.contentKey, keys.objectIdKey, Buffer.from(recoveryLoginSecret(master), 'base64url')].map((k) => k.toString('hex'));
     expect(new Set(all).size).toBe(4);
     expect(keys.contentKey).toHaveLength(32);
     expect(deriveVaultKeys(master)).toEqual(keys);

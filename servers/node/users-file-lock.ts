@@ -1,0 +1,44 @@
+import { open, readFile, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How long a writer waits for another one before giving up. */
+const WAIT_MS = 10_000;
+const RETRY_MS = 15;
+
+/**
+ * Runs `change` while holding `<usersFile>.lock`, so the nodes sharing one users file (a local
+ * cluster's four processes) never lose each other's changes in a read-modify-write. The lock file
+ * holds the owner's pid; one left by a process that has exited is taken over.
+ */
+export async function withUsersFileLock<T>(usersFile: string, change: () => Promise<T>): Promise<T> {
+  const lockPath = `${usersFile}.lock`;
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await open(lockPath, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) await rm(lockPath, { force: true });
+      else if (Date.now() > deadline) throw new Error(`${usersFile} is locked by process ${holder || '?'} for more than ${WAIT_MS / 1000} s; try again, or remove ${lockPath} if that process is gone.`);
+      else await sleep(RETRY_MS);
+    }
+  }
+  try {
+    return await change();
+  } finally {
+    await rm(lockPath, { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,39 @@
+import { Vault } from '../../vault/vault.js';
+import { promptPassword } from '../cli-io.js';
+import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
+import { loadLogin } from '../vault-session.js';
+
+/** `dfs-vault recovery-key` */
+export const recoveryKeyCommand: Command = {
+  name: 'recovery-key',
+  summary: 'show the recovery key that resets a forgotten password',
+  usage: `Usage: dfs-vault recovery-key [-c dfc.conf]
+
+Shows your vault's recovery key once you confirm your password (typed, or DFS_PASSWORD).
+With it, "dfs-vault recover" sets a new password when the old one is forgotten. Anyone
+with the key can open your vault: write it down and keep it away from this computer.
+
+Showing the key also sets up recovery on every node that is up; run it again once a
+node that was down is back.
+
+Options:
+${VAULT_OPTIONS_HELP}`,
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, COMMON_OPTIONS, { min: 0, max: 0, names: '' });
+    if (values.help) return printHelp(io, this);
+    const login = await loadLogin(io, values.config);
+    // Confirmed by typing it, even when dfc.conf holds it: the key opens everything.
+    const password = io.env['DFS_PASSWORD'] ?? (await promptPassword(io, `Confirm the password for ${login.username}: `));
+    const vault = await Vault.connect({ servers: login.servers, username: login.username, password });
+    try {
+      const { recoveryKey, notRegisteredOn } = await vault.recoveryKey(password);
+      io.stdout.write(`Recovery key for ${login.username}:\n\n    ${recoveryKey}\n\nAnyone with this key can open your vault. Keep it somewhere safe, away from this computer.\n`);
+      if (notRegisteredOn.length > 0) {
+        io.stderr.write(`Warning: ${notRegisteredOn.join(', ')} ${notRegisteredOn.length === 1 ? 'was' : 'were'} not reachable, so the key cannot reset the password there yet. Run "dfs-vault recovery-key" again when every node is up.\n`);
+      }
+    } finally {
+      vault.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,163 @@
+import { RECOVERY_LOGIN_SUFFIX } from '../../servers/protocol/constants.js';
+import { createVerifier, formatVerifier } from '../../servers/protocol/scram.js';
+import { VaultError } from '../shared/errors.js';
+import { recoveryLoginSecret } from './crypto/key-hierarchy.js';
+import { decodeWrappedMasterKey, matchesWrappedMasterKey } from './crypto/master-key.js';
+import { formatRecoveryKey, parseRecoveryKey } from './crypto/recovery-key.js';
+import type { ServerEntry } from './dfc-config.js';
+import { MASTER_KEY_OBJECT, openBestRecord, readMasterKeyRecords, wrappedRecord, writeMasterKeyRecord } from './master-key-store.js';
+import { NodeClient } from './node-client.js';
+import { NodePool, throwIfLoginRejected, toVaultError } from './node-pool.js';
+import { nextVersion } from './object-meta.js';
+
+// The account operations: password change, recovery key, recovery. Each changes what every node
+// holds for the user (SCRAM verifiers and the wrapped master key) and never touches file contents.
+
+/** Tuning of account operations; tests pass a small scrypt cost. */
+export interface AccountOptions {
+  scryptN?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * Changes the password in two phases. First every node accepts the new password beside the old one
+ * (a pending verifier with the same salt) and stores the master key wrapped under it as a new record
+ * version; a failure there is undone and the old password keeps working. Then every node drops the old
+ * verifier and record. The master key stays, so no file is re-encrypted.
+ */
+export async function changePassword(pool: NodePool, currentPassword: string, newPassword: string, options: AccountOptions = {}): Promise<void> {
+  if (!pool.isPassword(currentPassword)) throw new VaultError('AUTH_FAILED', 'The current password is not right; nothing was changed.');
+  assertNewPassword(newPassword);
+  await requireEveryNode(pool, 'Changing the password');
+  const { sightings } = await readMasterKeyRecords(pool);
+  const { masterKey } = await openBestRecord(sightings, currentPassword);
+  const clients: NodeClient[] = [];
+  try {
+    const record = await wrappedRecord(masterKey, newPassword, options.scryptN);
+    const version = nextVersion(sightings.map((s) => s.version));
+    const pending: string[] = [];
+    try {
+      // One node at a time on fresh logins: each login reports the salt its node holds right now.
+      for (const server of pool.servers) {
+        try {
+          const client = await NodeClient.connect(server, pool.username, currentPassword, { timeoutMs: options.timeoutMs });
+          clients.push(client);
+          const verifier = formatVerifier(createVerifier(newPassword, client.login));
+          await client.setVerifier('pending', verifier);
+          pending.push(verifier);
+        } catch (error) {
+          throw toVaultError(error, server.name);
+        }
+      }
+      await writeMasterKeyRecord(pool, record, version, pool.servers.map((_, node) => node), pool.size);
+    } catch (error) {
+      await Promise.all(clients.map((client) => client.setVerifier('pending', '').catch(() => undefined)));
+      const why = toVaultError(error);
+      throw new VaultError(why.code, `Could not change the password: ${why.message} Nothing was changed; the current password still works.`, { cause: error });
+    }
+    const unfinished: string[] = [];
+    await Promise.all(
+      clients.map(async (client, node) => {
+        try {
+          await client.setVerifier('current', pending[node]!);
+          await client.prune(MASTER_KEY_OBJECT, version);
+        } catch (error) {
+          unfinished.push(`${pool.servers[node]!.name} (${toVaultError(error).message})`);
+        }
+      }),
+    );
+    pool.usePassword(newPassword);
+    if (unfinished.length > 0) {
+      throw new VaultError(
+        'INCOMPLETE',
+        `The new password works on every node, but ${unfinished.join(', ')} still also accept${unfinished.length === 1 ? 's' : ''} the old one. Run "dfs-vault passwd" again (with the new password as the current one) when ${unfinished.length === 1 ? 'it is' : 'they are'} reachable.`,
+      );
+    }
+  } finally {
+    masterKey.fill(0);
+    for (const client of clients) client.close();
+  }
+}
+
+/**
+ * The vault's recovery key, once `password` is confirmed: the master key in printable form. Every
+ * reachable node is (again) given the verifier of the recovery login, so the key can later reset the
+ * password there; the nodes that could not be reached are returned by name.
+ */
+export async function showRecoveryKey(pool: NodePool, password: string): Promise<{ recoveryKey: string; notRegisteredOn: string[] }> {
+  if (!pool.isPassword(password)) throw new VaultError('AUTH_FAILED', 'That password is not right.');
+  const { masterKey } = await openBestRecord((await readMasterKeyRecords(pool)).sightings, password);
+  try {
+    return { recoveryKey: formatRecoveryKey(masterKey), notRegisteredOn: await registerRecoveryLogin(pool, masterKey) };
+  } finally {
+    masterKey.fill(0);
+  }
+}
+
+/** Lets every reachable node accept a login with `masterKey`'s recovery secret; returns the names of the nodes that did not. */
+export async function registerRecoveryLogin(pool: NodePool, masterKey: Buffer): Promise<string[]> {
+  const verifier = formatVerifier(createVerifier(recoveryLoginSecret(masterKey)));
+  const outcomes = await pool.onEveryNode((client) => client.setVerifier('recovery', verifier));
+  return outcomes.filter((o) => !o.ok).map((o) => pool.servers[o.node]!.name);
+}
+
+/** What recovery needs: where the nodes are, whose vault, the recovery key and the new password. */
+export interface RecoverRequest extends AccountOptions {
+  servers: ServerEntry[];
+  username: string;
+  recoveryKey: string;
+  newPassword: string;
+}
+
+/**
+ * Sets a new password from the recovery key, without the old one: logs in to every node with the
+ * recovery secret, checks the key against the stored record, stores the master key wrapped under the
+ * new password, then replaces the password's verifier. Running it again finishes an interrupted run.
+ */
+export async function recoverAccount(request: RecoverRequest): Promise<void> {
+  const masterKey = parseRecoveryKey(request.recoveryKey);
+  assertNewPassword(request.newPassword);
+  const pool = new NodePool(request.servers, { username: request.username + RECOVERY_LOGIN_SUFFIX, password: recoveryLoginSecret(masterKey), timeoutMs: request.timeoutMs });
+  try {
+    try {
+      await requireEveryNode(pool, 'Resetting the password');
+    } catch (error) {
+      if (error instanceof VaultError && error.code === 'AUTH_FAILED') {
+        throw new VaultError('AUTH_FAILED', `This recovery key does not open ${request.username}'s vault on every node. Check the username and the key; a key works on a node only once "Recovery key" was shown while that node was up.`, { cause: error });
+      }
+      throw error;
+    }
+    const { sightings } = await readMasterKeyRecords(pool);
+    if (!sightings.some((s) => matchesWrappedMasterKey(masterKey, decodeWrappedMasterKey(s.bytes)))) {
+      throw new VaultError('AUTH_FAILED', `This recovery key is not the key of ${request.username}'s vault; nothing was changed.`);
+    }
+    const version = nextVersion(sightings.map((s) => s.version));
+    await writeMasterKeyRecord(pool, await wrappedRecord(masterKey, request.newPassword, request.scryptN), version, request.servers.map((_, node) => node), pool.size);
+    const verifier = formatVerifier(createVerifier(request.newPassword));
+    const outcomes = await pool.onEveryNode(async (client) => {
+      await client.setVerifier('current', verifier);
+      await client.prune(MASTER_KEY_OBJECT, version);
+    });
+    const failed = outcomes.filter((o) => !o.ok).map((o) => (o.ok ? '' : `${request.servers[o.node]!.name} (${o.error.message})`));
+    if (failed.length > 0) {
+      throw new VaultError('INCOMPLETE', `The new password is set on some nodes but not on ${failed.join(', ')}. Run the recovery again when every node is up.`);
+    }
+  } finally {
+    pool.close();
+    masterKey.fill(0);
+  }
+}
+
+/** Throws unless every node answers and accepts the login; names the ones that do not. */
+async function requireEveryNode(pool: NodePool, what: string): Promise<void> {
+  const outcomes = await pool.onEveryNode((client) => client.ping());
+  throwIfLoginRejected(outcomes);
+  const down = outcomes.flatMap((o) => (o.ok ? [] : [`${pool.servers[o.node]!.name} (${o.error.message})`]));
+  if (down.length > 0) {
+    throw new VaultError('NODE_UNREACHABLE', `${what} needs every node, and ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} not reachable. Nothing was changed; try again when every node is up.`);
+  }
+}
+
+function assertNewPassword(password: string): void {
+  if (password.length === 0) throw new VaultError('INVALID_REQUEST', 'The new password cannot be empty.');
+}
