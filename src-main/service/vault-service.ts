@@ -147,12 +147,22 @@ export class VaultService {
 
   /**
    * Changes the signed-in user's password on every node (each must be up; a wrong current password is AUTH_FAILED).
-   * A login the keychain remembers gets the new password too, so the next start still signs in by itself.
+   * A login the keychain remembers gets the new password too, so the next start still signs in by itself. A change
+   * that took effect but left the old password accepted somewhere is reported in `unfinished`, not thrown.
    */
   async changePassword(request: { current: string; next: string }): Promise<PasswordChange> {
     const session = this.requireSession();
-    await session.vault.changePassword(request.current, request.next);
-    return this.rememberNewPassword(session.username, session.target, request.next);
+    let unfinished: string | undefined;
+    try {
+      await session.vault.changePassword(request.current, request.next);
+    } catch (error) {
+      // INCOMPLETE comes after the change took effect: the new password works on every node (and is the vault's
+      // own from now on), some nodes just still accept the old one too. The keychain must follow all the same.
+      if (!(error instanceof VaultError && error.code === 'INCOMPLETE')) throw error;
+      unfinished = error.message;
+    }
+    const change = await this.rememberNewPassword(session.username, session.target, request.next);
+    return unfinished === undefined ? change : { ...change, unfinished };
   }
 
   /** The signed-in vault's recovery key, once `password` is confirmed; `notRegisteredOn` names the nodes that were down. */

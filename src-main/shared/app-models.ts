@@ -32,6 +32,8 @@ export interface PasswordChange {
   keychainUpdated: boolean;
   /** The keychain remembered this login but could not take the new password; says what happened and what to do. */
   keychainProblem?: string;
+  /** The new password works everywhere, but some nodes still also accept the old one; says which and what to do. */
+  unfinished?: string;
 }
 
 /** The vault's recovery key, and the nodes that could not learn it (they were down). */

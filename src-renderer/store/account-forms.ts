@@ -56,7 +56,7 @@ export function changePasswordProblems(form: ChangePasswordForm): Problems<keyof
   const problems: Problems<keyof ChangePasswordForm> = newPasswordProblems(form.next, form.repeat);
   if (form.current === '') problems.current = 'Enter your current password.';
   else if (tooLong(form.current, MAX_PASSWORD_CHARS)) problems.current = `A password can have at most ${MAX_PASSWORD_CHARS} characters.`;
-  else if (form.next === form.current) problems.next = 'The new password is the same as the current one.';
+  // The new password may equal the current one: changing it again is how an unfinished change is completed.
   return problems;
 }
 
@@ -98,11 +98,11 @@ export function recoveryKeyFailure(error: SerializedVaultError): Problems<'passw
 
 /**
  * Where a failed reset is explained. A malformed key (INVALID_REQUEST: the form checks every other field) and a key
- * that does not open this user's vault belong next to the key; the rest (a node down, say) above the form.
+ * that does not open this user's vault (AUTH_FAILED; the vault says why, naming the user) belong next to the key;
+ * the rest (a node down, say) above the form.
  */
-export function recoverFailure(error: SerializedVaultError, username: string): Problems<keyof RecoverForm> {
-  if (error.code === 'INVALID_REQUEST') return { recoveryKey: error.message };
-  if (error.code === 'AUTH_FAILED') return { recoveryKey: `This recovery key does not open the vault of “${username.trim()}” on this cluster. Check the username and the key.` };
+export function recoverFailure(error: SerializedVaultError): Problems<keyof RecoverForm> {
+  if (error.code === 'INVALID_REQUEST' || error.code === 'AUTH_FAILED') return { recoveryKey: error.message };
   return { form: error.message };
 }
 

@@ -39,6 +39,7 @@ export interface AccountSlice {
 export const createAccountSlice: SliceCreator<AccountSlice> = ({ api }) => (set, get) => {
   const reportChange = (what: 'changed' | 'reset', change: PasswordChange) => {
     get().notify('info', passwordChangedText(what, change.keychainUpdated));
+    if (change.unfinished) get().notify('warning', change.unfinished, 'INCOMPLETE');
     if (change.keychainProblem) get().notify('warning', change.keychainProblem, 'KEYCHAIN');
   };
 
@@ -88,7 +89,7 @@ export const createAccountSlice: SliceCreator<AccountSlice> = ({ api }) => (set,
           reportChange('reset', change);
           return {};
         } catch (error) {
-          return recoverFailure(toSerializedError(error), form.username);
+          return recoverFailure(toSerializedError(error));
         } finally {
           // Starting the local cluster for the reset changes the node strip.
           void get().refreshCluster();

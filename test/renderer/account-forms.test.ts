@@ -28,9 +28,10 @@ describe('account forms', () => {
       });
     });
 
-    it('catches a repetition that does not match, and a new password equal to the current one', () => {
+    it('catches a repetition that does not match', () => {
       expect(changePasswordProblems({ current: 'old', next: 'new one', repeat: 'new on' })).toEqual({ repeat: 'The two new passwords do not match.' });
-      expect(changePasswordProblems({ current: 'same', next: 'same', repeat: 'same' })).toEqual({ next: 'The new password is the same as the current one.' });
+      // The same password again is allowed: it is how a change left unfinished on a node is completed.
+      expect(changePasswordProblems({ current: 'same', next: 'same', repeat: 'same' })).toEqual({});
       expect(changePasswordProblems({ current: 'old', next: 'new one', repeat: 'new one' })).toEqual({});
     });
 
@@ -84,13 +85,12 @@ describe('account forms', () => {
       expect(recoverProblems({ ...good, recoveryKey: 'A'.repeat(257) }).recoveryKey).toMatch(/too long/);
     });
 
-    it('puts a malformed or foreign key next to the key, and anything else above the form', () => {
+    it('puts a malformed or foreign key next to the key, in the vault\'s words, and anything else above the form', () => {
       const typo = 'The recovery key has 54 characters instead of 55; check the recovery key for typos.';
-      expect(recoverFailure({ code: 'INVALID_REQUEST', message: typo }, 'alice')).toEqual({ recoveryKey: typo });
-      expect(recoverFailure({ code: 'AUTH_FAILED', message: INVALID_LOGIN_TEXT }, ' alice ')).toEqual({
-        recoveryKey: 'This recovery key does not open the vault of “alice” on this cluster. Check the username and the key.',
-      });
-      expect(recoverFailure({ code: 'NODE_UNREACHABLE', message: 'Every node must be up.' }, 'alice')).toEqual({ form: 'Every node must be up.' });
+      expect(recoverFailure({ code: 'INVALID_REQUEST', message: typo })).toEqual({ recoveryKey: typo });
+      const foreign = "This recovery key is not the key of alice's vault; nothing was changed.";
+      expect(recoverFailure({ code: 'AUTH_FAILED', message: foreign })).toEqual({ recoveryKey: foreign });
+      expect(recoverFailure({ code: 'NODE_UNREACHABLE', message: 'Every node must be up.' })).toEqual({ form: 'Every node must be up.' });
     });
 
     it('finds the first field to fix in the order of the form', () => {

@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Transfer } from '../../src-main/shared/app-models.js';
 import { INVALID_LOGIN_TEXT, VaultError } from '../../src-main/shared/errors.js';
 import { VaultService, accountOf } from '../../src-main/service/vault-service.js';
+import { Vault } from '../../src-main/vault/vault.js';
 import { filesContaining } from '../helpers/file-search.js';
 import { seededBuffer } from '../helpers/gf-reference.js';
 import { RecordingCredentialStore } from '../helpers/recording-credential-store.js';
@@ -208,5 +209,45 @@ describe('account: a keychain that cannot take the new password', () => {
     await service.close();
     service = new VaultService({ dataDir, credentials: keychain });
     expect((await service.resume()).status).toBe('signed-out');
+  });
+});
+
+describe('account: a change that took effect but left a node accepting the old password too', () => {
+  let dataDir: string;
+  let service: VaultService | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'dfs-app-'));
+  });
+
+  afterAll(async () => {
+    vi.restoreAllMocks();
+    await service?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers with what is unfinished instead of failing, and the keychain takes the new password', async () => {
+    const keychain = new RecordingCredentialStore();
+    service = new VaultService({ dataDir, credentials: keychain });
+    await service.connect({ target: LOCAL, username: 'erin', password: FIRST, remember: true });
+    // The vault's second phase failing on one node (it throws INCOMPLETE once the new password works everywhere).
+    const unfinished = 'The new password works on every node, but DFS2 (timed out) still also accepts the old one.';
+    const real = Vault.prototype.changePassword;
+    vi.spyOn(Vault.prototype, 'changePassword').mockImplementationOnce(async function (this: Vault, current: string, next: string) {
+      await real.call(this, current, next);
+      throw new VaultError('INCOMPLETE', unfinished);
+    });
+    expect(await service.changePassword({ current: FIRST, next: SECOND })).toEqual({ keychainUpdated: true, unfinished });
+    expect([...keychain.secrets]).toEqual([[accountOf('erin', LOCAL), SECOND]]);
+    // The next start signs in with it.
+    await service.close();
+    service = new VaultService({ dataDir, credentials: keychain });
+    expect(await service.resume()).toMatchObject({ status: 'signed-in', username: 'erin' });
+  });
+
+  it('still fails on any other error, leaving the keychain alone', async () => {
+    vi.spyOn(Vault.prototype, 'changePassword').mockRejectedValueOnce(new VaultError('QUORUM_FAILED', 'Only two nodes stored the new key.'));
+    await expect(service!.changePassword({ current: SECOND, next: THIRD })).rejects.toMatchObject({ code: 'QUORUM_FAILED' });
+    expect((await service!.state()).keychain.remembered).toEqual({ username: 'erin', target: LOCAL });
   });
 });

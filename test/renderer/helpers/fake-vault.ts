@@ -138,7 +138,7 @@ export function createFakeVault(files: Record<string, number | null> = {}, optio
     'account.recover': async ({ recoveryKey, newPassword }) => {
       const bare = (key: string) => key.replace(/[\s-]/g, '').toUpperCase();
       if (bare(recoveryKey).length !== 55) throw new VaultError('INVALID_REQUEST', 'A recovery key has 11 groups of 5 characters.');
-      if (bare(recoveryKey) !== bare(fake.recoveryKey)) throw new VaultError('AUTH_FAILED', INVALID_LOGIN_TEXT);
+      if (bare(recoveryKey) !== bare(fake.recoveryKey)) throw new VaultError('AUTH_FAILED', 'This recovery key is not the key of this vault; nothing was changed.');
       fake.password = newPassword;
       return { keychainUpdated: false };
     },
