@@ -100,6 +100,8 @@ test('refuses the old password after signing out, and signs in with the new one'
 });
 
 test('shows the recovery key once the password is confirmed, with the warning and a Copy button', async () => {
+  // Notices of the earlier steps would show behind the dialog in the screenshot.
+  for (const dismiss of await page.getByRole('button', { name: 'Dismiss' }).all()) await dismiss.click();
   await openAccountMenuItem('Recovery key…');
   const dialog = page.getByRole('dialog', { name: 'Recovery key' });
   await dialog.getByLabel('Password', { exact: true }).fill(FIRST);
