@@ -1,5 +1,6 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../node/process-alive.js';
 
 /** A held lock on a cluster folder; release it when the nodes have stopped. */
 export interface ClusterLock {
@@ -21,20 +22,11 @@ export async function lockClusterDir(dir: string, pid = process.pid): Promise<Cl
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder > 0 && isProcessAlive(holder)) {
         throw new Error(`its data folder ${dir} is in use by another DFS Vault (process ${holder}); quit that one first, or connect to its nodes by address`);
       }
       await rm(path, { force: true });
     }
   }
   throw new Error(`cannot lock ${dir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,5 +1,6 @@
 import { open, readFile, rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isProcessAlive } from './process-alive.js';
 
 /** How long a writer waits for another one before giving up. */
 const WAIT_MS = 10_000;
@@ -22,7 +23,7 @@ export async function withUsersFileLock<T>(usersFile: string, change: () => Prom
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && !isAlive(holder)) await rm(lockPath, { force: true });
+      if (Number.isInteger(holder) && holder > 0 && !isProcessAlive(holder)) await rm(lockPath, { force: true });
       else if (Date.now() > deadline) throw new Error(`${usersFile} is locked by process ${holder || '?'} for more than ${WAIT_MS / 1000} s; try again, or remove ${lockPath} if that process is gone.`);
       else await sleep(RETRY_MS);
     }
@@ -31,14 +32,5 @@ export async function withUsersFileLock<T>(usersFile: string, change: () => Prom
     return await change();
   } finally {
     await rm(lockPath, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

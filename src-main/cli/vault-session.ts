@@ -3,6 +3,7 @@ import { VaultError } from '../shared/errors.js';
 import { type ServerEntry, loadDfcConf } from '../vault/dfc-config.js';
 import { Vault } from '../vault/vault.js';
 import { type CliIo, promptPassword } from './cli-io.js';
+import { COMMON_OPTIONS, type Command, VAULT_OPTIONS_HELP, parseCommandArgs, printHelp } from './command.js';
 
 /** Who logs in where, from dfc.conf (and DFS_USER); `configPassword` is its "Password:" line, if any. */
 export interface CliLogin {
@@ -40,4 +41,24 @@ export async function withVault<T>(io: CliIo, configPath: string | undefined, fn
   } finally {
     vault.close();
   }
+}
+
+/** A command that takes no arguments and works on the account of dfc.conf's user (passwd, recovery-key, recover). */
+export function accountCommand(spec: { name: string; summary: string; usage: string; run: (login: CliLogin, io: CliIo) => Promise<number> }): Command {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: `${spec.usage}\n\nOptions:\n${VAULT_OPTIONS_HELP}`,
+    async run(args, io) {
+      const { values } = parseCommandArgs(args, COMMON_OPTIONS, { min: 0, max: 0, names: '' });
+      if (values.help) return printHelp(io, this);
+      return spec.run(await loadLogin(io, values.config), io);
+    },
+  };
+}
+
+/** After a password change: dfc.conf's "Password:" line, if any, now holds the old one. */
+export function warnOfStalePasswordLine(io: CliIo, login: CliLogin): void {
+  if (login.configPassword === undefined) return;
+  io.stderr.write(`Note: ${login.configPath} still holds the old password on its "Password:" line; change or remove that line.\n`);
 }

@@ -1,10 +1,9 @@
 import { Vault } from '../../vault/vault.js';
 import { askNewPassword, promptPassword } from '../cli-io.js';
-import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
-import { loadLogin } from '../vault-session.js';
+import { accountCommand, warnOfStalePasswordLine } from '../vault-session.js';
 
 /** `dfs-vault recover` */
-export const recoverCommand: Command = {
+export const recoverCommand = accountCommand({
   name: 'recover',
   summary: 'set a new password with your recovery key',
   usage: `Usage: dfs-vault recover [-c dfc.conf]
@@ -14,21 +13,13 @@ recovery key "dfs-vault recovery-key" showed. Every node must be reachable. Your
 and your recovery key stay as they are.
 
 The recovery key comes from DFS_RECOVERY_KEY or a prompt (dashes, spaces and case do not
-matter); the new password from DFS_NEW_PASSWORD or a prompt (typed twice).
-
-Options:
-${VAULT_OPTIONS_HELP}`,
-  async run(args, io) {
-    const { values } = parseCommandArgs(args, COMMON_OPTIONS, { min: 0, max: 0, names: '' });
-    if (values.help) return printHelp(io, this);
-    const login = await loadLogin(io, values.config);
+matter); the new password from DFS_NEW_PASSWORD or a prompt (typed twice).`,
+  async run(login, io) {
     const recoveryKey = io.env['DFS_RECOVERY_KEY'] ?? (await promptPassword(io, `Recovery key for ${login.username}: `));
     const newPassword = await askNewPassword(io, `New password for ${login.username}: `, 'DFS_NEW_PASSWORD');
     await Vault.recover({ servers: login.servers, username: login.username, recoveryKey, newPassword });
     io.stdout.write(`Password reset for ${login.username} on all ${login.servers.length} nodes. Log in with the new password.\n`);
-    if (login.configPassword !== undefined) {
-      io.stderr.write(`Note: ${login.configPath} still holds the old password on its "Password:" line; change or remove that line.\n`);
-    }
+    warnOfStalePasswordLine(io, login);
     return 0;
   },
-};
+});

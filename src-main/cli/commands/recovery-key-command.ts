@@ -1,10 +1,9 @@
 import { Vault } from '../../vault/vault.js';
 import { promptPassword } from '../cli-io.js';
-import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
-import { loadLogin } from '../vault-session.js';
+import { accountCommand } from '../vault-session.js';
 
 /** `dfs-vault recovery-key` */
-export const recoveryKeyCommand: Command = {
+export const recoveryKeyCommand = accountCommand({
   name: 'recovery-key',
   summary: 'show the recovery key that resets a forgotten password',
   usage: `Usage: dfs-vault recovery-key [-c dfc.conf]
@@ -14,14 +13,8 @@ With it, "dfs-vault recover" sets a new password when the old one is forgotten. 
 with the key can open your vault: write it down and keep it away from this computer.
 
 Showing the key also sets up recovery on every node that is up; run it again once a
-node that was down is back.
-
-Options:
-${VAULT_OPTIONS_HELP}`,
-  async run(args, io) {
-    const { values } = parseCommandArgs(args, COMMON_OPTIONS, { min: 0, max: 0, names: '' });
-    if (values.help) return printHelp(io, this);
-    const login = await loadLogin(io, values.config);
+node that was down is back.`,
+  async run(login, io) {
     // Confirmed by typing it, even when dfc.conf holds it: the key opens everything.
     const password = io.env['DFS_PASSWORD'] ?? (await promptPassword(io, `Confirm the password for ${login.username}: `));
     const vault = await Vault.connect({ servers: login.servers, username: login.username, password });
@@ -36,4 +29,4 @@ ${VAULT_OPTIONS_HELP}`,
     }
     return 0;
   },
-};
+});
