@@ -152,17 +152,12 @@ export class VaultService {
    */
   async changePassword(request: { current: string; next: string }): Promise<PasswordChange> {
     const session = this.requireSession();
-    let unfinished: string | undefined;
-    try {
-      await session.vault.changePassword(request.current, request.next);
-    } catch (error) {
-      // INCOMPLETE comes after the change took effect: the new password works on every node (and is the vault's
-      // own from now on), some nodes just still accept the old one too. The keychain must follow all the same.
-      if (!(error instanceof VaultError && error.code === 'INCOMPLETE')) throw error;
-      unfinished = error.message;
-    }
+    const { oldPasswordStillAcceptedBy: lagging } = await session.vault.changePassword(request.current, request.next);
+    // Even when some nodes still accept the old password too, the new one is the vault's now: the keychain follows.
     const change = await this.rememberNewPassword(session.username, session.target, request.next);
-    return unfinished === undefined ? change : { ...change, unfinished };
+    if (lagging.length === 0) return change;
+    const unfinished = `The new password works on every node, but ${lagging.join(', ')} still also accept${lagging.length === 1 ? 's' : ''} the old one. Change the password again when ${lagging.length === 1 ? 'it is' : 'they are'} reachable to finish.`;
+    return { ...change, unfinished };
   }
 
   /** The signed-in vault's recovery key, once `password` is confirmed; `notRegisteredOn` names the nodes that were down. */

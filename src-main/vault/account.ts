@@ -19,13 +19,22 @@ export interface AccountOptions {
   timeoutMs?: number;
 }
 
+/** What a password change left behind: normally nothing. */
+export interface PasswordChangeResult {
+  /**
+   * Nodes (with the reason) that took the new password but could not drop the old one, because they failed
+   * in the last step: both passwords open them until the password is changed again with them up.
+   */
+  oldPasswordStillAcceptedBy: string[];
+}
+
 /**
  * Changes the password in two phases. First every node accepts the new password beside the old one
  * (a pending verifier with the same salt) and stores the master key wrapped under it as a new record
  * version; a failure there is undone and the old password keeps working. Then every node drops the old
  * verifier and record. The master key stays, so no file is re-encrypted.
  */
-export async function changePassword(pool: NodePool, currentPassword: string, newPassword: string, options: AccountOptions = {}): Promise<void> {
+export async function changePassword(pool: NodePool, currentPassword: string, newPassword: string, options: AccountOptions = {}): Promise<PasswordChangeResult> {
   if (!pool.isPassword(currentPassword)) throw new VaultError('AUTH_FAILED', 'The current password is not right; nothing was changed.');
   assertNewPassword(newPassword);
   await requireEveryNode(pool, 'Changing the password');
@@ -67,12 +76,7 @@ export async function changePassword(pool: NodePool, currentPassword: string, ne
       }),
     );
     pool.usePassword(newPassword);
-    if (unfinished.length > 0) {
-      throw new VaultError(
-        'INCOMPLETE',
-        `The new password works on every node, but ${unfinished.join(', ')} still also accept${unfinished.length === 1 ? 's' : ''} the old one. Run "dfs-vault passwd" again (with the new password as the current one) when ${unfinished.length === 1 ? 'it is' : 'they are'} reachable.`,
-      );
-    }
+    return { oldPasswordStillAcceptedBy: unfinished };
   } finally {
     masterKey.fill(0);
     for (const client of clients) client.close();

@@ -9,7 +9,7 @@ import { buildCatalog, type ObjectState } from './catalog.js';
 import type { ServerEntry } from './dfc-config.js';
 import { getObject } from './get-object.js';
 import { checkObject, pruneSuperseded, repairObject } from './health.js';
-import { changePassword, type AccountOptions, type RecoverRequest, recoverAccount, registerRecoveryLogin, showRecoveryKey } from './account.js';
+import { changePassword, type AccountOptions, type PasswordChangeResult, type RecoverRequest, recoverAccount, registerRecoveryLogin, showRecoveryKey } from './account.js';
 import { loadOrCreateMasterKey } from './master-key-store.js';
 import { NodePool, throwIfLoginRejected } from './node-pool.js';
 import { type ProgressListener, currentKind, putObject, writeQuorum } from './put-object.js';
@@ -106,8 +106,8 @@ export class Vault {
    * Changes the login password on every node and re-wraps the master key under it; files are not
    * re-encrypted. Refuses unless every node is reachable; if it fails midway the old password still works.
    */
-  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    await changePassword(this.pool, currentPassword, newPassword, this.accountOptions);
+  async changePassword(currentPassword: string, newPassword: string): Promise<PasswordChangeResult> {
+    return changePassword(this.pool, currentPassword, newPassword, this.accountOptions);
   }
 
   /**

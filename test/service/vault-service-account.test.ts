@@ -230,14 +230,16 @@ describe('account: a change that took effect but left a node accepting the old p
     const keychain = new RecordingCredentialStore();
     service = new VaultService({ dataDir, credentials: keychain });
     await service.connect({ target: LOCAL, username: 'erin', password: FIRST, remember: true });
-    // The vault's second phase failing on one node (it throws INCOMPLETE once the new password works everywhere).
-    const unfinished = 'The new password works on every node, but DFS2 (timed out) still also accepts the old one.';
+    // The vault's second phase failing on one node: the new password works everywhere, DFS2 still also takes the old one.
     const real = Vault.prototype.changePassword;
     vi.spyOn(Vault.prototype, 'changePassword').mockImplementationOnce(async function (this: Vault, current: string, next: string) {
       await real.call(this, current, next);
-      throw new VaultError('INCOMPLETE', unfinished);
+      return { oldPasswordStillAcceptedBy: ['DFS2 (timed out)'] };
     });
-    expect(await service.changePassword({ current: FIRST, next: SECOND })).toEqual({ keychainUpdated: true, unfinished });
+    expect(await service.changePassword({ current: FIRST, next: SECOND })).toEqual({
+      keychainUpdated: true,
+      unfinished: 'The new password works on every node, but DFS2 (timed out) still also accepts the old one. Change the password again when it is reachable to finish.',
+    });
     expect([...keychain.secrets]).toEqual([[accountOf('erin', LOCAL), SECOND]]);
     // The next start signs in with it.
     await service.close();

@@ -19,7 +19,10 @@ DFS_NEW_PASSWORD or a prompt (typed twice).`,
     const vault = await Vault.connect({ servers: login.servers, username: login.username, password: current });
     try {
       const next = await askNewPassword(io, `New password for ${login.username}: `, 'DFS_NEW_PASSWORD');
-      await vault.changePassword(current, next);
+      const { oldPasswordStillAcceptedBy: lagging } = await vault.changePassword(current, next);
+      if (lagging.length > 0) {
+        io.stderr.write(`Warning: ${lagging.join(', ')} took the new password but still also accept${lagging.length === 1 ? 's' : ''} the old one. Run "dfs-vault passwd" again (the new password is now the current one) when ${lagging.length === 1 ? 'it is' : 'they are'} reachable.\n`);
+      }
     } finally {
       vault.close();
     }
