@@ -10,13 +10,14 @@ import type { ServerEntry } from '../vault/dfc-config.js';
 import { Vault } from '../vault/vault.js';
 import { normalizeVaultPath, parentOf } from '../vault/vault-path.js';
 import { type AppSettings, loadSettings, saveSettings } from './app-settings.js';
-import { sameTarget, serversOfTarget, targetLabel } from './cluster-targets.js';
+import { serversOfTarget } from './cluster-targets.js';
 import type { CredentialStore } from './credential-store.js';
 import { EventHub } from './event-hub.js';
 import { LocalClusterManager } from './local-cluster-manager.js';
 import { nodeViews } from './cluster-view.js';
 import { planUploads } from './local-uploads.js';
 import { PushedUploads } from './pushed-uploads.js';
+import { type Login, RememberedLogin } from './remembered-login.js';
 import { TransferManager } from './transfer-manager.js';
 
 /** How the service stores its data and runs the local cluster. */
@@ -49,9 +50,9 @@ export class VaultService {
   private readonly transfers: TransferManager;
   private readonly local: LocalClusterManager;
   private readonly pushed: PushedUploads;
+  private readonly remembered: RememberedLogin;
   private session: Session | undefined;
   private settings: Promise<AppSettings>;
-  private keychain: Promise<{ available: boolean; reason?: string }> | undefined;
   /** After an explicit sign-out, `resume` does not log back in by itself (a page reload, say). */
   private signedOutByUser = false;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -62,6 +63,11 @@ export class VaultService {
   constructor(private readonly options: VaultServiceOptions) {
     this.settings = loadSettings(options.dataDir);
     this.pushed = new PushedUploads(options.uploadIdleTimeoutMs);
+    this.remembered = new RememberedLogin({
+      credentials: options.credentials,
+      recorded: async () => (await this.settings).remembered,
+      record: (login) => this.updateSettings({ remembered: login }),
+    });
     this.transfers = new TransferManager((transfer) => this.hub.emit('transfer.changed', transfer));
     this.local = new LocalClusterManager({
       dir: join(options.dataDir, 'local-cluster'),
@@ -90,7 +96,7 @@ export class VaultService {
   /** Who is signed in, to which cluster, and what the keychain can do. */
   async state(): Promise<SessionState> {
     const settings = await this.settings;
-    const availability = await this.keychainAvailability();
+    const availability = await this.remembered.keychainAvailability();
     const keychain: KeychainState = { ...availability, ...(settings.remembered ? { remembered: settings.remembered } : {}) };
     const base = { keychain, ...(settings.lastUsed ? { lastUsed: settings.lastUsed } : {}) };
     const session = this.session;
@@ -99,12 +105,11 @@ export class VaultService {
 
   /** At start: logs in with the login the keychain remembers (starting the local cluster if that is the target). */
   async resume(): Promise<SessionState> {
-    const remembered = (await this.settings).remembered;
-    if (this.session || this.signedOutByUser || !remembered) return this.state();
-    if (!(await this.keychainAvailability()).available) return this.state();
-    const password = await this.options.credentials.load(accountOf(remembered.username, remembered.target));
+    const login = (await this.settings).remembered;
+    if (this.session || this.signedOutByUser || !login) return this.state();
+    const password = await this.remembered.passwordOf(login);
     if (password === undefined) return this.state();
-    return this.connect({ target: remembered.target, username: remembered.username, password, remember: true });
+    return this.connect({ target: login.target, username: login.username, password, remember: true });
   }
 
   /** Logs in; for the local cluster, starts it first and creates the account if it is new. Remembers or forgets the password. */
@@ -118,7 +123,7 @@ export class VaultService {
     this.session = { vault, username, target };
     this.signedOutByUser = false;
     await this.updateSettings({ lastUsed: { username, target } });
-    await this.rememberLogin(request);
+    await this.remembered.afterSignIn(request);
     const state = await this.state();
     this.hub.emit('session.changed', state);
     void this.refreshCluster();
@@ -127,16 +132,9 @@ export class VaultService {
 
   /** Signs out; with `forget`, also removes the remembered password from the keychain. */
   async signOut(request: { forget: boolean }): Promise<SessionState> {
-    const session = this.session;
     await this.endSession();
     this.signedOutByUser = true;
-    const remembered = (await this.settings).remembered;
-    if (request.forget && remembered) {
-      if ((await this.keychainAvailability()).available) await this.options.credentials.forget(accountOf(remembered.username, remembered.target));
-      await this.updateSettings({ remembered: undefined });
-    } else if (request.forget && session) {
-      await this.updateSettings({ remembered: undefined });
-    }
+    if (request.forget) await this.remembered.forget();
     const state = await this.state();
     this.hub.emit('session.changed', state);
     void this.refreshCluster();
@@ -154,7 +152,7 @@ export class VaultService {
     const session = this.requireSession();
     const { oldPasswordStillAcceptedBy: lagging } = await session.vault.changePassword(request.current, request.next);
     // Even when some nodes still accept the old password too, the new one is the vault's now: the keychain follows.
-    const change = await this.rememberNewPassword(session.username, session.target, request.next);
+    const change = await this.keychainFollows(session, request.next);
     if (lagging.length === 0) return change;
     const unfinished = `The new password works on every node, but ${lagging.join(', ')} still also accept${lagging.length === 1 ? 's' : ''} the old one. Change the password again when ${lagging.length === 1 ? 'it is' : 'they are'} reachable to finish.`;
     return { ...change, unfinished };
@@ -176,7 +174,7 @@ export class VaultService {
     const servers = target.kind === 'local' ? await this.localServers() : await serversOfTarget(target);
     await Vault.recover({ servers, username: request.username, recoveryKey: request.recoveryKey, newPassword: request.newPassword });
     await this.updateSettings({ lastUsed: { username: request.username, target } });
-    const change = await this.rememberNewPassword(request.username, target, request.newPassword);
+    const change = await this.keychainFollows({ username: request.username, target }, request.newPassword);
     this.hub.emit('session.changed', await this.state());
     return change;
   }
@@ -408,61 +406,11 @@ export class VaultService {
     return this.local.servers();
   }
 
-  /**
-   * After a password change or reset: if the keychain remembers this login, it gets the new password. When it cannot
-   * take it, the old one (which no longer works) is removed, so the next start shows the sign-in screen instead of
-   * failing with the old password.
-   */
-  private async rememberNewPassword(username: string, target: ClusterTarget, password: string): Promise<PasswordChange> {
-    const remembered = (await this.settings).remembered;
-    if (!remembered || remembered.username !== username || !sameTarget(remembered.target, target)) return { keychainUpdated: false };
-    const account = accountOf(remembered.username, remembered.target);
-    // Re-probe: a keychain may have stopped since the last look.
-    this.keychain = undefined;
-    const availability = await this.keychainAvailability();
-    try {
-      if (!availability.available) throw new VaultError('KEYCHAIN', availability.reason ?? 'No keychain service is running on this machine.');
-      await this.options.credentials.save(account, password);
-      return { keychainUpdated: true };
-    } catch (error) {
-      await this.options.credentials.forget(account).catch(() => undefined);
-      await this.updateSettings({ remembered: undefined });
-      this.hub.emit('session.changed', await this.state());
-      const reason = (error as Error).message.replace(/\.$/, '');
-      return {
-        keychainUpdated: false,
-        keychainProblem: `The keychain could not remember the new password (${reason}), so this login is no longer remembered. Sign in with the new password next time.`,
-      };
-    }
-  }
-
-  private async rememberLogin(request: { target: ClusterTarget; username: string; password: string; remember: boolean }): Promise<void> {
-    const account = accountOf(request.username, request.target);
-    const previous = (await this.settings).remembered;
-    if (!request.remember) {
-      if (previous && previous.username === request.username && sameTarget(previous.target, request.target)) {
-        if ((await this.keychainAvailability()).available) await this.options.credentials.forget(account);
-        await this.updateSettings({ remembered: undefined });
-      }
-      return;
-    }
-    // Re-probe: a keychain may have started (or stopped) since the last look.
-    this.keychain = undefined;
-    if (!(await this.keychainAvailability()).available) return;
-    try {
-      await this.options.credentials.save(account, request.password);
-    } catch (error) {
-      this.keychain = Promise.resolve({ available: false, reason: (error as Error).message });
-      return;
-    }
-    if (previous && (previous.username !== request.username || !sameTarget(previous.target, request.target))) {
-      await this.options.credentials.forget(accountOf(previous.username, previous.target)).catch(() => undefined);
-    }
-    await this.updateSettings({ remembered: { username: request.username, target: request.target } });
-  }
-
-  private keychainAvailability(): Promise<{ available: boolean; reason?: string }> {
-    return (this.keychain ??= this.options.credentials.availability().catch((error: unknown) => ({ available: false, reason: (error as Error).message })));
+  /** After a password change or reset, the keychain follows; a login it had to forget leaves the sign-in screen at once. */
+  private async keychainFollows(login: Login, password: string): Promise<PasswordChange> {
+    const change = await this.remembered.takeNewPassword(login, password);
+    if (change.keychainProblem) this.hub.emit('session.changed', await this.state());
+    return change;
   }
 
   private async updateSettings(change: Partial<AppSettings>): Promise<void> {
@@ -532,9 +480,4 @@ export async function freeName(destination: string): Promise<string> {
 /** The target with a config path made absolute, so a later start reads the same file whatever its working folder. */
 function absoluteTarget(target: ClusterTarget): ClusterTarget {
   return target.kind === 'config' ? { kind: 'config', path: resolve(target.path) } : target;
-}
-
-/** The keychain account of a login: one per user and cluster. */
-export function accountOf(username: string, target: ClusterTarget): string {
-  return `${username} @ ${targetLabel(target)}`;
 }
