@@ -1,5 +1,4 @@
-import { lstat, mkdir } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { NodeProgram } from '../../servers/cluster/node-process.js';
 import type { ClusterTarget, ClusterView, KeychainState, PasswordChange, RecoveryKey, SessionState, Transfer } from '../shared/app-models.js';
 import type { EventName, EventOf } from '../shared/contract.js';
@@ -8,17 +7,14 @@ import type { FileHealth, RepairResult, VaultEntry } from '../shared/models.js';
 import type { ByteSource } from '../vault/byte-source.js';
 import type { ServerEntry } from '../vault/dfc-config.js';
 import { Vault } from '../vault/vault.js';
-import { normalizeVaultPath, parentOf } from '../vault/vault-path.js';
 import { type AppSettings, loadSettings, saveSettings } from './app-settings.js';
 import { serversOfTarget } from './cluster-targets.js';
 import type { CredentialStore } from './credential-store.js';
 import { EventHub } from './event-hub.js';
+import { FileTransfers } from './file-transfers.js';
 import { LocalClusterManager } from './local-cluster-manager.js';
 import { nodeViews } from './cluster-view.js';
-import { planUploads } from './local-uploads.js';
-import { PushedUploads } from './pushed-uploads.js';
 import { type Login, RememberedLogin } from './remembered-login.js';
-import { TransferManager } from './transfer-manager.js';
 
 /** How the service stores its data and runs the local cluster. */
 export interface VaultServiceOptions {
@@ -47,9 +43,8 @@ interface Session {
  */
 export class VaultService {
   private readonly hub = new EventHub();
-  private readonly transfers: TransferManager;
+  private readonly files: FileTransfers;
   private readonly local: LocalClusterManager;
-  private readonly pushed: PushedUploads;
   private readonly remembered: RememberedLogin;
   private session: Session | undefined;
   private settings: Promise<AppSettings>;
@@ -62,13 +57,17 @@ export class VaultService {
 
   constructor(private readonly options: VaultServiceOptions) {
     this.settings = loadSettings(options.dataDir);
-    this.pushed = new PushedUploads(options.uploadIdleTimeoutMs);
     this.remembered = new RememberedLogin({
       credentials: options.credentials,
       recorded: async () => (await this.settings).remembered,
       record: (login) => this.updateSettings({ remembered: login }),
     });
-    this.transfers = new TransferManager((transfer) => this.hub.emit('transfer.changed', transfer));
+    this.files = new FileTransfers({
+      vault: () => this.vault(),
+      announce: (transfer) => this.hub.emit('transfer.changed', transfer),
+      changed: (paths) => this.hub.emit('files.changed', { paths }),
+      uploadIdleTimeoutMs: options.uploadIdleTimeoutMs,
+    });
     this.local = new LocalClusterManager({
       dir: join(options.dataDir, 'local-cluster'),
       program: options.nodeProgram,
@@ -261,115 +260,57 @@ export class VaultService {
 
   /** Every transfer of this session. */
   listTransfers(): Transfer[] {
-    return this.transfers.list();
+    return this.files.list();
   }
 
   /** Cancels a transfer. */
   cancelTransfer(id: string): void {
-    this.transfers.cancel(id);
-    this.pushed.fail(id, new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.'));
+    this.files.cancel(id);
   }
 
   /** Forgets finished transfers. */
   clearFinished(): void {
-    this.transfers.clearFinished();
+    this.files.clearFinished();
   }
 
   /** Uploads local files and folders (walked recursively), streaming each from disk. Returns at once with the transfer ids. */
-  async uploadPaths(items: Array<{ source: string; folder: string }>): Promise<{ ids: string[] }> {
-    const vault = this.vault();
-    const planned = await planUploads(items);
-    const ids = planned.map((item) => {
-      const { id, result } = this.transfers.start({ direction: 'upload', path: item.path, size: Math.max(0, item.size), local: item.source }, (context) =>
-        vault.putFile(item.source, item.path, { signal: context.signal, onProgress: context.progress, onCommitting: context.committing }),
-      );
-      void result.then(() => this.hub.emit('files.changed', { paths: [item.path] }), () => undefined);
-      return id;
-    });
-    return { ids };
+  uploadPaths(items: Array<{ source: string; folder: string }>): Promise<{ ids: string[] }> {
+    return this.files.uploadPaths(items);
   }
 
   /** Downloads vault files to local paths. Returns at once with the transfer ids. */
-  async download(items: Array<{ path: string; destination: string; ifExists?: 'replace' | 'keep-both' }>): Promise<{ ids: string[] }> {
-    const vault = this.vault();
-    // One listing per folder, however many of its files are downloaded (a folder of thousands, say).
-    const listings = new Map<string, Promise<VaultEntry[]>>();
-    const sizes: VaultEntry[] = [];
-    for (const item of items) sizes.push(await this.fileEntry(item.path, listings));
-    const ids = items.map((item, i) => {
-      const { id, result } = this.transfers.start({ direction: 'download', path: sizes[i]!.path, size: sizes[i]!.size, local: item.destination }, async (context) => {
-        // A folder downloaded as a whole keeps its layout: make the subfolders on the way.
-        await mkdir(dirname(item.destination), { recursive: true });
-        const destination = item.ifExists === 'keep-both' ? await freeName(item.destination) : item.destination;
-        return vault.getFile(item.path, destination, { signal: context.signal, onProgress: context.progress });
-      });
-      result.catch(() => undefined);
-      return id;
-    });
-    return { ids };
+  download(items: Array<{ path: string; destination: string; ifExists?: 'replace' | 'keep-both' }>): Promise<{ ids: string[] }> {
+    return this.files.download(items);
   }
 
   /** Starts an upload whose bytes arrive through `writeUpload` (a File without a local path). */
-  async beginUpload(request: { path: string; size: number; modified?: number }): Promise<{ id: string }> {
-    const vault = this.vault();
-    return this.pushed.open((source) => {
-      const started = this.transfers.start({ direction: 'upload', path: request.path, size: request.size }, (context) => {
-        context.signal.addEventListener('abort', () => this.pushed.fail(started.id, context.signal.reason as Error), { once: true });
-        return vault.putStream(source, request.size, request.path, { modified: request.modified, signal: context.signal, onCommitting: context.committing, onProgress: context.progress });
-      });
-      started.result.then(() => this.hub.emit('files.changed', { paths: [request.path] }), () => undefined);
-      return started;
-    });
+  beginUpload(request: { path: string; size: number; modified?: number }): Promise<{ id: string }> {
+    return this.files.beginUpload(request);
   }
 
   /** Adds the next chunk of a pushed upload; resolves once the upload has taken it. */
   writeUpload(request: { id: string; bytes: Uint8Array }): Promise<void> {
-    return this.pushed.write(request.id, request.bytes);
+    return this.files.write(request);
   }
 
   /** Ends a pushed upload; resolves once the quorum has committed it. */
   endUpload(request: { id: string }): Promise<void> {
-    return this.pushed.end(request.id);
+    return this.files.end(request);
   }
 
   /** Uploads a body streamed by the browser host; resolves with the transfer id once committed. */
-  async uploadStream(request: { path: string; size: number; modified?: number; source: ByteSource }): Promise<{ id: string }> {
-    const vault = this.vault();
-    const { id, result } = this.transfers.start({ direction: 'upload', path: request.path, size: request.size }, (context) =>
-      vault.putStream(request.source, request.size, request.path, { modified: request.modified, signal: context.signal, onProgress: context.progress, onCommitting: context.committing }),
-    );
-    await result;
-    this.hub.emit('files.changed', { paths: [request.path] });
-    return { id };
+  uploadStream(request: { path: string; size: number; modified?: number; source: ByteSource }): Promise<{ id: string }> {
+    return this.files.uploadStream(request);
   }
 
   /** The file entry at `path` (its size, before a download starts); `listings` caches folder listings across calls. */
-  async fileEntry(path: string, listings = new Map<string, Promise<VaultEntry[]>>()): Promise<VaultEntry> {
-    const vault = this.vault();
-    const target = normalizeVaultPath(path);
-    const folder = parentOf(target);
-    let listing = listings.get(folder);
-    if (!listing) listings.set(folder, (listing = vault.list(folder)));
-    const entries = await listing.catch((error: unknown) => {
-      if (error instanceof VaultError && error.code === 'NOT_FOUND') return [];
-      throw error;
-    });
-    const entry = entries.find((e) => e.path === target);
-    if (!entry) throw new VaultError('NOT_FOUND', `No file named "${target}" in the vault.`);
-    if (entry.type !== 'file') throw new VaultError('NOT_A_FILE', `"${target}" is a folder; download the files inside it.`);
-    return entry;
+  fileEntry(path: string, listings?: Map<string, Promise<VaultEntry[]>>): Promise<VaultEntry> {
+    return this.files.fileEntry(path, listings);
   }
 
   /** Streams a vault file into `sink` as a tracked download (the browser host's response body). */
-  async downloadStream(path: string, sink: (parts: Buffer[]) => Promise<void>, signal?: AbortSignal): Promise<{ id: string; size: number }> {
-    const vault = this.vault();
-    const entry = await this.fileEntry(path);
-    const { id, result } = this.transfers.start({ direction: 'download', path: entry.path, size: entry.size }, (context) => {
-      signal?.addEventListener('abort', () => this.transfers.cancel(id), { once: true });
-      return vault.getStream(entry.path, sink, { signal: context.signal, onProgress: context.progress });
-    });
-    const { size } = await result;
-    return { id, size };
+  downloadStream(path: string, sink: (parts: Buffer[]) => Promise<void>, signal?: AbortSignal): Promise<{ id: string; size: number }> {
+    return this.files.downloadStream(path, sink, signal);
   }
 
   /** Ends everything: transfers, the session, polling and the local cluster's nodes. */
@@ -424,8 +365,7 @@ export class VaultService {
     const session = this.session;
     if (!session) return;
     this.session = undefined;
-    this.transfers.cancelAll();
-    this.pushed.failAll(new VaultError('CANCELLED', 'Signed out; the upload was cancelled.'));
+    this.files.cancelAll();
     session.vault.close();
   }
 
@@ -460,20 +400,6 @@ export class VaultService {
     } catch (error) {
       this.options.log?.(`Could not refresh the node strip: ${(error as Error).message}`);
     }
-  }
-}
-
-/** `destination`, or the first of "name (2).ext", "name (3).ext", … that does not exist yet. */
-export async function freeName(destination: string): Promise<string> {
-  const taken = async (path: string): Promise<boolean> => (await lstat(path).catch(() => undefined)) !== undefined;
-  if (!(await taken(destination))) return destination;
-  const folder = dirname(destination);
-  const name = basename(destination);
-  const dot = name.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  for (let n = 2; ; n++) {
-    const candidate = join(folder, `${stem} (${n})${ext}`);
-    if (!(await taken(candidate))) return candidate;
   }
 }
 
