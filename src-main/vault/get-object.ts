@@ -3,7 +3,7 @@ import { type ObjectState, type VersionState, buildCatalog, layoutOf, readableVe
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import { type NodePool, throwIfLoginRejected } from './node-pool.js';
 import type { ProgressListener } from './put-object.js';
-import { type PieceFailure, readStripes } from './stripe-reader.js';
+import { type PieceFailure, type Shards, openStripes } from './stripe-reader.js';
 import { openStripeParts } from './crypto/stripe-seal.js';
 import { joinChunk, sealedStripe } from './stripe-codec.js';
 import type { VaultCipher } from './vault-cipher.js';
@@ -88,14 +88,16 @@ async function readVersion(
   const codec = createErasureCodec(meta.k, meta.m);
   let done = 0;
   let writing: Promise<void> = Promise.resolve();
-  let index = 0;
+  const open = (shards: Shards, index: number): Buffer[] => {
+    const direct = shards.slice(0, meta.k);
+    // Data pieces as received need no decoding and no copy; only a stripe read from parity is joined and decoded.
+    const data = direct.every((s) => s !== null) ? (direct as Buffer[][]) : codec.reconstructData(shards.map((s) => s && joinChunk(s)));
+    const binding = { objectId: key, version: version.version, index, last: index === layout.stripeCount - 1 };
+    return openStripeParts(fileKey, binding, sealedStripe(data, layout, index));
+  };
   try {
-    for await (const shards of readStripes(pool, key, version, layout, { onFailure: options.onPieceFailure, signal: options.signal })) {
-      const direct = shards.slice(0, meta.k);
-      // Data pieces as received need no decoding and no copy; only a stripe read from parity is joined and decoded.
-      const data = direct.every((s) => s !== null) ? (direct as Buffer[][]) : codec.reconstructData(shards.map((s) => s && joinChunk(s)));
-      const binding = { objectId: key, version: version.version, index, last: index === layout.stripeCount - 1 };
-      const parts = openStripeParts(fileKey, binding, sealedStripe(data, layout, index));
+    // The seal proves every byte of a stripe, so chunk checks run only to find a damaged piece when it does not open.
+    for await (const parts of openStripes(pool, key, version, layout, open, { onFailure: options.onPieceFailure, signal: options.signal })) {
       const bytes = parts.reduce((sum, p) => sum + p.length, 0);
       // Overlap the disk write of this stripe with the network read of the next.
       await writing;
@@ -105,7 +107,6 @@ async function readVersion(
       writing.catch(() => undefined);
       done += bytes;
       options.onProgress?.(done, meta.size);
-      index++;
     }
   } catch (error) {
     // No write may still be running when the caller rewinds or removes the output.

@@ -79,19 +79,63 @@ export interface StripeReadOptions {
   pieces?: number;
 }
 
+/** A stripe's chunks as read, n of them with k present (each as the slices it arrived in). */
+export type Shards = (Buffer[] | null)[];
+
+/** Turns one stripe's chunks into what a reader wants from it; throws if they do not fit together (a seal that fails to open). */
+export type StripeOpener<T> = (shards: Shards, stripe: number) => T;
+
+/** One chunk as read from a piece, with the check stored after it. */
+interface ReadChunk {
+  stream: PieceStream;
+  parts: Buffer[];
+  check: Buffer;
+}
+
+function isSound(chunk: ReadChunk, stripe: number): boolean {
+  return chunkCheck(chunk.parts, stripe, chunk.stream.holder.piece).equals(chunk.check);
+}
+
+function damagedAt(stripe: number): DamagedPiece {
+  return new DamagedPiece(`stripe ${stripe} failed its check (the stored piece is damaged)`);
+}
+
 /**
  * Reads a version stripe by stripe from exactly k pieces, verifying every chunk's check. A piece that
  * fails (error, timeout, bad check) is replaced from that stripe on by the next holder, so a flipped
  * byte never reaches the output. Yields, per stripe, an array of n chunks with k of them present,
  * each as the slices it arrived in (join them with joinChunk where one buffer is needed).
  */
-export async function* readStripes(
+export function readStripes(pool: NodePool, key: Buffer, state: VersionState, layout: StripeLayout, options: StripeReadOptions = {}): AsyncGenerator<Shards> {
+  return stripes(pool, key, state, layout, (shards) => shards, true, options);
+}
+
+/**
+ * Like readStripes, but yields `open(shards, stripe)` and leaves the chunk checks out while `open`
+ * succeeds: for sealed stripes, whose tag already proves every data byte, the checks are redundant
+ * work. When `open` throws, the checks find the damaged chunks, whose pieces are replaced and the
+ * stripe opened again; if every check passes, open's error is thrown.
+ */
+export function openStripes<T>(
   pool: NodePool,
   key: Buffer,
   state: VersionState,
   layout: StripeLayout,
+  open: StripeOpener<T>,
   options: StripeReadOptions = {},
-): AsyncGenerator<(Buffer[] | null)[]> {
+): AsyncGenerator<T> {
+  return stripes(pool, key, state, layout, open, false, options);
+}
+
+async function* stripes<T>(
+  pool: NodePool,
+  key: Buffer,
+  state: VersionState,
+  layout: StripeLayout,
+  openStripe: StripeOpener<T>,
+  checkFirst: boolean,
+  options: StripeReadOptions,
+): AsyncGenerator<T> {
   const { k, m } = state.meta;
   const pieceBytes = expectedPieceBytes(state.meta);
   const queue = [...state.holders].sort(options.prefer ?? ((a, b) => a.piece - b.piece));
@@ -101,7 +145,7 @@ export async function* readStripes(
     await stream.cancel().catch(() => undefined);
     pool.release(stream.holder.node, stream.client);
   };
-  const open = async (stripe: number): Promise<PieceStream> => {
+  const openPiece = async (stripe: number): Promise<PieceStream> => {
     for (;;) {
       const holder = queue.shift();
       if (!holder) throw new VaultError('INCOMPLETE', INCOMPLETE_TEXT);
@@ -116,34 +160,50 @@ export async function* readStripes(
       }
     }
   };
-  const readChunk = async (slot: number, stripe: number): Promise<{ piece: number; chunk: Buffer[] }> => {
+  const readChunk = async (slot: number, stripe: number): Promise<ReadChunk> => {
     const chunkBytes = chunkBytesAt(layout, stripe);
     for (;;) {
-      const stream = (slots[slot] ??= await open(stripe));
+      const stream = (slots[slot] ??= await openPiece(stripe));
       try {
-        const chunk = await stream.readParts(chunkBytes);
-        const check = joinChunk(await stream.readParts(CHUNK_CHECK_BYTES));
-        if (!chunkCheck(chunk, stripe, stream.holder.piece).equals(check)) {
-          throw new DamagedPiece(`stripe ${stripe} failed its check (the stored piece is damaged)`);
-        }
-        return { piece: stream.holder.piece, chunk };
+        const chunk = { stream, parts: await stream.readParts(chunkBytes), check: joinChunk(await stream.readParts(CHUNK_CHECK_BYTES)) };
+        if (checkFirst && !isSound(chunk, stripe)) throw damagedAt(stripe);
+        return chunk;
       } catch (error) {
         slots[slot] = undefined;
         await fail(stream, error);
       }
     }
   };
+  const readChunks = async (stripe: number, which: readonly number[]): Promise<ReadChunk[]> => {
+    // allSettled, not all: a failing slot must not leave another still opening a stream behind the cleanup below.
+    const settled = await Promise.allSettled(which.map((slot) => readChunk(slot, stripe)));
+    const failure = settled.find((outcome) => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+    return settled.map((outcome) => (outcome as PromiseFulfilledResult<ReadChunk>).value);
+  };
+  /** Opens a stripe; when that fails, replaces the chunks that fail their check and tries again. */
+  const openChecked = async (stripe: number, chunks: ReadChunk[]): Promise<T> => {
+    for (;;) {
+      const shards: Shards = new Array(k + m).fill(null);
+      for (const { stream, parts } of chunks) shards[stream.holder.piece] = parts;
+      try {
+        return openStripe(shards, stripe);
+      } catch (error) {
+        const damaged = chunks.flatMap((chunk, slot) => (isSound(chunk, stripe) ? [] : [slot]));
+        if (damaged.length === 0) throw error;
+        for (const slot of damaged) {
+          slots[slot] = undefined;
+          await fail(chunks[slot]!.stream, damagedAt(stripe));
+        }
+        const fresh = await readChunks(stripe, damaged);
+        damaged.forEach((slot, i) => (chunks[slot] = fresh[i]!));
+      }
+    }
+  };
   try {
     for (let stripe = 0; stripe < layout.stripeCount; stripe++) {
       if (options.signal?.aborted) throw new VaultError('CANCELLED', 'The transfer was cancelled.');
-      // allSettled, not all: a failing slot must not leave another still opening a stream behind the cleanup below.
-      const settled = await Promise.allSettled(slots.map((_, slot) => readChunk(slot, stripe)));
-      const failure = settled.find((outcome) => outcome.status === 'rejected');
-      if (failure) throw failure.reason;
-      const chunks = settled.map((outcome) => (outcome as PromiseFulfilledResult<{ piece: number; chunk: Buffer[] }>).value);
-      const shards: (Buffer[] | null)[] = new Array(k + m).fill(null);
-      for (const { piece, chunk } of chunks) shards[piece] = chunk;
-      yield shards;
+      yield await openChecked(stripe, await readChunks(stripe, slots.map((_, slot) => slot)));
     }
     await Promise.all(
       slots.map(async (stream) => {

@@ -38,6 +38,17 @@ describe('damaged pieces', () => {
     expect(failures).toEqual([expect.stringMatching(/^0: stripe 3 failed its check/)]);
   });
 
+  it('finds a flipped byte in a parity piece a stripe was rebuilt from and still returns the exact file', async () => {
+    await cluster.stop(nodeOf(1));
+    await flipByte(await pieceFileOn(cluster, nodeOf(2)), 20);
+    const vault = await cluster.vault();
+    const failures: string[] = [];
+    const out = join(cluster.dir, 'out.bin');
+    await vault.getFile('doc.bin', out, { onPieceFailure: (f) => failures.push(`${f.holder.piece}: ${f.reason}`) });
+    expect((await readFile(out)).equals(data)).toBe(true);
+    expect(failures).toEqual([expect.stringMatching(/^2: stripe 3 failed its check/)]);
+  });
+
   it('check reports the damaged piece and repair rebuilds it', async () => {
     await flipByte(await pieceFileOn(cluster, nodeOf(1)), 5);
     const vault = await cluster.vault();
