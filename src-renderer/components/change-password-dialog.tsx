@@ -1,7 +1,7 @@
 import { type FormEvent, useId, useState } from 'react';
 import { type ChangePasswordForm, EMPTY_CHANGE_PASSWORD, type Problems, firstProblem } from '../store/account-forms.js';
-import { FormAlert, TextField } from './form-fields.js';
-import { ModalDialog } from './modal-dialog.js';
+import { FormAlert, NewPasswordFields, TextField } from './form-fields.js';
+import { FormDialogActions, ModalDialog } from './modal-dialog.js';
 import { useVault } from './store-context.js';
 
 const ORDER = ['current', 'next', 'repeat'] as const;
@@ -43,17 +43,7 @@ export function ChangePasswordDialog() {
     <ModalDialog
       title="Change password"
       onClose={close}
-      footer={
-        <>
-          <button type="button" className="button" onClick={close} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form={ids.form} className="button button-primary" disabled={busy} aria-busy={busy || undefined}>
-            {busy && <span className="spinner" aria-hidden="true" />}
-            {busy ? 'Changing…' : 'Change password'}
-          </button>
-        </>
-      }
+      footer={<FormDialogActions form={ids.form} onCancel={close} cancelDisabled={busy} busy={busy} label="Change password" busyLabel="Changing…" />}
     >
       <form id={ids.form} className="dialog-form" onSubmit={submit} noValidate>
         <p>Every node must be up. Your files stay as they are; only the key that unlocks them is sealed again with the new password.</p>
@@ -68,16 +58,7 @@ export function ChangePasswordDialog() {
           problem={problems.current}
           data-autofocus
         />
-        <TextField id={ids.next} label="New password" type="password" autoComplete="new-password" value={form.next} onValue={update('next')} problem={problems.next} />
-        <TextField
-          id={ids.repeat}
-          label="Repeat new password"
-          type="password"
-          autoComplete="new-password"
-          value={form.repeat}
-          onValue={update('repeat')}
-          problem={problems.repeat}
-        />
+        <NewPasswordFields ids={ids} form={form} problems={problems} update={update} />
       </form>
     </ModalDialog>
   );

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { type ConnectForm, type FormProblems, formFromSession, formProblems, primaryActionLabel, type TargetKind, targetOf } from '../store/connect-form.js';
+import { SubmitButton } from './form-fields.js';
 import { Icon } from './icons.js';
 import { RecoverCard } from './recover-form.js';
 import { useVault, useVaultStore } from './store-context.js';
@@ -234,10 +235,7 @@ export function ConnectScreen() {
           </p>
         </div>
 
-        <button type="submit" className="button button-primary button-large" disabled={connecting} aria-busy={connecting || undefined}>
-          {connecting && <span className="spinner" aria-hidden="true" />}
-          {connecting ? (primary === 'Start local cluster' ? 'Starting local cluster…' : 'Signing in…') : primary}
-        </button>
+        <SubmitButton large busy={connecting} label={primary} busyLabel={primary === 'Start local cluster' ? 'Starting local cluster…' : 'Signing in…'} />
       </form>
     </main>
   );

@@ -64,3 +64,52 @@ export function Callout({ kind, children, id }: { kind: 'warning' | 'info'; chil
     </p>
   );
 }
+
+const NEW_PASSWORD_LABELS = { next: 'New password', repeat: 'Repeat new password' } as const;
+
+/** The "new password" and "repeat" pair of fields, keyed `next` and `repeat` in their form. */
+export function NewPasswordFields({
+  ids,
+  form,
+  problems,
+  update,
+}: {
+  ids: { next: string; repeat: string };
+  form: { next: string; repeat: string };
+  problems: { next?: string | undefined; repeat?: string | undefined };
+  update(field: 'next' | 'repeat'): (value: string) => void;
+}) {
+  return (['next', 'repeat'] as const).map((field) => (
+    <TextField
+      key={field}
+      id={ids[field]}
+      label={NEW_PASSWORD_LABELS[field]}
+      type="password"
+      autoComplete="new-password"
+      value={form[field]}
+      onValue={update(field)}
+      problem={problems[field]}
+    />
+  ));
+}
+
+/** Props of a primary submit button that shows a spinner and another label while its work runs. */
+export interface SubmitButtonProps {
+  label: string;
+  /** Shown instead of `label` while `busy`. */
+  busyLabel: string;
+  busy: boolean;
+  /** The id of the form it submits, when the button sits outside it (a dialog footer). */
+  form?: string;
+  large?: boolean;
+}
+
+/** A primary submit button, disabled and marked aria-busy with a spinner while its work runs. */
+export function SubmitButton({ label, busyLabel, busy, form, large = false }: SubmitButtonProps) {
+  return (
+    <button type="submit" form={form} className={`button button-primary${large ? ' button-large' : ''}`} disabled={busy} aria-busy={busy || undefined}>
+      {busy && <span className="spinner" aria-hidden="true" />}
+      {busy ? busyLabel : label}
+    </button>
+  );
+}

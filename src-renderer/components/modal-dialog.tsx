@@ -1,4 +1,5 @@
 import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from 'react';
+import { SubmitButton, type SubmitButtonProps } from './form-fields.js';
 import { Icon } from './icons.js';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -83,5 +84,17 @@ export function ModalDialog({ title, onClose, children, footer, role = 'dialog',
       <div className="dialog-body">{children}</div>
       <footer className="dialog-footer">{footer}</footer>
     </dialog>
+  );
+}
+
+/** A form dialog's footer: Cancel, then the button that submits the form `form`. */
+export function FormDialogActions({ onCancel, cancelDisabled, ...submit }: SubmitButtonProps & { form: string; onCancel(): void; cancelDisabled?: boolean }) {
+  return (
+    <>
+      <button type="button" className="button" onClick={onCancel} disabled={cancelDisabled}>
+        Cancel
+      </button>
+      <SubmitButton {...submit} />
+    </>
   );
 }

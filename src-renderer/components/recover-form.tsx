@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useId, useState } from 'react';
 import type { ClusterTarget } from '../../src-main/shared/app-models.js';
 import { EMPTY_RECOVER, type Problems, type RecoverForm, firstProblem } from '../store/account-forms.js';
 import { targetDescription } from '../store/connect-form.js';
-import { FormAlert, TextField } from './form-fields.js';
+import { FormAlert, NewPasswordFields, SubmitButton, TextField } from './form-fields.js';
 import { Icon } from './icons.js';
 import { useVault } from './store-context.js';
 
@@ -90,20 +90,8 @@ export function RecoverCard({ target, targetProblem, username, onBack, onDone }:
         spellCheck={false}
         autoCapitalize="characters"
       />
-      <TextField id={ids.next} label="New password" type="password" autoComplete="new-password" value={form.next} onValue={update('next')} problem={problems.next} />
-      <TextField
-        id={ids.repeat}
-        label="Repeat new password"
-        type="password"
-        autoComplete="new-password"
-        value={form.repeat}
-        onValue={update('repeat')}
-        problem={problems.repeat}
-      />
-      <button type="submit" className="button button-primary button-large" disabled={busy} aria-busy={busy || undefined}>
-        {busy && <span className="spinner" aria-hidden="true" />}
-        {busy ? 'Resetting…' : 'Reset password'}
-      </button>
+      <NewPasswordFields ids={ids} form={form} problems={problems} update={update} />
+      <SubmitButton large busy={busy} label="Reset password" busyLabel="Resetting…" />
       <button type="button" className="button button-quiet" onClick={onBack} disabled={busy}>
         Back to sign in
       </button>

@@ -4,7 +4,7 @@ import { copyText } from '../dom/clipboard.js';
 import { type Problems, notRegisteredWarning, recoveryKeyGroups } from '../store/account-forms.js';
 import { Callout, FormAlert, TextField } from './form-fields.js';
 import { Icon } from './icons.js';
-import { ModalDialog } from './modal-dialog.js';
+import { FormDialogActions, ModalDialog } from './modal-dialog.js';
 import { useVault } from './store-context.js';
 
 /** The sentence shown with every recovery key. */
@@ -89,15 +89,7 @@ export function RecoveryKeyDialog() {
       Done
     </button>
   ) : (
-    <>
-      <button type="button" className="button" onClick={closeDialog}>
-        Cancel
-      </button>
-      <button type="submit" form={ids.form} className="button button-primary" disabled={busy} aria-busy={busy || undefined}>
-        {busy && <span className="spinner" aria-hidden="true" />}
-        {busy ? 'Checking…' : 'Show recovery key'}
-      </button>
-    </>
+    <FormDialogActions form={ids.form} onCancel={closeDialog} busy={busy} label="Show recovery key" busyLabel="Checking…" />
   );
 
   return (
