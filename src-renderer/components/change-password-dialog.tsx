@@ -1,6 +1,6 @@
 import { type FormEvent, useId, useState } from 'react';
 import { type ChangePasswordForm, EMPTY_CHANGE_PASSWORD, type Problems, firstProblem } from '../store/account-forms.js';
-import { FormAlert, NewPasswordFields, TextField } from './form-fields.js';
+import { CurrentPasswordField, FormAlert, NewPasswordFields } from './form-fields.js';
 import { FormDialogActions, ModalDialog } from './modal-dialog.js';
 import { useVault } from './store-context.js';
 
@@ -48,16 +48,7 @@ export function ChangePasswordDialog() {
       <form id={ids.form} className="dialog-form" onSubmit={submit} noValidate>
         <p>Every node must be up. Your files stay as they are; only the key that unlocks them is sealed again with the new password.</p>
         <FormAlert text={problems.form} />
-        <TextField
-          id={ids.current}
-          label="Current password"
-          type="password"
-          autoComplete="current-password"
-          value={form.current}
-          onValue={update('current')}
-          problem={problems.current}
-          data-autofocus
-        />
+        <CurrentPasswordField id={ids.current} label="Current password" value={form.current} onValue={update('current')} problem={problems.current} />
         <NewPasswordFields ids={ids} form={form} problems={problems} update={update} />
       </form>
     </ModalDialog>

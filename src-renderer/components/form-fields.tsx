@@ -65,6 +65,11 @@ export function Callout({ kind, children, id }: { kind: 'warning' | 'info'; chil
   );
 }
 
+/** The signed-in user's password, asked again before an account change; it takes the dialog's first focus. */
+export function CurrentPasswordField(props: Omit<TextFieldProps, 'type' | 'autoComplete'>) {
+  return <TextField {...props} type="password" autoComplete="current-password" data-autofocus />;
+}
+
 const NEW_PASSWORD_LABELS = { next: 'New password', repeat: 'Repeat new password' } as const;
 
 /** The "new password" and "repeat" pair of fields, keyed `next` and `repeat` in their form. */

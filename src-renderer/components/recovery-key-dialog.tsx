@@ -2,7 +2,7 @@ import { type FormEvent, Fragment, useEffect, useId, useRef, useState } from 're
 import type { RecoveryKey } from '../../src-main/shared/app-models.js';
 import { copyText } from '../dom/clipboard.js';
 import { type Problems, notRegisteredWarning, recoveryKeyGroups } from '../store/account-forms.js';
-import { Callout, FormAlert, TextField } from './form-fields.js';
+import { Callout, CurrentPasswordField, FormAlert } from './form-fields.js';
 import { Icon } from './icons.js';
 import { FormDialogActions, ModalDialog } from './modal-dialog.js';
 import { useVault } from './store-context.js';
@@ -100,18 +100,15 @@ export function RecoveryKeyDialog() {
         <form id={ids.form} className="dialog-form" onSubmit={submit} noValidate>
           <p>The recovery key sets a new password if you forget yours. Enter your password to show it.</p>
           <FormAlert text={problems.form} />
-          <TextField
+          <CurrentPasswordField
             id={ids.password}
             label="Password"
-            type="password"
-            autoComplete="current-password"
             value={password}
             onValue={(value) => {
               setPassword(value);
               setProblems({});
             }}
             problem={problems.password}
-            data-autofocus
           />
         </form>
       )}
