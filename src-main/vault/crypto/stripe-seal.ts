@@ -28,20 +28,29 @@ const UPDATE_BYTES = 16 * 1024;
 /**
  * Seals one stripe with AES-256-GCM: returns ciphertext ‖ 16-byte tag, written into `out` when given
  * (at least plaintext + SEAL_OVERHEAD_BYTES long; a subarray of it is returned), else into a new buffer.
+ * `out` may begin where the plaintext does, to seal it in place.
  */
 export function sealStripe(fileKey: Buffer, binding: StripeBinding, plaintext: Uint8Array, out?: Buffer): Buffer {
   assertKey(fileKey, 'seal a stripe');
+  if (out && out.length < plaintext.length + TAG_BYTES) throw new VaultError('INTERNAL', 'The buffer given for a sealed stripe is too short.');
+  if (out && overlapsElsewhere(out, plaintext)) throw new VaultError('INTERNAL', 'The buffer given for a sealed stripe overlaps its plaintext at another offset.');
   const cipher = createCipheriv('aes-256-gcm', fileKey, nonceFor(binding), { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(binding));
-  // node:crypto cannot encrypt into a given buffer: each piece's output is copied into place.
-  if (out && out.length < plaintext.length + TAG_BYTES) throw new VaultError('INTERNAL', 'The buffer given for a sealed stripe is too short.');
   const sealed = out ? out.subarray(0, plaintext.length + TAG_BYTES) : Buffer.allocUnsafe(plaintext.length + TAG_BYTES);
+  // node:crypto cannot encrypt into a given buffer: each piece's output is copied into place, over
+  // the piece itself when sealing in place (it has been read by then).
   for (let at = 0; at < plaintext.length; at += UPDATE_BYTES) {
     cipher.update(plaintext.subarray(at, at + UPDATE_BYTES)).copy(sealed, at);
   }
   cipher.final();
   cipher.getAuthTag().copy(sealed, plaintext.length);
   return sealed;
+}
+
+/** True when `a` and `b` share bytes without starting at the same one (sealing between them would overwrite plaintext not yet read). */
+function overlapsElsewhere(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.buffer !== b.buffer || a.byteOffset === b.byteOffset) return false;
+  return a.byteOffset < b.byteOffset + b.length && b.byteOffset < a.byteOffset + a.length;
 }
 
 /**

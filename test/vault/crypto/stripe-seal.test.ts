@@ -43,6 +43,19 @@ describe('stripe sealing', () => {
     expect(Buffer.concat(openStripeParts(keyA, at(fileA, 0, true), [sealStripe(keyA, at(fileA, 0, true), Buffer.alloc(0))]))).toHaveLength(0);
   });
 
+  it('seals in place, over a plaintext longer than one update, and refuses an output overlapping it at another offset', () => {
+    const plain = randomBytes(100_000);
+    const buffer = Buffer.concat([plain, Buffer.alloc(SEAL_OVERHEAD_BYTES + 3)]);
+    const sealed = sealStripe(keyA, at(fileA, 1, false), buffer.subarray(0, plain.length), buffer);
+    expect(sealed.buffer).toBe(buffer.buffer);
+    expect(sealed).toEqual(sealStripe(keyA, at(fileA, 1, false), plain));
+    expect(openStripe(keyA, at(fileA, 1, false), sealed)).toEqual(plain);
+    const shifted = Buffer.concat([plain, Buffer.alloc(SEAL_OVERHEAD_BYTES + 1)]);
+    expect(() => sealStripe(keyA, at(fileA, 1, false), shifted.subarray(0, plain.length), shifted.subarray(1))).toThrow(
+      expect.objectContaining({ code: 'INTERNAL' }),
+    );
+  });
+
   it('opens every stripe of a file at the place it was sealed for', () => {
     const { plain, sealed } = sealFile(keyA, fileA, 3);
     sealed.forEach((s, i) => expect(openStripe(keyA, at(fileA, i, i === 2), s)).toEqual(plain[i]));
