@@ -1,7 +1,7 @@
 import { type MeasuredResult, OPERATIONS, type Operation, type OperationSummary, summarise } from './bench-stats.js';
 
 /** The targets of the issue: vault vs raw throughput, client memory and GET traffic. */
-export const TARGETS = { putVsRaw: 0.5, getVsRaw: 0.7, rssMiB: 128, getBytesRatio: 1.02 } as const;
+export const TARGETS = { putVsRaw: 0.5, getVsRaw: 0.7, rssMiB: 128, getBytesRatio: 1.02, encryptionCost: 0.15 } as const;
 
 /** Everything one bench run measured. */
 export interface BenchResults {
@@ -19,7 +19,9 @@ export interface BenchVerdict {
   getVsRaw: { best: number; median: number };
   getBytesRatio: number;
   vaultPeakRssMiB: number;
-  targets: { put: boolean; get: boolean; rss: boolean; getBytes: boolean };
+  /** Throughput lost to encryption: 1 − encrypted MiB/s ÷ unencrypted MiB/s, for the best and the median rounds. */
+  encryptionCost: { put: { best: number; median: number }; get: { best: number; median: number } };
+  targets: { put: boolean; get: boolean; rss: boolean; getBytes: boolean; encryption: boolean };
 }
 
 /** Computes the summaries and judges the targets (throughput ratios on the median round). */
@@ -28,9 +30,16 @@ export function judge(results: BenchResults): BenchVerdict {
   const summary = {
     rawUpload: summarise(rounds.rawUpload, size),
     vaultPut: summarise(rounds.vaultPut, size),
+    unencryptedPut: summarise(rounds.unencryptedPut, size),
     rawDownload: summarise(rounds.rawDownload, size),
     vaultGet: summarise(rounds.vaultGet, size),
+    unencryptedGet: summarise(rounds.unencryptedGet, size),
   };
+  const costOf = (encrypted: OperationSummary, unencrypted: OperationSummary): { best: number; median: number } => ({
+    best: 1 - encrypted.bestMiBps / unencrypted.bestMiBps,
+    median: 1 - encrypted.medianMiBps / unencrypted.medianMiBps,
+  });
+  const encryptionCost = { put: costOf(summary.vaultPut, summary.unencryptedPut), get: costOf(summary.vaultGet, summary.unencryptedGet) };
   const putVsRaw = { best: summary.vaultPut.bestMiBps / summary.rawUpload.bestMiBps, median: summary.vaultPut.medianMiBps / summary.rawUpload.medianMiBps };
   const getVsRaw = { best: summary.vaultGet.bestMiBps / summary.rawDownload.bestMiBps, median: summary.vaultGet.medianMiBps / summary.rawDownload.medianMiBps };
   const getBytesRatio = summary.vaultGet.maxBytesReceived / size;
@@ -41,7 +50,9 @@ export function judge(results: BenchResults): BenchVerdict {
     getVsRaw,
     getBytesRatio,
     vaultPeakRssMiB,
+    encryptionCost,
     targets: {
+      encryption: encryptionCost.put.median <= TARGETS.encryptionCost && encryptionCost.get.median <= TARGETS.encryptionCost,
       put: putVsRaw.median >= TARGETS.putVsRaw,
       get: getVsRaw.median >= TARGETS.getVsRaw,
       rss: vaultPeakRssMiB <= TARGETS.rssMiB,
@@ -70,10 +81,20 @@ function pad(rows: string[][]): string {
 
 const mark = (ok: boolean): string => (ok ? '✔' : '✘ MISSED');
 
+const percent = (cost: { best: number; median: number }, runs: number): string =>
+  `${(cost.median * 100).toFixed(1)}%${runs > 1 ? ` (${(cost.best * 100).toFixed(1)}%)` : ''}`;
+
 /** The human-readable report: the table, the GET traffic, the targets and how to read them. */
 export function renderReport(results: BenchResults, verdict: BenchVerdict, runs: number): string {
   const { summary } = verdict;
-  const labels: Record<Operation, string> = { rawUpload: 'raw upload', vaultPut: 'vault PUT', rawDownload: 'raw download', vaultGet: 'vault GET' };
+  const labels: Record<Operation, string> = {
+    rawUpload: 'raw upload',
+    vaultPut: 'vault PUT',
+    unencryptedPut: 'vault PUT unencrypted',
+    rawDownload: 'raw download',
+    vaultGet: 'vault GET',
+    unencryptedGet: 'vault GET unencrypted',
+  };
   const ratioOf: Partial<Record<Operation, { best: number; median: number }>> = { vaultPut: verdict.putVsRaw, vaultGet: verdict.getVsRaw };
   const s = (n: number): string => n.toFixed(2);
   const x = (n: number): string => `${n.toFixed(2)}×`;
@@ -95,7 +116,8 @@ export function renderReport(results: BenchResults, verdict: BenchVerdict, runs:
     `DFS Vault benchmark — ${formatSize(results.size)} file, ${results.nodes} nodes (2 data + 2 parity), ${results.cores} CPU cores${runs > 1 ? `, ${runs} rounds` : ''}`,
     pad(rows),
     `GET bytes received: ${verdict.getBytesRatio.toFixed(4)}× file size`,
-    `targets${runs > 1 ? ' (median round)' : ''}: PUT ≥ ${TARGETS.putVsRaw}× raw ${mark(t.put)} | GET ≥ ${TARGETS.getVsRaw}× raw ${mark(t.get)} | RSS ≤ ${TARGETS.rssMiB} MiB ${mark(t.rss)} | GET bytes ≤ ${TARGETS.getBytesRatio}× ${mark(t.getBytes)}`,
+    `encryption cost${runs > 1 ? ' (median round; best in brackets)' : ''}: PUT ${percent(verdict.encryptionCost.put, runs)}, GET ${percent(verdict.encryptionCost.get, runs)} of the unencrypted throughput`,
+    `targets${runs > 1 ? ' (median round)' : ''}: PUT ≥ ${TARGETS.putVsRaw}× raw ${mark(t.put)} | GET ≥ ${TARGETS.getVsRaw}× raw ${mark(t.get)} | RSS ≤ ${TARGETS.rssMiB} MiB ${mark(t.rss)} | GET bytes ≤ ${TARGETS.getBytesRatio}× ${mark(t.getBytes)} | encryption ≤ ${TARGETS.encryptionCost * 100}% ${mark(t.encryption)}`,
     '',
     'notes: MiB/s counts file bytes. Raw moves the file once (4 quarter-stripes to 4 sinks); vault PUT',
     '  sends and stores 2× (2 data + 2 parity pieces of half the file each). Every write is fsynced',
@@ -105,8 +127,10 @@ export function renderReport(results: BenchResults, verdict: BenchVerdict, runs:
     `  4 server processes (nodes or sinks) during the operation; the machine has ${results.cores} cores.`,
     `  All files are on the same disk, under ${results.dir}.`,
     '  Page caches cannot be dropped here, so reads hit a warm cache for raw and vault alike.',
-    '  Each round runs raw upload, vault PUT, raw download, vault GET in that order. Each download',
-    '  starts right after the previous output (a same-size ballast file before the first) is deleted.',
+    '  Each round runs raw upload, vault PUT, raw download, vault GET in that order, each vault',
+    '  operation paired with the same client storing stripes in clear ("unencrypted", its own file;',
+    '  the pair swaps order every other round). Encryption cost = 1 − encrypted ÷ unencrypted MiB/s.',
+    '  Each download starts right after the previous output (a same-size ballast file before the first) is deleted.',
     '  Times exclude process start and login; every output is SHA-256 verified against the input.',
     '  Client peak RSS is that of the transfer alone: each client child resets its high-water mark',
     '  (VmHWM, via /proc/self/clear_refs) once connected and logged in (the vault login runs scrypt,',

@@ -25,6 +25,8 @@ import { type WebMeasured, type WebOperation, type WebResults, judgeWeb, renderW
 
 const NODES = 4;
 const VAULT_PATH = 'bench-input.bin';
+// The unencrypted client's copy: its own path, since the encrypted client cannot open it.
+const UNENCRYPTED_PATH = 'bench-input-unencrypted.bin';
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -92,7 +94,7 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
 
   const nodePids = resources.cluster.nodes.map((n) => n.pid);
   const sinkPids = resources.sinks?.pids ?? [];
-  const rounds: Record<Operation, MeasuredResult[]> = { rawUpload: [], vaultPut: [], rawDownload: [], vaultGet: [] };
+  const rounds: Record<Operation, MeasuredResult[]> = { rawUpload: [], vaultPut: [], unencryptedPut: [], rawDownload: [], vaultGet: [], unencryptedGet: [] };
   const webRounds: Record<WebOperation, WebMeasured[]> = { webPut: [], webGet: [], webChunked: [] };
   let previousOutput = ballast;
   const beforeDownload = async (): Promise<void> => {
@@ -100,7 +102,7 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
     previousOutput = output;
   };
   const step = async (op: Operation, label: string, servers: readonly (number | undefined)[], run: () => Promise<ClientResult>): Promise<void> => {
-    if (op === 'rawDownload' || op === 'vaultGet') await beforeDownload();
+    if (op === 'rawDownload' || op === 'vaultGet' || op === 'unencryptedGet') await beforeDownload();
     await settleDisk();
     const cpuBefore = await cpuSecondsOf(servers);
     const result = await run();
@@ -108,7 +110,7 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
     const serverCpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
     rounds[op].push({ ...result, serverCpuSeconds });
     say(
-      `  ${label.padEnd(13)} ${result.seconds.toFixed(2).padStart(7)} s  ${(size / 2 ** 20 / result.seconds).toFixed(1).padStart(7)} MiB/s  ` +
+      `  ${label.padEnd(21)} ${result.seconds.toFixed(2).padStart(7)} s  ${(size / 2 ** 20 / result.seconds).toFixed(1).padStart(7)} MiB/s  ` +
         `RSS ${Math.round(result.maxRSS / 1024)} MiB  CPU s client ${result.cpuSeconds.toFixed(2)} servers ${serverCpuSeconds?.toFixed(2) ?? '?'}`,
     );
   };
@@ -119,11 +121,26 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
   for (let round = 1; round <= options.runs && withClient; round++) {
     say(`round ${round} of ${options.runs} (vault client)`);
     await step('rawUpload', 'raw upload', sinkPids, () => runClient('raw-client', ['upload', input, ports]));
-    await step('vaultPut', 'vault PUT', nodePids, () => runClient('vault-client', ['put', conf, input, VAULT_PATH], profile));
+    // Encrypted and unencrypted alternate which goes first, so neither always finds the disk fresher.
+    const pairs = (pair: Array<() => Promise<void>>): Array<() => Promise<void>> => (round % 2 === 1 ? pair : [...pair].reverse());
+    for (const put of pairs([
+      () => step('vaultPut', 'vault PUT', nodePids, () => runClient('vault-client', ['put', conf, input, VAULT_PATH], profile)),
+      () => step('unencryptedPut', 'vault PUT unencrypted', nodePids, () => runClient('vault-client', ['put', conf, input, UNENCRYPTED_PATH, '--unencrypted'], profile)),
+    ]))
+      await put();
     await step('rawDownload', 'raw download', sinkPids, () => runClient('raw-client', ['download', output, String(size), ports]));
     await verify(output, 'The raw download');
-    await step('vaultGet', 'vault GET', nodePids, () => runClient('vault-client', ['get', conf, VAULT_PATH, output], profile));
-    await verify(output, 'The vault GET');
+    for (const get of pairs([
+      async () => {
+        await step('vaultGet', 'vault GET', nodePids, () => runClient('vault-client', ['get', conf, VAULT_PATH, output], profile));
+        await verify(output, 'The vault GET');
+      },
+      async () => {
+        await step('unencryptedGet', 'vault GET unencrypted', nodePids, () => runClient('vault-client', ['get', conf, UNENCRYPTED_PATH, output, '--unencrypted'], profile));
+        await verify(output, 'The unencrypted vault GET');
+      },
+    ]))
+      await get();
   }
   if (web) {
     const host = { base: `http://127.0.0.1:${web.host.port}`, token: web.host.token, pid: web.host.pid };

@@ -4,7 +4,6 @@ import { createErasureCodec } from './erasure/reed-solomon.js';
 import { type NodePool, throwIfLoginRejected } from './node-pool.js';
 import type { ProgressListener } from './put-object.js';
 import { type PieceFailure, type Shards, openStripes } from './stripe-reader.js';
-import { openStripeParts } from './crypto/stripe-seal.js';
 import { joinChunk, sealedStripe } from './stripe-codec.js';
 import type { VaultCipher } from './vault-cipher.js';
 
@@ -93,11 +92,12 @@ async function readVersion(
     // Data pieces as received need no decoding and no copy; only a stripe read from parity is joined and decoded.
     const data = direct.every((s) => s !== null) ? (direct as Buffer[][]) : codec.reconstructData(shards.map((s) => s && joinChunk(s)));
     const binding = { objectId: key, version: version.version, index, last: index === layout.stripeCount - 1 };
-    return openStripeParts(fileKey, binding, sealedStripe(data, layout, index));
+    return cipher.stripes.openParts(fileKey, binding, sealedStripe(data, layout, index));
   };
   try {
-    // The seal proves every byte of a stripe, so chunk checks run only to find a damaged piece when it does not open.
-    for await (const parts of openStripes(pool, key, version, layout, open, { onFailure: options.onPieceFailure, signal: options.signal })) {
+    // An AEAD seal proves every byte of a stripe, so chunk checks run only to find a damaged piece when it does not open.
+    const checkChunksFirst = !cipher.stripes.authenticates;
+    for await (const parts of openStripes(pool, key, version, layout, open, { onFailure: options.onPieceFailure, signal: options.signal, checkChunksFirst })) {
       const bytes = parts.reduce((sum, p) => sum + p.length, 0);
       // Overlap the disk write of this stripe with the network read of the next.
       await writing;

@@ -79,6 +79,12 @@ export interface StripeReadOptions {
   pieces?: number;
 }
 
+/** Options of openStripes. */
+export interface OpenStripesOptions extends StripeReadOptions {
+  /** Check every chunk before opening, as readStripes does: for an opener that proves nothing (no seal). */
+  checkChunksFirst?: boolean;
+}
+
 /** A stripe's chunks as read, n of them with k present (each as the slices it arrived in). */
 export type Shards = (Buffer[] | null)[];
 
@@ -122,9 +128,9 @@ export function openStripes<T>(
   state: VersionState,
   layout: StripeLayout,
   open: StripeOpener<T>,
-  options: StripeReadOptions = {},
+  options: OpenStripesOptions = {},
 ): AsyncGenerator<T> {
-  return stripes(pool, key, state, layout, open, false, options);
+  return stripes(pool, key, state, layout, open, options.checkChunksFirst ?? false, options);
 }
 
 async function* stripes<T>(

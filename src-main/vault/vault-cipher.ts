@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { deriveVaultKeys, fileKey, metaKey } from './crypto/key-hierarchy.js';
 import { objectIdFor } from './crypto/path-cipher.js';
+import { AES_GCM_STRIPES, type StripeSealer } from './crypto/stripe-seal.js';
 import { type ObjectMeta, decodeMeta, encodeMeta } from './object-meta.js';
 
 const META_FORMAT = 2;
@@ -20,7 +21,11 @@ export class VaultCipher {
   private readonly objectIdKey: Buffer;
   private readonly metaKey: Buffer;
 
-  constructor(masterKey: Buffer) {
+  /** Seals and opens file contents, stripe by stripe, under a fileKey. */
+  readonly stripes: StripeSealer;
+
+  constructor(masterKey: Buffer, stripes: StripeSealer = AES_GCM_STRIPES) {
+    this.stripes = stripes;
     const keys = deriveVaultKeys(masterKey);
     this.contentKey = keys.contentKey;
     this.objectIdKey = keys.objectIdKey;

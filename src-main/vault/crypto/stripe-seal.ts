@@ -26,6 +26,18 @@ const MAX_VERSION_BYTES = 255;
 const UPDATE_BYTES = 16 * 1024;
 
 /**
+ * How a file version's stripes are sealed and opened. The vault always uses AES_GCM_STRIPES; the
+ * interface exists so the benchmark can measure what sealing costs by running the same client
+ * without it. Nothing a user configures can choose another.
+ */
+export interface StripeSealer {
+  /** True when opening a stripe proves every byte of it (an AEAD), so readers need not check chunks first. */
+  readonly authenticates: boolean;
+  seal(fileKey: Buffer, binding: StripeBinding, plaintext: Uint8Array, out?: Buffer): Buffer;
+  openParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): Buffer[];
+}
+
+/**
  * Seals one stripe with AES-256-GCM: returns ciphertext ‖ 16-byte tag, written into `out` when given
  * (at least plaintext + SEAL_OVERHEAD_BYTES long; a subarray of it is returned), else into a new buffer.
  * `out` may begin where the plaintext does, to seal it in place.
@@ -112,6 +124,9 @@ export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed:
   }
   return plaintext;
 }
+
+/** AES-256-GCM per stripe, bound to its place (see StripeBinding): how every vault seals its files. */
+export const AES_GCM_STRIPES: StripeSealer = { authenticates: true, seal: sealStripe, openParts: openStripeParts };
 
 function stripeRejected(binding: StripeBinding, cause: unknown): VaultError {
   return new VaultError(
