@@ -108,3 +108,21 @@ export function mulRegion(dst: Uint8Array, src: Uint8Array, c: number): void {
   checkCoefficient(c);
   regionKernels().mul(dst, src, c);
 }
+
+/**
+ * outs[i] = Σ_j rows[i][j]·sources[j] over GF(2^8), overwriting each out (an all-zero row zeroes it);
+ * all regions have one length, each row has one coefficient per source, and no out may overlap a source.
+ * Faster than the same sum from mulRegion and mulAddRegion: each source is read once for all the rows.
+ */
+export function combineRegions(outs: readonly Uint8Array[], rows: readonly Uint8Array[], sources: readonly Uint8Array[]): void {
+  if (outs.length !== rows.length) throw new RangeError(`${rows.length} rows of coefficients for ${outs.length} outputs`);
+  for (const row of rows) {
+    if (row.length !== sources.length) throw new RangeError(`a row has ${row.length} coefficients for ${sources.length} sources`);
+  }
+  const len = outs[0]?.length;
+  if (len === undefined) return;
+  for (const region of [...outs, ...sources]) {
+    if (region.length !== len) throw new RangeError(`region lengths differ: ${region.length} bytes against ${len}`);
+  }
+  if (len > 0) regionKernels().combine(outs, rows, sources);
+}

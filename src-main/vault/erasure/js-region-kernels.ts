@@ -134,10 +134,25 @@ function mul(dst: Uint8Array, src: Uint8Array, c: number): void {
   else runRegion(dst, src, table16(c), mulWords, mulBytes);
 }
 
-/** The region kernels in plain JS, over 16-bit product tables. */
+/** The region kernels in plain JS, over 16-bit product tables: the fallback where wasm SIMD is missing. */
 export const jsRegionKernels: RegionKernels = {
   name: 'js',
   xor: (dst, src) => runRegion(dst, src, NO_TABLE, xorWords, xorBytes),
   mul,
   mulAdd,
+  combine(outs, rows, sources) {
+    rows.forEach((coeffs, i) => {
+      const out = outs[i]!;
+      // The first term writes instead of accumulating, which saves reading (and zeroing) the destination.
+      let first = true;
+      for (let j = 0; j < sources.length; j++) {
+        const c = coeffs[j]!;
+        if (c === 0) continue;
+        if (first) mul(out, sources[j]!, c);
+        else mulAdd(out, sources[j]!, c);
+        first = false;
+      }
+      if (first) out.fill(0);
+    });
+  },
 };
