@@ -1,4 +1,4 @@
-import { gfDiv, invertMatrix, mulAddRegion, mulRegion, xorRegion } from './gf256.js';
+import { combineRegions, gfDiv, invertMatrix } from './gf256.js';
 import type { GfMatrix } from './gf256.js';
 
 /** A systematic k + m erasure code: shards 0..k-1 are the data, k..k+m-1 the parity. */
@@ -57,19 +57,6 @@ function parityRows(k: number, m: number): GfMatrix {
   return rows;
 }
 
-/** out = Σ coeffs[j]·sources[j]; out must be freshly zeroed or fully overwritten by the first term. */
-function combineInto(out: Uint8Array, coeffs: Uint8Array, sources: readonly Uint8Array[]): void {
-  let first = true;
-  for (let j = 0; j < sources.length; j++) {
-    const c = coeffs[j]!;
-    if (c === 0) continue;
-    // The first term writes instead of accumulating, which saves reading the destination.
-    if (first) mulRegion(out, sources[j]!, c);
-    else mulAddRegion(out, sources[j]!, c);
-    first = false;
-  }
-}
-
 interface DecodePlan {
   /** The k shard indices whose rows form the inverted submatrix, in order. */
   readonly rows: readonly number[];
@@ -104,8 +91,7 @@ class ReedSolomonCodec implements ErasureCodec {
     if (!Array.isArray(parity) || parity.length !== this.m || parity.some((p) => !(p instanceof Uint8Array) || p.length !== len)) {
       throw new RangeError(`encodeInto expects ${this.m} parity buffers of ${len} bytes`);
     }
-    // Every parity coefficient is nonzero, so the first term of combineInto overwrites the whole buffer.
-    this.parity.forEach((coeffs, i) => combineInto(parity[i]!, coeffs, data));
+    combineRegions(parity, this.parity, data);
   }
 
   private checkData(data: readonly Uint8Array[]): number {
@@ -131,16 +117,15 @@ class ReedSolomonCodec implements ErasureCodec {
     const used = plan.rows.map((r) => shards[r]!);
     const out: (Uint8Array | undefined)[] = [];
     for (let i = 0; i < k; i++) out.push(shards[i] ?? undefined);
-    for (const { index, coeffs } of plan.viaInverse) {
-      const shard = new Uint8Array(len);
-      combineInto(shard, coeffs, used);
-      out[index] = shard;
-    }
+    // All the shards rebuilt from the inverse come out of one pass over the shards used.
+    const rebuilt = plan.viaInverse.map(() => new Uint8Array(len));
+    combineRegions(rebuilt, plan.viaInverse.map((row) => row.coeffs), used);
+    for (let i = 0; i < rebuilt.length; i++) out[plan.viaInverse[i]!.index] = rebuilt[i];
     if (plan.viaXor >= 0) {
       // Parity 0 is the XOR of all data, so the last missing shard costs k XORs instead of k multiplies.
       const shard = new Uint8Array(len);
-      shard.set(shards[k]!);
-      for (let i = 0; i < k; i++) if (i !== plan.viaXor) xorRegion(shard, out[i]!);
+      const others = [shards[k]!, ...out.filter((_, i) => i !== plan.viaXor).map((s) => s!)];
+      combineRegions([shard], [new Uint8Array(k).fill(1)], others);
       out[plan.viaXor] = shard;
     }
     return out as Uint8Array[];
@@ -148,18 +133,12 @@ class ReedSolomonCodec implements ErasureCodec {
 
   reconstructAll(shards: readonly (Uint8Array | null)[]): Uint8Array[] {
     const data = this.reconstructData(shards);
-    const all = data.slice();
-    for (let i = 0; i < this.m; i++) {
-      const present = shards[this.k + i];
-      if (present != null) {
-        all.push(present);
-        continue;
-      }
-      const shard = new Uint8Array(data[0]!.length);
-      combineInto(shard, this.parity[i]!, data);
-      all.push(shard);
-    }
-    return all;
+    const { k } = this;
+    const parity = shards.slice(k).map((shard) => shard ?? new Uint8Array(data[0]!.length));
+    const lost = this.parity.flatMap((_, i) => (shards[k + i] == null ? [i] : []));
+    // Every missing parity shard in one pass over the data.
+    combineRegions(lost.map((i) => parity[i]!), lost.map((i) => this.parity[i]!), data);
+    return [...data, ...parity];
   }
 
   /** Validates a shard array and returns the common length of the present shards. */

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { seededBytes, slowMul } from '../../helpers/gf-reference.js';
 import {
   GF_EXP,
@@ -13,6 +13,7 @@ import {
   mulRegion,
   xorRegion,
 } from '../../../src-main/vault/erasure/gf256.js';
+import { pinRegionKernelsForTests } from '../../../src-main/vault/erasure/region-kernels.js';
 
 /** A view of `length` bytes starting at an arbitrary byteOffset inside a larger buffer. */
 function at(offset: number, bytes: Uint8Array): Uint8Array {
@@ -94,7 +95,15 @@ describe('GF(2^8) arithmetic', () => {
   });
 });
 
-describe('region operations', () => {
+describe.each(['simd', 'js'] as const)('region operations with the %s kernels', (kind) => {
+  beforeAll(() => {
+    pinRegionKernelsForTests(kind);
+  });
+
+  afterAll(() => {
+    pinRegionKernelsForTests('auto');
+  });
+
   it('mulAddRegion XORs c times src into dst for every coefficient, length and byte offset', () => {
     let failures = 0;
     for (const c of COEFFICIENTS) {

@@ -1,6 +1,7 @@
-import { describe, it, expect } from 'vitest';
+import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { seededBytes, slowMul } from '../../helpers/gf-reference.js';
 import { createErasureCodec } from '../../../src-main/vault/erasure/reed-solomon.js';
+import { pinRegionKernelsForTests } from '../../../src-main/vault/erasure/region-kernels.js';
 
 function randomShards(k: number, length: number, seed: number): Uint8Array[] {
   return Array.from({ length: k }, (_, i) => seededBytes(length, seed * 101 + i + 1));
@@ -82,45 +83,55 @@ describe('the k=2, m=2 code', () => {
   });
 });
 
-describe.each(CODES)('the k=%i, m=%i code', (k, m) => {
-  const codec = createErasureCodec(k, m);
-  const patterns = subsetsUpTo(k + m, m);
-
-  it('makes the first parity shard the XOR of the data shards', () => {
-    const data = randomShards(k, 257, k * 10 + m);
-    const xor = new Uint8Array(257);
-    for (const shard of data) for (let i = 0; i < 257; i++) xor[i] = xor[i]! ^ shard[i]!;
-    expect(Array.from(codec.encode(data)[0]!)).toEqual(Array.from(xor));
+describe.each(['simd', 'js'] as const)('with the %s kernels', (kind) => {
+  beforeAll(() => {
+    pinRegionKernelsForTests(kind);
   });
 
-  it.each(LENGTHS)(`rebuilds the data and every shard under each of the ${patterns.length} erasure patterns of up to ${m} shards, for shards of %i bytes`, (length) => {
-    const data = randomShards(k, length, k * 1000 + m * 10 + length);
-    const parity = codec.encode(data);
-    expect(parity).toHaveLength(m);
-    const all = [...data, ...parity];
-    for (const erased of patterns) {
-      const shards = all.map((shard, i) => (erased.includes(i) ? null : shard));
-      const label = `erased ${JSON.stringify(erased)}`;
-      expect(plain(codec.reconstructData(shards)), label).toEqual(plain(data));
-      expect(plain(codec.reconstructAll(shards)), label).toEqual(plain(all));
-    }
+  afterAll(() => {
+    pinRegionKernelsForTests('auto');
   });
 
-  it('rebuilds from Buffers that sit at odd byte offsets', () => {
-    const length = 1001;
-    const data = randomShards(k, length, k + m + 77);
-    const parity = codec.encode(data);
-    const backing = Buffer.alloc(1 + (k + m) * length);
-    const shards = [...data, ...parity].map((shard, i) => {
-      const view = backing.subarray(1 + i * length, 1 + (i + 1) * length);
-      view.set(shard);
-      return view;
+  describe.each(CODES)('the k=%i, m=%i code', (k, m) => {
+    const codec = createErasureCodec(k, m);
+    const patterns = subsetsUpTo(k + m, m);
+
+    it('makes the first parity shard the XOR of the data shards', () => {
+      const data = randomShards(k, 257, k * 10 + m);
+      const xor = new Uint8Array(257);
+      for (const shard of data) for (let i = 0; i < 257; i++) xor[i] = xor[i]! ^ shard[i]!;
+      expect(Array.from(codec.encode(data)[0]!)).toEqual(Array.from(xor));
     });
-    expect(plain(codec.encode(shards.slice(0, k)))).toEqual(plain(parity));
-    for (const erased of patterns) {
-      const partial = shards.map((shard, i) => (erased.includes(i) ? null : shard));
-      expect(plain(codec.reconstructAll(partial))).toEqual(plain([...data, ...parity]));
-    }
+
+    it.each(LENGTHS)(`rebuilds the data and every shard under each of the ${patterns.length} erasure patterns of up to ${m} shards, for shards of %i bytes`, (length) => {
+      const data = randomShards(k, length, k * 1000 + m * 10 + length);
+      const parity = codec.encode(data);
+      expect(parity).toHaveLength(m);
+      const all = [...data, ...parity];
+      for (const erased of patterns) {
+        const shards = all.map((shard, i) => (erased.includes(i) ? null : shard));
+        const label = `erased ${JSON.stringify(erased)}`;
+        expect(plain(codec.reconstructData(shards)), label).toEqual(plain(data));
+        expect(plain(codec.reconstructAll(shards)), label).toEqual(plain(all));
+      }
+    });
+
+    it('rebuilds from Buffers that sit at odd byte offsets', () => {
+      const length = 1001;
+      const data = randomShards(k, length, k + m + 77);
+      const parity = codec.encode(data);
+      const backing = Buffer.alloc(1 + (k + m) * length);
+      const shards = [...data, ...parity].map((shard, i) => {
+        const view = backing.subarray(1 + i * length, 1 + (i + 1) * length);
+        view.set(shard);
+        return view;
+      });
+      expect(plain(codec.encode(shards.slice(0, k)))).toEqual(plain(parity));
+      for (const erased of patterns) {
+        const partial = shards.map((shard, i) => (erased.includes(i) ? null : shard));
+        expect(plain(codec.reconstructAll(partial))).toEqual(plain([...data, ...parity]));
+      }
+    });
   });
 });
 
