@@ -27,7 +27,8 @@ export type BenchSection = (typeof BENCH_SECTIONS)[number];
 export const BENCH_USAGE = `Usage: npm run bench -- [--size 1GiB] [--runs N] [--only client|web] [--dir PATH] [--json] [--cpu-prof DIR]
 
 Measures vault PUT and GET against a raw baseline (the same bytes over four loopback TCP
-connections to four sink processes that write to disk and fsync), in the same run. Then
+connections to four sink processes that write to disk and fsync), and against the same
+client storing stripes unencrypted (the cost of encryption), in the same run. Then
 measures the browser host (dfs-vault web, in its own process): a streamed PUT /api/upload
 and GET /api/download of the same size, and the chunked uploads.write path for a quarter
 of it, with the host's peak RSS.
