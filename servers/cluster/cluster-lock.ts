@@ -1,6 +1,6 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isProcessAlive } from '../node/process-alive.js';
+import { createPidFile } from '../node/pid-file.js';
 
 /** A held lock on a cluster folder; release it when the nodes have stopped. */
 export interface ClusterLock {
@@ -14,19 +14,12 @@ export interface ClusterLock {
 export async function lockClusterDir(dir: string, pid = process.pid): Promise<ClusterLock> {
   const path = join(dir, 'launcher.pid');
   for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      await handle.writeFile(`${pid}\n`);
-      await handle.close();
-      return { release: () => rm(path, { force: true }) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && isProcessAlive(holder)) {
-        throw new Error(`its data folder ${dir} is in use by another DFS Vault (process ${holder}); quit that one first, or connect to its nodes by address`);
-      }
-      await rm(path, { force: true });
+    const holder = await createPidFile(path, pid);
+    if (!holder) return { release: () => rm(path, { force: true }) };
+    if (holder.alive) {
+      throw new Error(`its data folder ${dir} is in use by another DFS Vault (process ${holder.pid}); quit that one first, or connect to its nodes by address`);
     }
+    await rm(path, { force: true });
   }
   throw new Error(`cannot lock ${dir}`);
 }

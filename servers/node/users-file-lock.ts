@@ -1,6 +1,6 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isProcessAlive } from './process-alive.js';
+import { createPidFile } from './pid-file.js';
 
 /** How long a writer waits for another one before giving up. */
 const WAIT_MS = 10_000;
@@ -15,18 +15,11 @@ export async function withUsersFileLock<T>(usersFile: string, change: () => Prom
   const lockPath = `${usersFile}.lock`;
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
-    try {
-      const handle = await open(lockPath, 'wx', 0o600);
-      await handle.writeFile(`${process.pid}\n`);
-      await handle.close();
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(holder) && holder > 0 && !isProcessAlive(holder)) await rm(lockPath, { force: true });
-      else if (Date.now() > deadline) throw new Error(`${usersFile} is locked by process ${holder || '?'} for more than ${WAIT_MS / 1000} s; try again, or remove ${lockPath} if that process is gone.`);
-      else await sleep(RETRY_MS);
-    }
+    const holder = await createPidFile(lockPath, process.pid);
+    if (!holder) break;
+    if (holder.pid > 0 && !holder.alive) await rm(lockPath, { force: true });
+    else if (Date.now() > deadline) throw new Error(`${usersFile} is locked by process ${holder.pid || '?'} for more than ${WAIT_MS / 1000} s; try again, or remove ${lockPath} if that process is gone.`);
+    else await sleep(RETRY_MS);
   }
   try {
     return await change();

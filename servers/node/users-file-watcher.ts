@@ -32,4 +32,3 @@ export function watchUsersFile(path: string, log: (line: string) => void): () =>
     return (username) => users.get(username);
   };
 }
-
