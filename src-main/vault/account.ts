@@ -7,7 +7,7 @@ import { formatRecoveryKey, parseRecoveryKey } from './crypto/recovery-key.js';
 import type { ServerEntry } from './dfc-config.js';
 import { MASTER_KEY_OBJECT, openBestRecord, readMasterKeyRecords, wrappedRecord, writeMasterKeyRecord } from './master-key-store.js';
 import { NodeClient } from './node-client.js';
-import { NodePool, throwIfLoginRejected, toVaultError } from './node-pool.js';
+import { type NodeOutcome, NodePool, throwIfLoginRejected, toVaultError } from './node-pool.js';
 import { nextVersion } from './object-meta.js';
 
 // The account operations: password change, recovery key, recovery. Each changes what every node
@@ -142,7 +142,7 @@ export async function recoverAccount(request: RecoverRequest): Promise<void> {
       await client.setVerifier('current', verifier);
       await client.prune(MASTER_KEY_OBJECT, version);
     });
-    const failed = outcomes.filter((o) => !o.ok).map((o) => (o.ok ? '' : `${request.servers[o.node]!.name} (${o.error.message})`));
+    const failed = failedNodes(pool, outcomes);
     if (failed.length > 0) {
       throw new VaultError('INCOMPLETE', `The new password is set on some nodes but not on ${failed.join(', ')}. Run the recovery again when every node is up.`);
     }
@@ -156,10 +156,15 @@ export async function recoverAccount(request: RecoverRequest): Promise<void> {
 async function requireEveryNode(pool: NodePool, what: string): Promise<void> {
   const outcomes = await pool.onEveryNode((client) => client.ping());
   throwIfLoginRejected(outcomes);
-  const down = outcomes.flatMap((o) => (o.ok ? [] : [`${pool.servers[o.node]!.name} (${o.error.message})`]));
+  const down = failedNodes(pool, outcomes);
   if (down.length > 0) {
     throw new VaultError('NODE_UNREACHABLE', `${what} needs every node, and ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} not reachable. Nothing was changed; try again when every node is up.`);
   }
+}
+
+/** "name (reason)" of each node whose outcome failed. */
+function failedNodes(pool: NodePool, outcomes: readonly NodeOutcome<unknown>[]): string[] {
+  return outcomes.flatMap((o) => (o.ok ? [] : [`${pool.servers[o.node]!.name} (${o.error.message})`]));
 }
 
 function assertNewPassword(password: string): void {

@@ -1,7 +1,8 @@
 import { VaultError } from '../shared/errors.js';
 import type { ByteSource } from './byte-source.js';
-import { readableVersion, buildCatalog } from './catalog.js';
+import { readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
+import { lookupObject } from './get-object.js';
 import type { NodePool } from './node-pool.js';
 import { throwIfLoginRejected } from './node-pool.js';
 import { type ObjectKind, type ObjectMeta, nextVersion } from './object-meta.js';
@@ -63,10 +64,7 @@ async function versionAfterExisting(pool: NodePool, key: Buffer): Promise<string
 
 /** Whether the newest readable version of `path` is a file or folder (not deleted). */
 export async function currentKind(pool: NodePool, cipher: VaultCipher, path: string): Promise<ObjectMeta['kind'] | undefined> {
-  const key = cipher.objectId(path);
-  const outcomes = await pool.onEveryNode((client) => client.list(key));
-  throwIfLoginRejected(outcomes);
-  const state = buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), cipher).get(key.toString('hex'));
+  const { state } = await lookupObject(pool, cipher, path);
   const version = state && readableVersion(state);
   return version && version.meta.kind !== 'tombstone' ? version.meta.kind : undefined;
 }

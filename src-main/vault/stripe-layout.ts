@@ -35,7 +35,7 @@ export function stripeLayout(size: number, stripeBytes: number, k: number): Stri
 
 /** The layout of an object without a body (a folder marker or a tombstone): no stripes at all. */
 export function bodylessLayout(stripeBytes: number, k: number): StripeLayout {
-  return { size: 0, stripeBytes, k, stripeCount: 0, fullChunkBytes: Math.ceil((stripeBytes + SEAL_OVERHEAD_BYTES) / k), pieceBytes: 0 };
+  return { ...stripeLayout(0, stripeBytes, k), stripeCount: 0, pieceBytes: 0 };
 }
 
 /** Plaintext bytes in stripe `index`. */
