@@ -13,6 +13,12 @@ const COMMITTED = '.c';
 const PENDING = '.p';
 const TEMP_PREFIX = '.tmp-';
 const VERSION_PATTERN = /^[0-9a-f]{1,32}$/;
+/**
+ * Bytes a GET reads from a piece file at a time. 1 MiB, as the bench's raw sinks read: measured against
+ * 256 KiB, a 512 MiB GET took 6% less time (median of 8 alternating rounds); each read goes out as four
+ * DATA frames under one cork.
+ */
+const READ_AHEAD_BYTES = 1024 * 1024;
 /** Pending pieces older than this are leftovers of a client that died between store and commit. */
 const STALE_PENDING_MS = 60 * 60 * 1000;
 
@@ -195,7 +201,7 @@ export class UserSpace {
     await rm(join(dir, checkVersion(version) + PENDING), { force: true });
   }
 
-  /** Opens a committed piece for reading from `offset` for at most `length` bytes. */
+  /** Opens a committed piece for reading from `offset` for at most `length` bytes (read READ_AHEAD_BYTES at a time). */
   async openRead(key: Buffer, version: string, offset: number, length: number): Promise<{ size: number; length: number; stream: ReadStream | undefined }> {
     const path = join(this.objectDirectory(checkKey(key)), checkVersion(version) + COMMITTED);
     let handle: FileHandle;
@@ -218,7 +224,7 @@ export class UserSpace {
         fd: handle,
         start: dataOffset + offset,
         end: dataOffset + offset + count - 1,
-        highWaterMark: 256 * 1024,
+        highWaterMark: READ_AHEAD_BYTES,
         autoClose: true,
       });
       return { size, length: count, stream };
