@@ -24,18 +24,23 @@ export const BENCH_SECTIONS = ['client', 'web'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 /** Usage text of the benchmark. */
+/** Rounds measured unless --runs says otherwise. */
+export const DEFAULT_RUNS = 3;
+
 export const BENCH_USAGE = `Usage: npm run bench -- [--size 1GiB] [--runs N] [--only client|web] [--dir PATH] [--json] [--cpu-prof DIR]
 
 Measures vault PUT and GET against a raw baseline (the same bytes over four loopback TCP
 connections to four sink processes that write to disk and fsync), and against the same
-client storing stripes unencrypted (the cost of encryption), in the same run. Then
+client storing stripes unencrypted (the cost of encryption), and against the disk alone
+writing what a PUT stores (the most a PUT can reach on this disk), in the same run. Then
 measures the browser host (dfs-vault web, in its own process): a streamed PUT /api/upload
 and GET /api/download of the same size, and the chunked uploads.write path for a quarter
 of it, with the host's peak RSS.
 
 Options:
   --size SIZE       file size: 256MiB, 1GiB, 100MB or plain bytes (default 1GiB; env BENCH_SIZE)
-  --runs N          measured rounds, reporting the best and the median (default 1)
+  --runs N          measured rounds, reporting the best and the median (default 3: one round
+                    on a shared machine says little)
   --only SECTION    client (vault client vs raw) or web (browser host) only (default both)
   --dir PATH        make the work folder inside PATH (default the system temp folder); removed at the end
   --json            also print machine-readable results
@@ -80,7 +85,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv = proce
     strict: true,
     allowPositionals: false,
   });
-  const runs = Number(values.runs ?? '1');
+  const runs = Number(values.runs ?? String(DEFAULT_RUNS));
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, got "${values.runs}".`);
   const only = values.only as BenchSection | undefined;
   if (only !== undefined && !BENCH_SECTIONS.includes(only)) throw new Error(`--only takes ${BENCH_SECTIONS.join(' or ')}, got "${values.only}".`);
