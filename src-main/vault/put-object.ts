@@ -7,7 +7,7 @@ import type { NodePool } from './node-pool.js';
 import { throwIfLoginRejected } from './node-pool.js';
 import { type ObjectKind, type ObjectMeta, nextVersion } from './object-meta.js';
 import { PieceUpload } from './piece-upload.js';
-import { chunkCheck, encodeStripe } from './stripe-codec.js';
+import { encodeStripe, stripeChecks } from './stripe-codec.js';
 import { type StripeLayout, bodylessLayout, chunkBytesAt, nodeForPiece, stripeBytesAt, stripeLayout } from './stripe-layout.js';
 import type { VaultCipher } from './vault-cipher.js';
 
@@ -117,7 +117,7 @@ export async function putObject(pool: NodePool, cipher: VaultCipher, request: Pu
       const padded = set.stripe.subarray(0, chunkBytesAt(layout, index) * k);
       padded.fill(0, sealed.length);
       const chunks = encodeStripe(padded, layout, codec, index, set.parity);
-      const checks = chunks.map((chunk, piece) => chunkCheck(chunk, index, piece));
+      const checks = stripeChecks(chunks, index, k);
       await sending;
       const sent = upload.send((piece) => [chunks[piece]!, checks[piece]!]);
       set.free = sent.then(({ flushed }) => flushed, () => undefined);
