@@ -24,6 +24,11 @@ const MAX_VERSION_BYTES = 255;
 // pieces they come from memory the allocator reuses; with 64 KiB pieces, or one update per 512 KiB or
 // 2 MiB stripe, it kept mapping fresh pages, and the page faults cost the vault client as much CPU as the AES.
 const UPDATE_BYTES = 16 * 1024;
+// Opening keeps what it decrypts until the stripe is written, so every update's buffer is written from
+// once. There, fewer and larger updates won: one per network slice (a 64 KiB socket read, at most a
+// 256 KiB DATA frame) against 16 KiB pieces, a 512 MiB GET took 11% less time in a warm process and 3%
+// less time and 5% less CPU in fresh ones (medians of 14 and 8 alternating rounds).
+const OPEN_UPDATE_BYTES = 256 * 1024;
 
 /**
  * How a file version's stripes are sealed and opened. The vault always uses AES_GCM_STRIPES; the
@@ -106,9 +111,8 @@ export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed:
   let at = 0;
   for (const part of sealed) {
     const bodyEnd = Math.max(0, Math.min(part.length, body - at));
-    // Network slices are often 64 KiB or larger; see UPDATE_BYTES.
-    for (let from = 0; from < bodyEnd; from += UPDATE_BYTES) {
-      const out = decipher.update(part.subarray(from, Math.min(bodyEnd, from + UPDATE_BYTES)));
+    for (let from = 0; from < bodyEnd; from += OPEN_UPDATE_BYTES) {
+      const out = decipher.update(part.subarray(from, Math.min(bodyEnd, from + OPEN_UPDATE_BYTES)));
       if (out.length > 0) plaintext.push(out);
     }
     if (bodyEnd < part.length) tag.set(part.subarray(bodyEnd), at + bodyEnd - body);
