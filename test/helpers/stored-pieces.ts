@@ -1,12 +1,20 @@
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MASTER_KEY_OBJECT } from '../../src-main/vault/master-key-store.js';
+import { nodeForPiece } from '../../src-main/vault/stripe-layout.js';
 
 const MASTER_KEY_DIR = MASTER_KEY_OBJECT.toString('hex');
 
 /** Paths of every committed piece file of a vault object under a node root (the master key record left out). */
 export async function committedPieceFiles(root: string): Promise<string[]> {
   return (await committedFiles(root)).filter((path) => !path.includes(MASTER_KEY_DIR));
+}
+
+/** The one committed file of piece `piece` of the object `key` (`roots`: the node roots, in node order); throws unless there is exactly one. */
+export async function pieceFileOf(roots: readonly string[], key: Buffer, piece: number): Promise<string> {
+  const files = (await committedPieceFiles(roots[nodeForPiece(key, piece, roots.length)]!)).filter((path) => path.includes(key.toString('hex')));
+  if (files.length !== 1) throw new Error(`Expected one committed file of piece ${piece}, found ${files.length}.`);
+  return files[0]!;
 }
 
 /** Paths of the committed master key records under a node root. */

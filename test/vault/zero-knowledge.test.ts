@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMasterKey, decodeWrappedMasterKey, unwrapMasterKey } from '../../src-main/vault/crypto/master-key.js';
 import { chunkCheck } from '../../src-main/vault/stripe-codec.js';
 import { VaultCipher } from '../../src-main/vault/vault-cipher.js';
-import { CHUNK_CHECK_BYTES, nodeForPiece, stripeLayout } from '../../src-main/vault/stripe-layout.js';
+import { CHUNK_CHECK_BYTES, stripeLayout } from '../../src-main/vault/stripe-layout.js';
 import type { Vault } from '../../src-main/vault/vault.js';
 import { filesContaining } from '../helpers/file-search.js';
-import { committedPieceFiles, masterKeyRecordFiles } from '../helpers/stored-pieces.js';
+import { committedPieceFiles, masterKeyRecordFiles, pieceFileOf } from '../helpers/stored-pieces.js';
 import { TestCluster, USERS, writeTemp } from '../helpers/test-cluster.js';
 
 const STRIPE = 64 * 1024;
@@ -31,10 +31,7 @@ describe('zero knowledge', () => {
 
   /** The piece file of `path` that holds piece `piece` (every test object has one version). */
   async function pieceFile(path: string, piece: number): Promise<string> {
-    const key = vault.objectIdOf(path);
-    const node = nodeForPiece(key, piece, 4);
-    const [file] = (await committedPieceFiles(cluster.roots[node]!)).filter((f) => f.includes(key.toString('hex')));
-    return file!;
+    return pieceFileOf(cluster.roots, vault.objectIdOf(path), piece);
   }
 
   async function expectRejectedWithoutOutput(path: string, failure: object = { code: 'PROTOCOL', message: expect.stringContaining('failed its integrity check') }): Promise<void> {
