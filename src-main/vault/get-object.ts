@@ -1,10 +1,9 @@
 import { INCOMPLETE_TEXT, VaultError } from '../shared/errors.js';
 import { type ObjectState, type VersionState, buildCatalog, layoutOf, readableVersion } from './catalog.js';
-import { createErasureCodec } from './erasure/reed-solomon.js';
 import { type NodePool, throwIfLoginRejected } from './node-pool.js';
 import type { ProgressListener } from './put-object.js';
-import { type PieceFailure, type Shards, openStripes } from './stripe-reader.js';
-import { joinChunk, sealedStripe } from './stripe-codec.js';
+import { stripeOpener } from './stripe-opener.js';
+import { type PieceFailure, openStripes } from './stripe-reader.js';
 import type { VaultCipher } from './vault-cipher.js';
 
 /** Writes the next bytes of a download, in order; resolves when they may be reused. */
@@ -83,17 +82,9 @@ async function readVersion(
 ): Promise<void> {
   const { meta } = version;
   const layout = layoutOf(meta);
-  const fileKey = cipher.fileKey(key, version.version);
-  const codec = createErasureCodec(meta.k, meta.m);
   let done = 0;
   let writing: Promise<void> = Promise.resolve();
-  const open = (shards: Shards, index: number): Buffer[] => {
-    const direct = shards.slice(0, meta.k);
-    // Data pieces as received need no decoding and no copy; only a stripe read from parity is joined and decoded.
-    const data = direct.every((s) => s !== null) ? (direct as Buffer[][]) : codec.reconstructData(shards.map((s) => s && joinChunk(s)));
-    const binding = { objectId: key, version: version.version, index, last: index === layout.stripeCount - 1 };
-    return cipher.stripes.openParts(fileKey, binding, sealedStripe(data, layout, index));
-  };
+  const open = stripeOpener(cipher, key, version);
   try {
     // An AEAD seal proves every byte of a stripe, so chunk checks run only to find a damaged piece when it does not open.
     const checkChunksFirst = !cipher.stripes.authenticates;

@@ -5,14 +5,15 @@ import { createErasureCodec } from './erasure/reed-solomon.js';
 import type { NodePool } from './node-pool.js';
 import { PieceUpload } from './piece-upload.js';
 import { chunkCheck, joinChunk } from './stripe-codec.js';
-import { type PieceFailure, readStripes } from './stripe-reader.js';
+import { stripeOpener } from './stripe-opener.js';
+import { type PieceFailure, type StripeOpener, openStripes, readStripes } from './stripe-reader.js';
 import { nodeForPiece } from './stripe-layout.js';
 import type { VaultCipher } from './vault-cipher.js';
 
 type PieceState = FileHealth['detail'][number]['state'];
 
 /** Reads one stored piece in full and verifies every chunk check; a node that fails to serve it is "unreachable", not "damaged". */
-async function verifyPiece(pool: NodePool, key: Buffer, version: VersionState, piece: number): Promise<PieceState> {
+async function verifyPieceChecks(pool: NodePool, key: Buffer, version: VersionState, piece: number): Promise<PieceState> {
   const holder = version.holders.find((h) => h.piece === piece)!;
   const layout = layoutOf(version.meta);
   let verdict: PieceState = 'sound';
@@ -28,11 +29,56 @@ async function verifyPiece(pool: NodePool, key: Buffer, version: VersionState, p
 }
 
 /**
+ * Reads every stored piece of a version in full (each once, while all are sound) and returns the
+ * verdict on each piece that is not sound. Pieces are read k at a time, every chunk checked and
+ * every stripe opened: a seal opens only from chunks that are all the version's own, so this also
+ * finds a piece altered along with its checks, or holding another file's chunks. Where fewer than k pieces are left to
+ * open a group with, its pieces are judged by their chunk checks alone.
+ */
+async function verifyPieces(pool: NodePool, cipher: VaultCipher, key: Buffer, version: VersionState): Promise<Map<number, PieceState>> {
+  const { k } = version.meta;
+  const layout = layoutOf(version.meta);
+  const open = stripeOpener(cipher, key, version);
+  const verdicts = new Map<number, PieceState>();
+  const record = (failure: PieceFailure): void => {
+    if (verdicts.get(failure.holder.piece) !== 'damaged') verdicts.set(failure.holder.piece, failure.kind);
+  };
+  const pieces = version.holders.map((h) => h.piece).sort((a, b) => a - b);
+  for (let at = 0; at < pieces.length; at += k) {
+    const group = pieces.slice(at, at + k);
+    const rank = (piece: number): number => (group.includes(piece) ? group.indexOf(piece) : k + piece);
+    // A piece's own group judges it afresh, unless it was already found damaged while standing in for another.
+    for (const piece of group) if (verdicts.get(piece) !== 'damaged') verdicts.delete(piece);
+    try {
+      const stripes = openStripes(pool, key, version, layout, open, {
+        prefer: (a, b) => rank(a.piece) - rank(b.piece),
+        onFailure: record,
+        // Checks too, not just the seal: a chunk's zero padding lies outside what the seal covers, yet
+        // decoding from parity reads it.
+        checkChunksFirst: true,
+      });
+      for await (const stripe of stripes) void stripe;
+    } catch (error) {
+      const unjudged = group.filter((piece) => !verdicts.has(piece));
+      if ((error as { code?: string }).code === 'INCOMPLETE') {
+        for (const piece of unjudged) verdicts.set(piece, await verifyPieceChecks(pool, key, version, piece));
+      } else {
+        // Enough pieces were read, but no k of them open together: none of these can be vouched for.
+        for (const piece of unjudged) verdicts.set(piece, 'damaged');
+      }
+    }
+  }
+  for (const [piece, verdict] of verdicts) if (verdict === 'sound') verdicts.delete(piece);
+  return verdicts;
+}
+
+/**
  * Checks one object: for each piece index, is it on a node, and does every chunk verify.
  * `deep` reads each piece in full; otherwise presence and size are trusted.
  */
 export async function checkObject(
   pool: NodePool,
+  cipher: VaultCipher,
   key: Buffer,
   state: ObjectState,
   reachable: ReadonlySet<number>,
@@ -43,12 +89,13 @@ export async function checkObject(
   if (!version || (version.meta.kind === 'tombstone' && !options.includeDeleted)) return undefined;
   const { meta } = version;
   const n = meta.k + meta.m;
+  const verdicts = deep && expectedPieceBytes(meta) > 0 ? await verifyPieces(pool, cipher, key, version) : new Map<number, PieceState>();
   const detail: FileHealth['detail'] = [];
   for (let piece = 0; piece < n; piece++) {
     const holder = version.holders.find((h) => h.piece === piece);
     const home = holder?.node ?? nodeForPiece(key, piece, n);
     let pieceState: PieceState;
-    if (holder) pieceState = !deep || expectedPieceBytes(meta) === 0 ? 'sound' : await verifyPiece(pool, key, version, piece);
+    if (holder) pieceState = verdicts.get(piece) ?? 'sound';
     else pieceState = reachable.has(home) ? 'missing' : 'unreachable';
     detail.push({ piece, node: pool.servers[home]?.name ?? `node ${home + 1}`, state: pieceState });
   }
@@ -96,9 +143,15 @@ export async function repairObject(pool: NodePool, cipher: VaultCipher, key: Buf
     );
     upload = await PieceUpload.begin(pool, key, version.version, targets, (piece) => cipher.sealMeta(key, version.version, { ...meta, piece }), expectedPieceBytes(meta), 1);
     const codec = createErasureCodec(meta.k, meta.m);
+    // Rebuilt only from chunks whose stripe opens: a source altered along with its checks is read around, not copied.
+    const verify = stripeOpener(cipher, key, version);
+    const rebuild: StripeOpener<Uint8Array[]> = (shards, index) => {
+      verify(shards, index);
+      return codec.reconstructAll(shards.map((s) => s && joinChunk(s)));
+    };
     let stripe = 0;
-    for await (const shards of readStripes(pool, key, sources, layout)) {
-      const all = codec.reconstructAll(shards.map((s) => s && joinChunk(s)));
+    // Checked first as well: a source's padding, outside the seal, goes into the pieces rebuilt from it.
+    for await (const all of openStripes(pool, key, sources, layout, rebuild, { checkChunksFirst: true })) {
       const index = stripe++;
       await upload.send((piece) => {
         const chunk = Buffer.from(all[piece]!.buffer, all[piece]!.byteOffset, all[piece]!.byteLength);

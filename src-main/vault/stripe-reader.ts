@@ -106,6 +106,21 @@ function damagedAt(stripe: number): DamagedPiece {
   return new DamagedPiece(`stripe ${stripe} failed its check (the stored piece is damaged)`);
 }
 
+function misfitAt(stripe: number): DamagedPiece {
+  return new DamagedPiece(`stripe ${stripe} passed its check but does not open with the other pieces (the stored piece was altered, or belongs to another file)`);
+}
+
+/** Every choice of `size` items of `items`, in order, earlier items first. */
+function* combinations<I>(items: readonly I[], size: number, from = 0): Generator<I[]> {
+  if (size === 0) {
+    yield [];
+    return;
+  }
+  for (let i = from; i <= items.length - size; i++) {
+    for (const rest of combinations(items, size - 1, i + 1)) yield [items[i]!, ...rest];
+  }
+}
+
 /**
  * Reads a version stripe by stripe from exactly k pieces, verifying every chunk's check. A piece that
  * fails (error, timeout, bad check) is replaced from that stripe on by the next holder, so a flipped
@@ -166,13 +181,14 @@ async function* stripes<T>(
       }
     }
   };
-  const readChunk = async (slot: number, stripe: number): Promise<ReadChunk> => {
+  /** Reads slot `slot`'s chunk of `stripe`, moving the slot to the next holder while one fails; `verify` checks it even when checks are otherwise left out. */
+  const readChunk = async (slot: number, stripe: number, verify = checkFirst): Promise<ReadChunk> => {
     const chunkBytes = chunkBytesAt(layout, stripe);
     for (;;) {
       const stream = (slots[slot] ??= await openPiece(stripe));
       try {
         const chunk = { stream, parts: await stream.readParts(chunkBytes), check: joinChunk(await stream.readParts(CHUNK_CHECK_BYTES)) };
-        if (checkFirst && !isSound(chunk, stripe)) throw damagedAt(stripe);
+        if (verify && !isSound(chunk, stripe)) throw damagedAt(stripe);
         return chunk;
       } catch (error) {
         slots[slot] = undefined;
@@ -190,20 +206,84 @@ async function* stripes<T>(
   /** Opens a stripe; when that fails, replaces the chunks that fail their check and tries again. */
   const openChecked = async (stripe: number, chunks: ReadChunk[]): Promise<T> => {
     for (;;) {
-      const shards: Shards = new Array(k + m).fill(null);
-      for (const { stream, parts } of chunks) shards[stream.holder.piece] = parts;
-      try {
-        return openStripe(shards, stripe);
-      } catch (error) {
-        const damaged = chunks.flatMap((chunk, slot) => (isSound(chunk, stripe) ? [] : [slot]));
-        if (damaged.length === 0) throw error;
-        for (const slot of damaged) {
-          slots[slot] = undefined;
-          await fail(chunks[slot]!.stream, damagedAt(stripe));
-        }
-        const fresh = await readChunks(stripe, damaged);
-        damaged.forEach((slot, i) => (chunks[slot] = fresh[i]!));
+      const opened = tryOpen(chunks, stripe);
+      if (opened.ok) return opened.value;
+      const damaged = chunks.flatMap((chunk, slot) => (isSound(chunk, stripe) ? [] : [slot]));
+      if (damaged.length === 0) return openBySearch(stripe, chunks, opened.error);
+      for (const slot of damaged) {
+        slots[slot] = undefined;
+        await fail(chunks[slot]!.stream, damagedAt(stripe));
       }
+      const fresh = await readChunks(stripe, damaged);
+      damaged.forEach((slot, i) => (chunks[slot] = fresh[i]!));
+    }
+  };
+  const tryOpen = (chunks: readonly ReadChunk[], stripe: number): { ok: true; value: T } | { ok: false; error: unknown } => {
+    const shards: Shards = new Array(k + m).fill(null);
+    for (const { stream, parts } of chunks) shards[stream.holder.piece] = parts;
+    try {
+      return { ok: true, value: openStripe(shards, stripe) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  };
+  /**
+   * Every chunk passed its check, yet the stripe does not open: one was altered along with its check,
+   * or moved from another file at the same place. Reads more pieces, one at a time, and tries each k of
+   * the chunks at hand that include the newest, until k open together. Those pieces are read from then
+   * on; every other chunk is tried with them, and each that does not fit is given up as damaged. With
+   * no piece left to read, `error` (the stripe's own) is thrown.
+   */
+  const openBySearch = async (stripe: number, chunks: readonly ReadChunk[], error: unknown): Promise<T> => {
+    if (chunks.length !== k) throw error;
+    const held = [...chunks];
+    const spares: ReadChunk[] = [];
+    for (;;) {
+      const spare = await readSpare(stripe).catch(async (failure: unknown) => {
+        await releaseAll(spares);
+        throw failure;
+      });
+      if (!spare) {
+        await releaseAll(spares);
+        throw error;
+      }
+      for (const others of combinations(held, k - 1)) {
+        const chosen = [...others, spare];
+        const opened = tryOpen(chosen, stripe);
+        if (!opened.ok) continue;
+        slots.splice(0, slots.length, ...chosen.map((chunk) => chunk.stream));
+        const witnesses = chosen.slice(1);
+        for (const chunk of held.filter((c) => !others.includes(c))) {
+          if (tryOpen([...witnesses, chunk], stripe).ok) {
+            // Sound but not needed: its holder stays a fallback for later stripes.
+            await chunk.stream.cancel().catch(() => undefined);
+            pool.release(chunk.stream.holder.node, chunk.stream.client);
+            queue.unshift(chunk.stream.holder);
+          } else await fail(chunk.stream, misfitAt(stripe));
+        }
+        return opened.value;
+      }
+      held.push(spare);
+      spares.push(spare);
+    }
+  };
+  /** Lets go of spare streams that no slot holds (the slots' own are closed when the read ends). */
+  const releaseAll = async (chunks: readonly ReadChunk[]): Promise<void> => {
+    for (const { stream } of chunks) {
+      await stream.cancel().catch(() => undefined);
+      pool.release(stream.holder.node, stream.client);
+    }
+  };
+  /** The checked chunk of `stripe` from the next holder that serves one, or undefined when none is left. */
+  const readSpare = async (stripe: number): Promise<ReadChunk | undefined> => {
+    const slot = slots.push(undefined) - 1;
+    try {
+      return await readChunk(slot, stripe, true);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'INCOMPLETE') return undefined;
+      throw error;
+    } finally {
+      slots.splice(slot, 1);
     }
   };
   try {

@@ -266,7 +266,7 @@ export class Vault {
     const { objects, reachable } = await this.catalog();
     const results: FileHealth[] = [];
     for (const state of this.select(objects, target)) {
-      const health = await checkObject(this.pool, state.key, state, reachable, { deep: options.deep ?? true });
+      const health = await checkObject(this.pool, this.cipher, state.key, state, reachable, { deep: options.deep ?? true });
       if (health) results.push(health);
     }
     return results.sort((a, b) => a.path.localeCompare(b.path));
@@ -277,7 +277,7 @@ export class Vault {
     const { objects, reachable } = await this.catalog();
     const results: RepairResult[] = [];
     for (const state of this.select(objects, target)) {
-      const health = await checkObject(this.pool, state.key, state, reachable, { deep: true, includeDeleted: true });
+      const health = await checkObject(this.pool, this.cipher, state.key, state, reachable, { deep: true, includeDeleted: true });
       const result = health && health.pieces.good < health.pieces.total ? await repairObject(this.pool, this.cipher, state.key, state, health) : undefined;
       const pruned = await pruneSuperseded(this.pool, state.key, state);
       if (result) results.push({ ...result, pruned });
