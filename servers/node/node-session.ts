@@ -99,16 +99,12 @@ export class NodeSession {
     const serverFirst = scram.serverFirst(hello.clientFirst);
     const username = scram.username ?? '';
     const throttleKey = `${username}\0${this.remote.replace(/:\d+$/, '')}`;
-    const verdict = this.context.throttle.check(throttleKey);
-    if (!verdict.allowed) {
-      const seconds = Math.ceil(verdict.retryAfterMs / 1000);
-      await this.sendError('AUTH_THROTTLED', `Too many failed logins for "${username}". Try again in ${seconds} s.`);
-      this.conn.end();
-      return false;
-    }
+    if (await this.refuseIfThrottled(throttleKey, username)) return false;
     await this.conn.send({ op: Op.Challenge, version: PROTOCOL_VERSION, serverFirst });
     const proof = await this.conn.receive(this.context.loginTimeoutMs);
     if (proof.op !== Op.AuthProof) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected AUTH_PROOF.');
+    // Asked again: logins started in parallel before the lock fell must not each get their guess tried.
+    if (await this.refuseIfThrottled(throttleKey, username)) return false;
     const outcome = scram.serverFinal(proof.clientFinal);
     if (!outcome.ok) {
       this.context.throttle.recordFailure(throttleKey);
@@ -121,6 +117,16 @@ export class NodeSession {
     this.loginName = username;
     this.user = this.context.store.userSpace(accountOf(username));
     await this.conn.send({ op: Op.AuthOk, serverFinal: outcome.serverFinal });
+    return true;
+  }
+
+  /** Sends AUTH_THROTTLED and ends the connection if `key` is locked out now; true if it did. */
+  private async refuseIfThrottled(key: string, username: string): Promise<boolean> {
+    const verdict = this.context.throttle.check(key);
+    if (verdict.allowed) return false;
+    const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+    await this.sendError('AUTH_THROTTLED', `Too many failed logins for "${username}". Try again in ${seconds} s.`);
+    this.conn.end();
     return true;
   }
 
@@ -162,12 +168,13 @@ export class NodeSession {
     const save = this.context.saveVerifier;
     if (!save) throw new ProtocolError('BAD_REQUEST', 'This node cannot change passwords: its users are fixed by whoever started it.');
     const account = accountOf(this.loginName);
+    // A user removed from the users file while logged in must not write itself back in.
+    if (!(await this.context.lookupUser())(account)) throw new ProtocolError('NOT_FOUND', `"${account}" is no longer a user of this node.`);
     if (slot === 'current') return save(account, acceptableVerifier(text));
     if (slot === 'recovery') return save(account + RECOVERY_LOGIN_SUFFIX, acceptableVerifier(text));
     if (slot !== 'pending') throw new ProtocolError('BAD_REQUEST', `Unknown verifier slot "${slot}".`);
     if (account !== this.loginName) throw new ProtocolError('BAD_REQUEST', 'A recovery login sets the password directly, not as a pending change.');
-    const current = (await this.context.lookupUser())(account);
-    if (!current) throw new ProtocolError('NOT_FOUND', `"${account}" is no longer a user of this node.`);
+    const current = (await this.context.lookupUser())(account)!;
     const { pending: _dropped, ...settled } = current;
     if (text === '') return save(account, settled);
     const next = acceptableVerifier(text);

@@ -159,16 +159,22 @@ export class UserSpace {
     checkVersion(version);
     const taken = await Promise.all([PENDING, COMMITTED].map((suffix) => stat(join(dir, version + suffix)).catch(() => undefined)));
     if (taken.some(Boolean)) throw versionTaken();
+    const tempPath = join(dir, `${TEMP_PREFIX}${version}-${randomBytes(6).toString('hex')}`);
+    let handle: FileHandle | undefined;
     try {
       await mkdir(dir, { recursive: true });
-      const tempPath = join(dir, `${TEMP_PREFIX}${version}-${randomBytes(6).toString('hex')}`);
-      const handle = await open(tempPath, 'wx', 0o600);
+      handle = await open(tempPath, 'wx', 0o600);
       const header = Buffer.alloc(HEADER_BYTES);
       PIECE_MAGIC.copy(header, 0);
       header.writeUInt32BE(meta.length, 4);
       await handle.write(Buffer.concat([header, meta]), 0, HEADER_BYTES + meta.length, 0);
       return new PieceWriter(handle, tempPath, join(dir, version + PENDING), HEADER_BYTES + meta.length, size);
     } catch (error) {
+      // A header that did not fit (a full disk) leaves neither an open file nor an empty temp file behind.
+      if (handle) {
+        await handle.close().catch(() => undefined);
+        await rm(tempPath, { force: true }).catch(() => undefined);
+      }
       throw storageError(error);
     }
   }

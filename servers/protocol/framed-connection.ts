@@ -23,8 +23,21 @@ export function formatDuration(ms: number): string {
 }
 
 function messageBytes(message: Message): number {
-  // Every message costs memory beyond its payload: an empty DATA frame must not count as free.
-  return 64 + ('data' in message ? message.data.length : 0);
+  return heldBytes(message);
+}
+
+/**
+ * About how much memory a decoded value holds: its bytes, strings (two bytes a character, as V8 may
+ * store them) and every nested field, plus a little for each object, so that no message, an empty
+ * DATA frame or a request full of long strings alike, counts as nearly free.
+ */
+function heldBytes(value: unknown): number {
+  if (typeof value === 'string') return 16 + 2 * value.length;
+  if (value instanceof Uint8Array) return 64 + value.length;
+  if (typeof value !== 'object' || value === null) return 8;
+  let bytes = 64;
+  for (const field of Array.isArray(value) ? value : Object.values(value)) bytes += heldBytes(field);
+  return bytes;
 }
 
 /**

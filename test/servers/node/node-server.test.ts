@@ -193,6 +193,23 @@ describe('storage node', () => {
       await ping(await login(node, 'alice'));
     });
 
+    it('does not try the guesses of logins begun in parallel once the lock has fallen', async () => {
+      const node = await startTestNode({ throttle: new LoginThrottle() });
+      // Twelve logins get their challenges before any proof is judged; the last one has the right password.
+      const conns = await Promise.all(Array.from({ length: 12 }, () => open(node)));
+      const clients = conns.map((_, i) => new ScramClient('alice', i === 11 ? PASSWORDS.alice : `guess ${i}`));
+      await Promise.all(conns.map((conn, i) => conn.send({ op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst: clients[i]!.clientFirst() })));
+      const challenges = await Promise.all(conns.map((conn) => conn.receive(10_000)));
+      for (const challenge of challenges) expect(challenge.op).toBe(Op.Challenge);
+      const replies = [];
+      for (const [i, conn] of conns.entries()) {
+        const { serverFirst } = expectReply(challenges[i]!, Op.Challenge);
+        await conn.send({ op: Op.AuthProof, clientFinal: clients[i]!.clientFinal(serverFirst) });
+        replies.push(asError(await conn.receive(10_000)).code);
+      }
+      expect(replies).toEqual([...Array(5).fill('AUTH_FAILED'), ...Array(7).fill('AUTH_THROTTLED')]);
+    });
+
     it('refuses a HELLO outside its protocol version with VERSION_MISMATCH and closes', async () => {
       const node = await startTestNode();
       const conn = await open(node);
@@ -532,6 +549,16 @@ describe('changing verifiers over the wire (SET_VERIFIER)', () => {
     expect(await setVerifier(recovery, 'current', formatVerifier(createVerifier('reset')))).toMatchObject({ op: Op.Ok });
     expect((await rejectionOf(connectAndLogin({ host: '127.0.0.1', port: node.port }, 'alice', PASSWORDS.alice)))).toMatchObject({ code: 'AUTH_FAILED' });
     track(await connectAndLogin({ host: '127.0.0.1', port: node.port }, 'alice', 'reset', { timeoutMs: 10_000 }));
+  });
+
+  it('does not let a session outlive the removal of its user by writing a password back, in any slot', async () => {
+    const node = await startTestNode(changeable);
+    const conn = await login(node);
+    saved.delete('alice');
+    for (const slot of ['current', 'recovery', 'pending']) {
+      expect(await setVerifier(conn, slot, formatVerifier(createVerifier('back again'))), slot).toMatchObject({ op: Op.Error, code: 'NOT_FOUND' });
+    }
+    expect(saved.size).toBe(0);
   });
 
   it('refuses any change on a node started without a way to save users', async () => {

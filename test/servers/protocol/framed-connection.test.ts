@@ -41,6 +41,19 @@ describe('framed connection', () => {
     expect(framed.socket.isPaused()).toBe(false);
   });
 
+  it('counts the strings and keys of unread requests, so long fields cannot pile up unbounded', async () => {
+    const { client, framed, close } = await pair();
+    cleanup = close;
+    // Each COMMIT carries a 60 000-character version (~120 kB as a parsed string) in a 60 kB frame.
+    const commit = encodeMessage({ op: Op.Commit, key: Buffer.alloc(32, 1), version: 'v'.repeat(60_000) });
+    const sent = 2_000;
+    client.write(Buffer.concat(Array.from({ length: sent }, () => commit)));
+    while (!framed.socket.isPaused() && framed.bytesReceived < sent * commit.length) await new Promise((r) => setImmediate(r));
+    // Paused after about 4 MiB of parsed messages (a few dozen), long before the 120 MB sent.
+    expect(framed.socket.isPaused()).toBe(true);
+    expect(framed.bytesReceived).toBeLessThan(4 * 1024 * 1024);
+  });
+
   it('drops what the peer sends after end()', async () => {
     const { client, framed, close } = await pair();
     cleanup = close;
