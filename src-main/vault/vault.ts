@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, lstat, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BackgroundFlusher } from '../../servers/node/background-flusher.js';
 import { VaultError } from '../shared/errors.js';
@@ -151,6 +151,9 @@ export class Vault {
     try {
       const info = await handle.stat();
       if (info.isDirectory()) throw new VaultError('NOT_A_FILE', `${localPath} is a folder; upload the files inside it.`);
+      if (!info.isFile()) {
+        throw new VaultError('NOT_A_FILE', `${localPath} is not a regular file (a device, pipe or socket), so its size is unknown; save it to a file first and upload that.`);
+      }
       await this.putStream(fileSource(handle), info.size, path, { ...options, modified: info.mtimeMs });
       return { path, size: info.size };
     } finally {
@@ -180,8 +183,17 @@ export class Vault {
   /** Downloads `vaultPath` to `localPath` through a temp file: a failed download leaves no partial file. */
   async getFile(vaultPath: string, localPath: string, options: TransferOptions & { onPieceFailure?: (f: PieceFailure) => void } = {}): Promise<{ size: number }> {
     const path = normalizeVaultPath(vaultPath);
-    const target = (await stat(localPath).catch(() => undefined))?.isDirectory() ? join(localPath, path.slice(path.lastIndexOf('/') + 1)) : localPath;
-    const temp = join(dirname(target), `.${basename(target)}.dfs-partial-${randomBytes(4).toString('hex')}`);
+    const target = await downloadTarget(localPath, path);
+    if (target.special) return this.getIntoSpecialFile(path, target.path, options);
+    return this.getIntoFile(path, target.path, options);
+  }
+
+  /** Downloads to a regular file: a temp file beside it, fsynced, then renamed over it. */
+  private async getIntoFile(path: string, target: string, options: TransferOptions & { onPieceFailure?: (f: PieceFailure) => void }): Promise<{ size: number }> {
+    const name = basename(target);
+    // Short enough for any name the file system takes (255 bytes), and still telling whose it is where it can.
+    const tempName = Buffer.byteLength(name) <= 200 ? `.${name}.dfs-partial-${randomBytes(4).toString('hex')}` : `.dfs-partial-${randomBytes(8).toString('hex')}`;
+    const temp = join(dirname(target), tempName);
     let handle;
     try {
       handle = await open(temp, 'wx', 0o644);
@@ -216,6 +228,31 @@ export class Vault {
       await handle.close().catch(() => undefined);
       await rm(temp, { force: true });
       throw error;
+    }
+  }
+
+  /** Downloads into a device or pipe (/dev/null, /dev/stdout, a FIFO) as it arrives: no temp file, and nothing to rename. */
+  private async getIntoSpecialFile(path: string, target: string, options: TransferOptions & { onPieceFailure?: (f: PieceFailure) => void }): Promise<{ size: number }> {
+    let handle: FileHandle;
+    try {
+      handle = await open(target, 'w');
+    } catch (error) {
+      throw localError(error, target);
+    }
+    try {
+      const sink = async (parts: Buffer[]): Promise<void> => {
+        for (const part of parts) {
+          try {
+            await handle.write(part);
+          } catch (error) {
+            throw new VaultError('LOCAL_IO', `Could not write to ${target}: ${(error as Error).message}.`, { cause: error });
+          }
+        }
+      };
+      const version = await getObject(this.pool, this.cipher, path, sink, options);
+      return { size: version.meta.size };
+    } finally {
+      await handle.close().catch(() => undefined);
     }
   }
 
@@ -331,6 +368,28 @@ export class Vault {
 }
 
 /** Writes every byte of `parts` at `position`, going on after short writes; fails clearly if the disk takes nothing. */
+/**
+ * Where a download of vault `path` to `localPath` goes: into a folder under the file's own name; through
+ * a symbolic link to the file it names; straight into a device or pipe (`special`). A folder in the way
+ * is refused before anything is downloaded.
+ */
+async function downloadTarget(localPath: string, path: string): Promise<{ path: string; special: boolean }> {
+  let target = localPath;
+  let info = await stat(target).catch(() => undefined);
+  if (info?.isDirectory()) {
+    target = join(localPath, path.slice(path.lastIndexOf('/') + 1));
+    info = await stat(target).catch(() => undefined);
+  }
+  if (info?.isDirectory()) throw new VaultError('NOT_A_FILE', `${target} is a folder; give another name to save "${path}" as.`);
+  const link = await lstat(target).catch(() => undefined);
+  if (link?.isSymbolicLink()) {
+    if (!info) throw new VaultError('LOCAL_IO', `${target} is a link to a file that does not exist; remove the link or give another name.`);
+    // The rename goes over the file the link names, so the link stays a link.
+    target = await realpath(target);
+  }
+  return { path: target, special: info !== undefined && !info.isFile() };
+}
+
 async function writeFully(handle: FileHandle, parts: Buffer[], position: number, path: string): Promise<number> {
   const total = parts.reduce((sum, part) => sum + part.length, 0);
   let done = 0;
