@@ -169,12 +169,12 @@ export class NodeSession {
     if (!save) throw new ProtocolError('BAD_REQUEST', 'This node cannot change passwords: its users are fixed by whoever started it.');
     const account = accountOf(this.loginName);
     // A user removed from the users file while logged in must not write itself back in.
-    if (!(await this.context.lookupUser())(account)) throw new ProtocolError('NOT_FOUND', `"${account}" is no longer a user of this node.`);
+    const current = (await this.context.lookupUser())(account);
+    if (!current) throw new ProtocolError('NOT_FOUND', `"${account}" is no longer a user of this node.`);
     if (slot === 'current') return save(account, acceptableVerifier(text));
     if (slot === 'recovery') return save(account + RECOVERY_LOGIN_SUFFIX, acceptableVerifier(text));
     if (slot !== 'pending') throw new ProtocolError('BAD_REQUEST', `Unknown verifier slot "${slot}".`);
     if (account !== this.loginName) throw new ProtocolError('BAD_REQUEST', 'A recovery login sets the password directly, not as a pending change.');
-    const current = (await this.context.lookupUser())(account)!;
     const { pending: _dropped, ...settled } = current;
     if (text === '') return save(account, settled);
     const next = acceptableVerifier(text);

@@ -22,10 +22,6 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
 }
 
-function messageBytes(message: Message): number {
-  return heldBytes(message);
-}
-
 /**
  * About how much memory a decoded value holds: its bytes, strings (two bytes a character, as V8 may
  * store them) and every nested field, plus a little for each object, so that no message, an empty
@@ -157,7 +153,7 @@ export class FramedConnection {
   private shiftInbox(): Message | undefined {
     const message = this.inbox.shift();
     if (!message) return undefined;
-    this.inboxBytes -= messageBytes(message);
+    this.inboxBytes -= heldBytes(message);
     if (this.socket.isPaused() && this.inboxBytes < RECEIVE_HIGH_WATER_BYTES / 2) this.socket.resume();
     return message;
   }
@@ -236,7 +232,7 @@ export class FramedConnection {
         waiter.resolve(message);
       } else {
         this.inbox.push(message);
-        this.inboxBytes += messageBytes(message);
+        this.inboxBytes += heldBytes(message);
       }
     }
     if (this.inboxBytes >= RECEIVE_HIGH_WATER_BYTES) this.socket.pause();

@@ -32,8 +32,8 @@ async function verifyPieceChecks(pool: NodePool, key: Buffer, version: VersionSt
  * Reads every stored piece of a version in full (each once, while all are sound) and returns the
  * verdict on each piece that is not sound. Pieces are read k at a time, every chunk checked and
  * every stripe opened: a seal opens only from chunks that are all the version's own, so this also
- * finds a piece altered along with its checks, or holding another file's chunks. Where fewer than k pieces are left to
- * open a group with, its pieces are judged by their chunk checks alone.
+ * finds a piece altered along with its checks, or holding another file's chunks. Where fewer than k
+ * pieces are left to open a group with, its pieces are judged by their chunk checks alone.
  */
 async function verifyPieces(pool: NodePool, cipher: VaultCipher, key: Buffer, version: VersionState): Promise<Map<number, PieceState>> {
   const { k } = version.meta;
@@ -61,14 +61,16 @@ async function verifyPieces(pool: NodePool, cipher: VaultCipher, key: Buffer, ve
     } catch (error) {
       const unjudged = group.filter((piece) => !verdicts.has(piece));
       if ((error as { code?: string }).code === 'INCOMPLETE') {
-        for (const piece of unjudged) verdicts.set(piece, await verifyPieceChecks(pool, key, version, piece));
+        for (const piece of unjudged) {
+          const verdict = await verifyPieceChecks(pool, key, version, piece);
+          if (verdict !== 'sound') verdicts.set(piece, verdict);
+        }
       } else {
         // Enough pieces were read, but no k of them open together: none of these can be vouched for.
         for (const piece of unjudged) verdicts.set(piece, 'damaged');
       }
     }
   }
-  for (const [piece, verdict] of verdicts) if (verdict === 'sound') verdicts.delete(piece);
   return verdicts;
 }
 

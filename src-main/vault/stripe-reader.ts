@@ -161,10 +161,14 @@ async function* stripes<T>(
   const pieceBytes = expectedPieceBytes(state.meta);
   const queue = [...state.holders].sort(options.prefer ?? ((a, b) => a.piece - b.piece));
   const slots: Array<PieceStream | undefined> = new Array(options.pieces ?? k).fill(undefined);
-  const fail = async (stream: PieceStream, error: unknown): Promise<void> => {
-    options.onFailure?.(describeFailure(stream.holder, error));
+  /** Closes a stream mid-reply and gives its connection back to the pool. */
+  const letGo = async (stream: PieceStream): Promise<void> => {
     await stream.cancel().catch(() => undefined);
     pool.release(stream.holder.node, stream.client);
+  };
+  const fail = async (stream: PieceStream, error: unknown): Promise<void> => {
+    options.onFailure?.(describeFailure(stream.holder, error));
+    await letGo(stream);
   };
   const openPiece = async (stripe: number): Promise<PieceStream> => {
     for (;;) {
@@ -256,8 +260,7 @@ async function* stripes<T>(
         for (const chunk of held.filter((c) => !others.includes(c))) {
           if (tryOpen([...witnesses, chunk], stripe).ok) {
             // Sound but not needed: its holder stays a fallback for later stripes.
-            await chunk.stream.cancel().catch(() => undefined);
-            pool.release(chunk.stream.holder.node, chunk.stream.client);
+            await letGo(chunk.stream);
             queue.unshift(chunk.stream.holder);
           } else await fail(chunk.stream, misfitAt(stripe));
         }
@@ -269,10 +272,7 @@ async function* stripes<T>(
   };
   /** Lets go of spare streams that no slot holds (the slots' own are closed when the read ends). */
   const releaseAll = async (chunks: readonly ReadChunk[]): Promise<void> => {
-    for (const { stream } of chunks) {
-      await stream.cancel().catch(() => undefined);
-      pool.release(stream.holder.node, stream.client);
-    }
+    for (const { stream } of chunks) await letGo(stream);
   };
   /** The checked chunk of `stripe` from the next holder that serves one, or undefined when none is left. */
   const readSpare = async (stripe: number): Promise<ReadChunk | undefined> => {

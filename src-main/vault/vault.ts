@@ -240,15 +240,7 @@ export class Vault {
       throw localError(error, target);
     }
     try {
-      const sink = async (parts: Buffer[]): Promise<void> => {
-        for (const part of parts) {
-          try {
-            await handle.write(part);
-          } catch (error) {
-            throw new VaultError('LOCAL_IO', `Could not write to ${target}: ${(error as Error).message}.`, { cause: error });
-          }
-        }
-      };
+      const sink = async (parts: Buffer[]): Promise<void> => void (await writeFully(handle, parts, null, target));
       const version = await getObject(this.pool, this.cipher, path, sink, options);
       return { size: version.meta.size };
     } finally {
@@ -367,7 +359,6 @@ export class Vault {
   }
 }
 
-/** Writes every byte of `parts` at `position`, going on after short writes; fails clearly if the disk takes nothing. */
 /**
  * Where a download of vault `path` to `localPath` goes: into a folder under the file's own name; through
  * a symbolic link to the file it names; straight into a device or pipe (`special`). A folder in the way
@@ -390,18 +381,24 @@ async function downloadTarget(localPath: string, path: string): Promise<{ path: 
   return { path: target, special: info !== undefined && !info.isFile() };
 }
 
-async function writeFully(handle: FileHandle, parts: Buffer[], position: number, path: string): Promise<number> {
+/**
+ * Writes every byte of `parts` at `position` (null: where the handle is, as for a pipe or device), going
+ * on after short writes; fails clearly if nothing is taken.
+ */
+async function writeFully(handle: FileHandle, parts: Buffer[], position: number | null, path: string): Promise<number> {
   const total = parts.reduce((sum, part) => sum + part.length, 0);
+  // A temp file is removed on failure; what went into a pipe or device is out already.
+  const outcome = position === null ? 'The download stopped part way.' : 'Nothing was saved.';
   let done = 0;
   let pending = parts;
   while (done < total) {
     let bytesWritten: number;
     try {
-      ({ bytesWritten } = await handle.writev(pending, position + done));
+      ({ bytesWritten } = await handle.writev(pending, position === null ? undefined : position + done));
     } catch (error) {
-      throw new VaultError('LOCAL_IO', `Could not write to ${path}: ${(error as Error).message}. Nothing was saved.`, { cause: error });
+      throw new VaultError('LOCAL_IO', `Could not write to ${path}: ${(error as Error).message}. ${outcome}`, { cause: error });
     }
-    if (bytesWritten === 0) throw new VaultError('LOCAL_IO', `Could not write to ${path}; is the disk full? Nothing was saved.`);
+    if (bytesWritten === 0) throw new VaultError('LOCAL_IO', `Could not write to ${path}; is the disk full? ${outcome}`);
     done += bytesWritten;
     pending = skipBytes(pending, bytesWritten);
   }
