@@ -164,8 +164,8 @@ export class Vault {
   /** Uploads `size` bytes from `source` to `path`. */
   async putStream(source: ByteSource, size: number, vaultPath: string, options: TransferOptions & { modified?: number } = {}): Promise<void> {
     const path = normalizeVaultPath(vaultPath);
-    await this.checkParentsAreFolders(path);
     if ((await currentKind(this.pool, this.cipher, path)) === 'folder') throw new VaultError('NOT_A_FILE', `"${path}" is a folder; choose another name.`);
+    await this.makeParentFolders(path);
     await putObject(this.pool, this.cipher, {
       path,
       kind: 'file',
@@ -266,28 +266,44 @@ export class Vault {
     return folderEntries(objects, path);
   }
 
-  /** Creates a folder (and its parents, implicitly). */
+  /** Creates a folder and any of its parents that are missing. */
   async mkdir(folder: string): Promise<void> {
     const path = normalizeVaultPath(folder);
-    await this.checkParentsAreFolders(path);
     const kind = await currentKind(this.pool, this.cipher, path);
     if (kind === 'file') throw new VaultError('NOT_A_FILE', `"${path}" is already a file.`);
     if (kind === 'folder') return;
-    await putObject(this.pool, this.cipher, { path, kind: 'folder', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
+    await this.makeParentFolders(path);
+    await this.putFolderRecord(path);
   }
 
-  /** Deletes a file, or a folder with everything in it, by writing tombstones. Returns the paths removed. */
+  /**
+   * Deletes a file, or a folder with everything in it, by writing tombstones. Returns the paths removed.
+   * A file is only ever itself: should files also sit under its name as a folder (stored by an older
+   * client, which kept no folder records), they stay.
+   */
   async remove(target: string): Promise<string[]> {
     const path = normalizeVaultPath(target);
     const objects = liveObjects((await this.catalog()).objects.values());
-    const doomed = objects.filter((o) => o.path === path || o.path.startsWith(`${path}/`));
+    const file = objects.find((o) => o.path === path && o.kind === 'file');
+    const doomed = file ? [file] : objects.filter((o) => o.path === path || o.path.startsWith(`${path}/`));
     if (doomed.length === 0) throw new VaultError('NOT_FOUND', `Nothing named "${path}" in the vault.`);
     // Deepest first, so an interrupted delete never leaves files whose folder is gone.
     doomed.sort((a, b) => b.path.length - a.path.length);
+    const removed: string[] = [];
     for (const object of doomed) {
-      await putObject(this.pool, this.cipher, { path: object.path, kind: 'tombstone', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
+      try {
+        await putObject(this.pool, this.cipher, { path: object.path, kind: 'tombstone', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
+      } catch (error) {
+        if (removed.length === 0 || !(error instanceof VaultError)) throw error;
+        throw new VaultError(
+          error.code,
+          `Deleted ${removed.length} of ${doomed.length} items in "${path}", then stopped at "${object.path}": ${error.message} Run rm again to delete the rest.`,
+          { cause: error },
+        );
+      }
+      removed.push(object.path);
     }
-    return doomed.map((o) => o.path);
+    return removed;
   }
 
   /** Health of every file (or those under `target`); `deep` reads and verifies every piece. */
@@ -332,6 +348,11 @@ export class Vault {
     this.pool.close();
   }
 
+  /** Drops every connection, those in use too: a transfer under way fails at once (and leaves nothing behind). */
+  abort(): void {
+    this.pool.abort();
+  }
+
   private select(objects: Map<string, ObjectState>, target: string): ObjectState[] {
     const path = normalizeVaultPath(target, { allowRoot: true });
     const chosen = [...objects.values()].filter((state) => {
@@ -350,12 +371,22 @@ export class Vault {
     return { objects: buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), this.cipher), reachable };
   }
 
-  private async checkParentsAreFolders(path: string): Promise<void> {
+  /**
+   * Checks that no parent of `path` is a file, then records the parents that have no folder record yet,
+   * outermost first. Every folder then has a record, so a later upload cannot store a file over it.
+   */
+  private async makeParentFolders(path: string): Promise<void> {
+    const missing: string[] = [];
     for (let parent = parentOf(path); parent !== ''; parent = parentOf(parent)) {
-      if ((await currentKind(this.pool, this.cipher, parent)) === 'file') {
-        throw new VaultError('NOT_A_FILE', `"${parent}" is a file, so "${path}" cannot be stored inside it. Choose another folder.`);
-      }
+      const kind = await currentKind(this.pool, this.cipher, parent);
+      if (kind === 'file') throw new VaultError('NOT_A_FILE', `"${parent}" is a file, so "${path}" cannot be stored inside it. Choose another folder.`);
+      if (kind === undefined) missing.push(parent);
     }
+    for (const folder of missing.reverse()) await this.putFolderRecord(folder);
+  }
+
+  private async putFolderRecord(path: string): Promise<void> {
+    await putObject(this.pool, this.cipher, { path, kind: 'folder', size: 0, modified: Date.now(), ...this.code, stripeBytes: this.stripeBytes });
   }
 }
 

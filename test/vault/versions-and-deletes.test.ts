@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestCluster, writeTemp } from '../helpers/test-cluster.js';
 import { committedPieceFiles } from '../helpers/stored-pieces.js';
+import { putObject } from '../../src-main/vault/put-object.js';
+import { DEFAULT_STRIPE_BYTES } from '../../src-main/vault/stripe-layout.js';
 
 describe('versions, folders and deletes', () => {
   let cluster: TestCluster;
@@ -89,7 +91,7 @@ describe('versions, folders and deletes', () => {
     ]);
     expect((await vault.list('empty')).map((e) => e.name)).toEqual(['inner']);
     expect(await vault.list('empty/inner')).toEqual([]);
-    expect((await vault.remove('trips')).sort()).toEqual(['trips/2026/photo.jpg']);
+    expect(await vault.remove('trips')).toEqual(['trips/2026/photo.jpg', 'trips/2026', 'trips']);
     expect((await vault.list()).map((e) => e.name)).toEqual(['empty', 'report.pdf']);
     await expect(vault.list('trips')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
@@ -102,6 +104,22 @@ describe('versions, folders and deletes', () => {
     await vault.mkdir('dir');
     await expect(vault.putFile(src, 'dir')).rejects.toMatchObject({ code: 'NOT_A_FILE' });
     await expect(vault.mkdir('a.txt')).rejects.toMatchObject({ code: 'NOT_A_FILE' });
+  });
+
+  it('keeps the folders an upload made: a file cannot be stored over one, and deleting a file never deletes a folder', async () => {
+    const vault = await cluster.vault();
+    const src = await writeTemp(cluster.dir, 'f', Buffer.from('photo'));
+    await vault.putFile(src, 'trips/2026/photo.jpg');
+    for (const folder of ['trips', 'trips/2026']) {
+      await expect(vault.putFile(src, folder)).rejects.toMatchObject({ code: 'NOT_A_FILE', message: `"${folder}" is a folder; choose another name.` });
+    }
+    // A vault written before folders were recorded: files under "old/" and no record of "old" itself.
+    await vault.putFile(src, 'old/kept.jpg');
+    await putObject(vault['pool'], vault['cipher'], { path: 'old', kind: 'tombstone', size: 0, modified: Date.now(), k: 2, m: 2, stripeBytes: DEFAULT_STRIPE_BYTES });
+    expect((await vault.list()).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:old', 'folder:trips']);
+    await vault.putFile(src, 'old');
+    expect(await vault.remove('old')).toEqual(['old']);
+    expect((await vault.list('old')).map((e) => e.path)).toEqual(['old/kept.jpg']);
   });
 
   it('rejects hostile and malformed names with a clear error and stores nothing', async () => {
