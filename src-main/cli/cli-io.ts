@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { VaultError } from '../shared/errors.js';
 
 /** The streams and environment a command runs with (tests pass their own). */
 export interface CliIo {
@@ -22,11 +23,17 @@ export function processIo(): CliIo {
 // Typed ahead of a prompt (several answers arriving in one read), kept for the next prompt.
 const typedAhead = new WeakMap<object, string>();
 
-/** Reads a password with hidden typing on a terminal; without a terminal, says where else it can come from. */
-export async function promptPassword(io: CliIo, question: string): Promise<string> {
+/** What a prompt asks for, and where else it can come from (`'set DFS_PASSWORD'`), for when there is no terminal. */
+export interface SecretSource {
+  what: string;
+  otherwise: string;
+}
+
+/** Reads a secret with hidden typing on a terminal; without one, says where else it can come from. Ctrl-C cancels. */
+export async function promptPassword(io: CliIo, question: string, source: SecretSource): Promise<string> {
   const { stdin, stderr } = io;
   if (!stdin.isTTY || !stdin.setRawMode) {
-    throw new UsageError('No password given. Put "Password: ..." in dfc.conf, set DFS_PASSWORD, or run in a terminal to be asked.');
+    throw new UsageError(`No ${source.what} given: ${source.otherwise}, or run in a terminal to be asked.`);
   }
   stderr.write(question);
   stdin.setRawMode(true);
@@ -47,7 +54,7 @@ export async function promptPassword(io: CliIo, question: string): Promise<strin
           if (ch === '\u0003') {
             stdin.off('data', onData);
             stderr.write('\n');
-            reject(new UsageError('Cancelled.'));
+            reject(new VaultError('CANCELLED', 'Cancelled; nothing was changed.'));
             return;
           }
           if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
@@ -70,9 +77,10 @@ export async function promptPassword(io: CliIo, question: string): Promise<strin
 export async function askNewPassword(io: CliIo, question: string, envName: string): Promise<string> {
   const fromEnv = io.env[envName];
   if (fromEnv) return fromEnv;
-  const first = await promptPassword(io, question);
+  const source = { what: 'new password', otherwise: `set ${envName}` };
+  const first = await promptPassword(io, question, source);
   if (first.length === 0) throw new UsageError('The password cannot be empty; nothing was changed.');
-  const again = await promptPassword(io, 'Repeat it: ');
+  const again = await promptPassword(io, 'Repeat it: ', source);
   if (again !== first) throw new UsageError('The two passwords differ; nothing was changed.');
   return first;
 }
@@ -119,6 +127,32 @@ export function progressReporter(io: CliIo, label: string): ((done: number, tota
     },
   );
   return report;
+}
+
+/**
+ * Runs `work` with a signal that the first SIGINT or SIGTERM aborts (a second one ends the process as
+ * usual). Whatever `work` then fails with is reported as the interruption: "Interrupted; " + `outcome`.
+ */
+export async function interruptible<T>(outcome: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (): void => {
+    stopListening();
+    controller.abort();
+  };
+  const stopListening = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await work(controller.signal);
+  } catch (error) {
+    if (controller.signal.aborted) throw new VaultError('CANCELLED', `Interrupted; ${outcome}`, { cause: error });
+    throw error;
+  } finally {
+    stopListening();
+  }
 }
 
 /** Resolves with the name of the first SIGINT or SIGTERM (a long-running command's cue to stop). */

@@ -17,6 +17,9 @@ import { rmCommand } from './commands/rm-command.js';
 import { userCommand } from './commands/user-command.js';
 import { webCommand } from './commands/web-command.js';
 
+/** The shell's status for a command ended by Ctrl-C (128 + SIGINT). */
+const EXIT_INTERRUPTED = 130;
+
 /** Every subcommand, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
   putCommand, getCommand, lsCommand, rmCommand, mkdirCommand, checkCommand, repairCommand,
@@ -35,7 +38,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
 Vault commands read ./dfc.conf unless -c FILE is given. The password comes from its
 "Password:" line, else DFS_PASSWORD, else a prompt.
-Exit status: 0 success, 1 the operation failed, 2 bad usage.`;
+Exit status: 0 success, 1 the operation failed, 2 bad usage, 130 interrupted (Ctrl-C).`;
 }
 
 /** Turns any failure into one line for a person. */
@@ -67,6 +70,6 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
       return 2;
     }
     io.stderr.write(`${describeFailure(error)}\n`);
-    return 1;
+    return error instanceof VaultError && error.code === 'CANCELLED' ? EXIT_INTERRUPTED : 1;
   }
 }

@@ -24,7 +24,7 @@ export async function loadLogin(io: CliIo, configPath: string | undefined): Prom
 
 /** The login's password: dfc.conf, else DFS_PASSWORD, else a prompt. */
 export async function passwordOf(io: CliIo, login: CliLogin, question = `Password for ${login.username}: `): Promise<string> {
-  return login.configPassword ?? io.env['DFS_PASSWORD'] ?? (await promptPassword(io, question));
+  return login.configPassword ?? io.env['DFS_PASSWORD'] ?? (await promptPassword(io, question, { what: 'password', otherwise: `put "Password: ..." in ${login.configPath} or set DFS_PASSWORD` }));
 }
 
 /** Loads dfc.conf, finds the password (config, DFS_PASSWORD, prompt) and connects. */

@@ -168,6 +168,12 @@ export class NodePool {
     );
   }
 
+  /** Closes every connection at once, those in use too: whatever is in flight fails now. */
+  abort(): void {
+    this.close();
+    for (const client of this.active) client.destroy();
+  }
+
   /** Closes every idle connection; later acquires fail. */
   close(): void {
     this.closed = true;

@@ -51,6 +51,17 @@ describe('dfs-vault passwd, recovery-key and recover', () => {
     expect((await cli(['ls', '-c', conf], { env: { DFS_PASSWORD: 'builder' } })).status).toBe(0);
   });
 
+  it('passwd stops at Ctrl-C with exit 130 and no usage text, and without a terminal names where the new password can come from', async () => {
+    expect(await cli(['passwd', '-c', conf], { typed: 'builder\rhalf\u0003' })).toMatchObject({
+      status: 130,
+      err: 'Current password for bob: \nNew password for bob: \nCancelled; nothing was changed.\n',
+    });
+    const untyped = await cli(['passwd', '-c', conf], { env: { DFS_PASSWORD: 'builder' } });
+    expect(untyped.status).toBe(2);
+    expect(untyped.err).toMatch(/^dfs-vault passwd: No new password given: set DFS_NEW_PASSWORD, or run in a terminal to be asked\.\n/);
+    expect((await cli(['ls', '-c', conf], { env: { DFS_PASSWORD: 'builder' } })).status).toBe(0);
+  });
+
   it('passwd refuses while a node is down, saying which, and the password stays', async () => {
     await cluster.stop(3);
     try {

@@ -56,13 +56,13 @@ describe('dfs-vault CLI', () => {
     expect(await cli(['ls', '-c', bare], { DFS_PASSWORD: 'wrong' })).toMatchObject({ status: 1, err: 'Invalid Username/Password. Please try again.\n' });
     const noPassword = await cli(['ls', '-c', bare]);
     expect(noPassword.status).toBe(2);
-    expect(noPassword.err).toContain('No password given');
+    expect(noPassword.err).toContain(`No password given: put "Password: ..." in ${bare} or set DFS_PASSWORD, or run in a terminal to be asked.`);
   });
 
   it('runs mkdir, rm, check and repair with readable reports', async () => {
     expect(await cli(['mkdir', '-c', conf, 'albums/2025'])).toMatchObject({ status: 0, out: 'Created folder albums/2025/\n' });
     await cli(['put', '-c', conf, 'report.pdf', 'albums/2025/a.jpg']);
-    expect(await cli(['rm', '-c', conf, 'albums'])).toMatchObject({ status: 0, out: 'Deleted albums/2025/a.jpg\nDeleted albums/2025\n' });
+    expect(await cli(['rm', '-c', conf, 'albums'])).toMatchObject({ status: 0, out: 'Deleted albums/2025/a.jpg\nDeleted albums/2025\nDeleted albums\n' });
     const check = await cli(['check', '-c', conf, 'report.pdf']);
     expect(check).toMatchObject({ status: 0, out: 'report.pdf  4/4  healthy\n' });
     expect(await cli(['repair', '-c', conf])).toMatchObject({ status: 0, out: 'Nothing to repair: every file has all its pieces.\n' });

@@ -140,3 +140,46 @@ describe('a download that the local disk cannot hold', () => {
     }
   });
 });
+
+describe('a transfer interrupted by Ctrl-C', () => {
+  it('stops a stalled download at SIGINT with exit 130 and removes its partial file', async () => {
+    const { launchCluster } = await import('../../servers/cluster/local-cluster.js');
+    const { loadDfcConf } = await import('../../src-main/vault/dfc-config.js');
+    const { Vault } = await import('../../src-main/vault/vault.js');
+    const { writeTemp } = await import('../helpers/test-cluster.js');
+    const { mkdir, readdir } = await import('node:fs/promises');
+    const dir = await mkdtemp(join(tmpdir(), 'dfs-sigint-'));
+    const local = await launchCluster({ dir, basePort: 0, users: [{ name: 'alice', password: 'wonderland' }] });
+    const frozen: number[] = [];
+    try {
+      const vault = await Vault.connect({ servers: (await loadDfcConf(local.dfcConfPath)).servers, username: 'alice', password: 'wonderland' });
+      await vault.putFile(await writeTemp(dir, 'big', Buffer.alloc(48 * 1024 * 1024, 3)), 'big.bin');
+      vault.close();
+      const outDir = join(dir, 'out');
+      await mkdir(outDir);
+      const child = spawn(process.execPath, [bin, 'get', '-c', local.dfcConfPath, 'big.bin', 'copy.bin'], { cwd: outDir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      // Once the partial file is there, every node freezes: the download hangs until the signal.
+      let seen: string[] = [];
+      while (!seen.some((name) => name.includes('.dfs-partial-'))) {
+        seen = await readdir(outDir);
+        expect(seen, 'the download finished before it could be interrupted').not.toContain('copy.bin');
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      for (const node of local.nodes) {
+        frozen.push(node.pid!);
+        process.kill(node.pid!, 'SIGSTOP');
+      }
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(err).toBe('Interrupted; nothing was saved.\n');
+      expect(await readdir(outDir)).toEqual([]);
+    } finally {
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
+      await local.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

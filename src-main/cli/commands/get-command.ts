@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { formatBytes, progressReporter } from '../cli-io.js';
+import { formatBytes, interruptible, progressReporter } from '../cli-io.js';
 import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
@@ -23,7 +23,11 @@ ${VAULT_OPTIONS_HELP}`,
     const local = resolve(io.cwd, positionals[1] ?? vaultPath.replace(/\/+$/, '').split('/').pop()!);
     return withVault(io, values.config, async (vault) => {
       const progress = progressReporter(io, `Downloading ${vaultPath}`);
-      const { size } = await vault.getFile(vaultPath, local, { onProgress: progress }).finally(() => progress.end());
+      const { size } = await interruptible('nothing was saved.', (signal) => {
+        // Dropping the connections ends a wait on a stalled node at once; the temp file is removed on the way out.
+        signal.addEventListener('abort', () => vault.abort());
+        return vault.getFile(vaultPath, local, { onProgress: progress, signal });
+      }).finally(() => progress.end());
       io.stdout.write(`Saved ${vaultPath} to ${local} (${formatBytes(size)}).\n`);
       return 0;
     });

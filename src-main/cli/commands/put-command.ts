@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { formatBytes, progressReporter } from '../cli-io.js';
+import { formatBytes, interruptible, progressReporter } from '../cli-io.js';
 import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
@@ -21,7 +21,12 @@ ${VAULT_OPTIONS_HELP}`,
     const local = resolve(io.cwd, positionals[0]!);
     return withVault(io, values.config, async (vault) => {
       const progress = progressReporter(io, `Uploading ${basename(local)}`);
-      const stored = await vault.putFile(local, positionals[1], { onProgress: progress }).finally(() => progress.end());
+      const stored = await interruptible('nothing was stored.', (signal) => {
+        // Every byte sent, the commit is left to finish: cut off now, it could land on some nodes and not others.
+        let committing = false;
+        signal.addEventListener('abort', () => committing || vault.abort());
+        return vault.putFile(local, positionals[1], { onProgress: progress, signal, onCommitting: () => (committing = true) });
+      }).finally(() => progress.end());
       io.stdout.write(`Stored ${stored.path} (${formatBytes(stored.size)}).\n`);
       return 0;
     });

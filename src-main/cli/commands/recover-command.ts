@@ -15,7 +15,7 @@ and your recovery key stay as they are.
 The recovery key comes from DFS_RECOVERY_KEY or a prompt (dashes, spaces and case do not
 matter); the new password from DFS_NEW_PASSWORD or a prompt (typed twice).`,
   async run(login, io) {
-    const recoveryKey = io.env['DFS_RECOVERY_KEY'] ?? (await promptPassword(io, `Recovery key for ${login.username}: `));
+    const recoveryKey = io.env['DFS_RECOVERY_KEY'] ?? (await promptPassword(io, `Recovery key for ${login.username}: `, { what: 'recovery key', otherwise: 'set DFS_RECOVERY_KEY' }));
     const newPassword = await askNewPassword(io, `New password for ${login.username}: `, 'DFS_NEW_PASSWORD');
     await Vault.recover({ servers: login.servers, username: login.username, recoveryKey, newPassword });
     io.stdout.write(`Password reset for ${login.username} on all ${login.servers.length} nodes. Log in with the new password.\n`);

@@ -16,7 +16,7 @@ Showing the key also sets up recovery on every node that is up; run it again onc
 node that was down is back.`,
   async run(login, io) {
     // Confirmed by typing it, even when dfc.conf holds it: the key opens everything.
-    const password = io.env['DFS_PASSWORD'] ?? (await promptPassword(io, `Confirm the password for ${login.username}: `));
+    const password = io.env['DFS_PASSWORD'] ?? (await promptPassword(io, `Confirm the password for ${login.username}: `, { what: 'password', otherwise: 'set DFS_PASSWORD' }));
     const vault = await Vault.connect({ servers: login.servers, username: login.username, password });
     try {
       const { recoveryKey, notRegisteredOn } = await vault.recoveryKey(password);
