@@ -33,7 +33,12 @@ export function openConnection(address: NodeAddress, timeoutMs: number): Promise
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      const why = error.code === 'ECONNREFUSED' ? 'connection refused (is the node running?)' : error.message;
+      const why =
+        error.code === 'ECONNREFUSED'
+          ? 'connection refused (is the node running?)'
+          : error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN'
+            ? 'no such host (check the name)'
+            : error.message;
       reject(new ProtocolError('CONNECTION_CLOSED', `Cannot reach ${address.host}:${address.port}: ${why}`, { cause: error }));
     });
   });

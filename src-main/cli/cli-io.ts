@@ -98,6 +98,13 @@ export function formatBytes(bytes: number): string {
   return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
+/** "2026-03-02 13:30": an ISO time in this machine's time zone, to the minute, as `ls -l` shows it. */
+export function formatLocalTime(iso: string): string {
+  const t = new Date(iso);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${t.getFullYear()}-${two(t.getMonth() + 1)}-${two(t.getDate())} ${two(t.getHours())}:${two(t.getMinutes())}`;
+}
+
 /** Pads columns so they line up. */
 export function formatTable(rows: string[][]): string {
   const widths: number[] = [];

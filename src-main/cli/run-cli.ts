@@ -44,10 +44,28 @@ Exit status: 0 success, 1 the operation failed, 2 bad usage, 130 interrupted (Ct
 /** Turns any failure into one line for a person. */
 export function describeFailure(error: unknown): string {
   if (error instanceof VaultError || error instanceof ProtocolError) return error.message;
-  const errno = error as NodeJS.ErrnoException;
-  if (errno.code === 'EADDRINUSE') return `A port is already in use (${errno.message.replace(/^.*in use /, '')}); stop what uses it or choose another --port.`;
-  if (errno.code === 'EACCES') return `Permission denied: ${errno.message}`;
-  return error instanceof Error ? error.message : String(error);
+  const errno = error as NodeJS.ErrnoException & { hostname?: string };
+  const path = errno.path ?? 'a path';
+  switch (errno.code) {
+    case 'EADDRINUSE':
+      return `A port is already in use (${errno.message.replace(/^.*in use /, '')}); stop what uses it or choose another --port.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `Permission denied: ${path}. Choose a place you may write to, or fix its permissions.`;
+    case 'ENOENT':
+      return `${path} does not exist; check the path, or create the folder it should be in.`;
+    case 'ENOTDIR':
+      return `${path}: part of this path is a file, not a folder; check the path.`;
+    case 'EEXIST':
+      return errno.syscall === 'mkdir' ? `${path} is a file, so it cannot be used as a folder; choose another path.` : `${path} already exists; choose another path.`;
+    case 'ENOSPC':
+      return `The disk is full (writing ${path}); free some space and try again.`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `No such host: ${errno.hostname ?? errno.message}. Check the host name, or use an IP address.`;
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
 }
 
 /** Runs the CLI with `args` (without node and script); resolves with the exit status. */

@@ -35,6 +35,8 @@ export function healthOf(pieces: PieceCount, k: number): Health {
 /** Per-file result of `check` (and the state `repair` starts from). */
 export interface FileHealth {
   path: string;
+  /** What the path holds: a file, a folder's record, or (for repair, which hands deletes on too) a delete. */
+  kind: 'file' | 'folder' | 'tombstone';
   size: number;
   pieces: PieceCount;
   health: Health;

@@ -39,6 +39,9 @@ export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
       const address = parseAddress(server[2]!);
       if (!address) throw new VaultError('INVALID_CONFIG', `${where}: "${server[2]}" is not HOST:PORT (for example 127.0.0.1:10001).`);
       if (config.servers.some((s) => s.name === server[1])) throw new VaultError('INVALID_CONFIG', `${where}: server ${server[1]} is listed twice.`);
+      const same = config.servers.find((s) => s.host.toLowerCase() === address.host.toLowerCase() && s.port === address.port);
+      // Two "nodes" at one address would hold two pieces of every file on one machine: losing it could lose files.
+      if (same) throw new VaultError('INVALID_CONFIG', `${where}: ${server[1]} has the address of ${same.name} (${server[2]}); every server needs its own address.`);
       config.servers.push({ name: server[1]!, ...address });
       return;
     }

@@ -103,7 +103,7 @@ export async function checkObject(
   }
   const good = detail.filter((d) => d.state === 'sound').length;
   const pieces = { good, total: n };
-  return { path: meta.path, size: meta.size, pieces, health: healthOf(pieces, meta.k), detail };
+  return { path: meta.path, kind: meta.kind, size: meta.size, pieces, health: healthOf(pieces, meta.k), detail };
 }
 
 /**

@@ -180,12 +180,15 @@ export class Vault {
     });
   }
 
-  /** Downloads `vaultPath` to `localPath` through a temp file: a failed download leaves no partial file. */
-  async getFile(vaultPath: string, localPath: string, options: TransferOptions & { onPieceFailure?: (f: PieceFailure) => void } = {}): Promise<{ size: number }> {
+  /**
+   * Downloads `vaultPath` to `localPath` through a temp file: a failed download leaves no partial file.
+   * Resolves with the size and the file written (inside `localPath` when that is a folder).
+   */
+  async getFile(vaultPath: string, localPath: string, options: TransferOptions & { onPieceFailure?: (f: PieceFailure) => void } = {}): Promise<{ size: number; savedAs: string }> {
     const path = normalizeVaultPath(vaultPath);
     const target = await downloadTarget(localPath, path);
-    if (target.special) return this.getIntoSpecialFile(path, target.path, options);
-    return this.getIntoFile(path, target.path, options);
+    const { size } = await (target.special ? this.getIntoSpecialFile(path, target.path, options) : this.getIntoFile(path, target.path, options));
+    return { size, savedAs: target.path };
   }
 
   /** Downloads to a regular file: a temp file beside it, fsynced, then renamed over it. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDfcConf } from '../../servers/cluster/cluster-files.js';
@@ -62,6 +63,8 @@ describe('dfs-vault CLI', () => {
   it('runs mkdir, rm, check and repair with readable reports', async () => {
     expect(await cli(['mkdir', '-c', conf, 'albums/2025'])).toMatchObject({ status: 0, out: 'Created folder albums/2025/\n' });
     await cli(['put', '-c', conf, 'report.pdf', 'albums/2025/a.jpg']);
+    // Folders show as folders, so their records are not taken for files.
+    expect(await cli(['check', '-c', conf, 'albums'])).toMatchObject({ status: 0, out: 'albums/            4/4  healthy\nalbums/2025/       4/4  healthy\nalbums/2025/a.jpg  4/4  healthy\n' });
     expect(await cli(['rm', '-c', conf, 'albums'])).toMatchObject({ status: 0, out: 'Deleted albums/2025/a.jpg\nDeleted albums/2025\nDeleted albums\n' });
     const check = await cli(['check', '-c', conf, 'report.pdf']);
     expect(check).toMatchObject({ status: 0, out: 'report.pdf  4/4  healthy\n' });
@@ -70,6 +73,20 @@ describe('dfs-vault CLI', () => {
     expect(JSON.parse((await cli(['check', '-c', conf, 'report.pdf', '--json'])).out)).toEqual([
       expect.objectContaining({ path: 'report.pdf', pieces: { good: 4, total: 4 }, health: 'healthy' }),
     ]);
+  });
+
+  it('takes a trailing "/" as a folder on either side, and names the file a download into a folder wrote', async () => {
+    expect(await cli(['put', '-c', conf, 'report.pdf', 'inbox/'])).toMatchObject({ status: 0, out: 'Stored inbox/report.pdf (123 KB).\n' });
+    await mkdir(join(cluster.dir, 'downloads'));
+    expect(await cli(['get', '-c', conf, 'inbox/report.pdf', 'downloads'])).toMatchObject({
+      status: 0,
+      out: `Saved inbox/report.pdf to ${join(cluster.dir, 'downloads', 'report.pdf')} (123 KB).\n`,
+    });
+    expect(await cli(['get', '-c', conf, 'inbox/report.pdf', 'nowhere/'])).toMatchObject({
+      status: 1,
+      err: `There is no folder ${join(cluster.dir, 'nowhere')}/; create it first, or leave out the trailing "/" to save a file by that name.\n`,
+    });
+    expect(existsSync(join(cluster.dir, 'nowhere'))).toBe(false);
   });
 
   it('exits 2 with the usage for bad usage, and 1 with one line for a failed operation', async () => {

@@ -27,7 +27,7 @@ ${VAULT_OPTIONS_HELP}`,
       else {
         const rows: string[][] = [];
         for (const file of report) {
-          rows.push([file.path, `${file.pieces.good}/${file.pieces.total}`, file.health]);
+          rows.push([file.kind === 'folder' ? `${file.path}/` : file.path, `${file.pieces.good}/${file.pieces.total}`, file.health]);
           for (const d of file.detail) if (d.state !== 'sound') rows.push([`  piece ${d.piece} on ${d.node}`, '', d.state]);
         }
         io.stdout.write(`${formatTable(rows)}\n`);

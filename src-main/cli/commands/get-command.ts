@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { VaultError } from '../../shared/errors.js';
 import { formatBytes, interruptible, progressReporter } from '../cli-io.js';
 import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
@@ -21,14 +23,18 @@ ${VAULT_OPTIONS_HELP}`,
     if (values.help) return printHelp(io, this);
     const vaultPath = positionals[0]!;
     const local = resolve(io.cwd, positionals[1] ?? vaultPath.replace(/\/+$/, '').split('/').pop()!);
+    // "out/" means a folder: without one there, the download must not become a file named "out".
+    if (positionals[1]?.endsWith('/') && !(await stat(local).catch(() => undefined))?.isDirectory()) {
+      throw new VaultError('LOCAL_IO', `There is no folder ${local}/; create it first, or leave out the trailing "/" to save a file by that name.`);
+    }
     return withVault(io, values.config, async (vault) => {
       const progress = progressReporter(io, `Downloading ${vaultPath}`);
-      const { size } = await interruptible('nothing was saved.', (signal) => {
+      const { size, savedAs } = await interruptible('nothing was saved.', (signal) => {
         // Dropping the connections ends a wait on a stalled node at once; the temp file is removed on the way out.
         signal.addEventListener('abort', () => vault.abort());
         return vault.getFile(vaultPath, local, { onProgress: progress, signal });
       }).finally(() => progress.end());
-      io.stdout.write(`Saved ${vaultPath} to ${local} (${formatBytes(size)}).\n`);
+      io.stdout.write(`Saved ${vaultPath} to ${savedAs} (${formatBytes(size)}).\n`);
       return 0;
     });
   },

@@ -1,4 +1,4 @@
-import { formatBytes, formatTable } from '../cli-io.js';
+import { formatBytes, formatLocalTime, formatTable } from '../cli-io.js';
 import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
@@ -30,7 +30,7 @@ ${VAULT_OPTIONS_HELP}`,
       }
       const rows = entries.map((e) => {
         const name = e.type === 'folder' ? `${e.name}/` : e.health === 'unavailable' ? `${e.name} [incomplete]` : e.name;
-        const when = e.modified.slice(0, 16).replace('T', ' ');
+        const when = formatLocalTime(e.modified);
         return e.type === 'folder' ? [name, '', when, ''] : [name, formatBytes(e.size), when, `${e.pieces.good}/${e.pieces.total} pieces`];
       });
       io.stdout.write(`${formatTable(rows)}\n`);

@@ -10,7 +10,8 @@ export const putCommand: Command = {
   usage: `Usage: dfs-vault put [-c dfc.conf] LOCAL_FILE [VAULT_PATH]
 
 Uploads LOCAL_FILE, split into pieces over the nodes. It is stored as its own name, or as
-VAULT_PATH (folders are created as needed: trips/2026/photo.jpg). Storing succeeds once
+VAULT_PATH (folders are created as needed: trips/2026/photo.jpg; a VAULT_PATH ending in "/"
+is a folder to store it in under its own name). Storing succeeds once
 k + 1 nodes (3 of 4) hold their piece; otherwise nothing changes.
 
 Options:
@@ -19,13 +20,15 @@ ${VAULT_OPTIONS_HELP}`,
     const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 2, names: 'the file to upload' });
     if (values.help) return printHelp(io, this);
     const local = resolve(io.cwd, positionals[0]!);
+    // "docs/" names a folder: the file goes in under its own name.
+    const vaultPath = positionals[1]?.endsWith('/') ? `${positionals[1]}${basename(local)}` : positionals[1];
     return withVault(io, values.config, async (vault) => {
       const progress = progressReporter(io, `Uploading ${basename(local)}`);
       const stored = await interruptible('nothing was stored.', (signal) => {
         // Every byte sent, the commit is left to finish: cut off now, it could land on some nodes and not others.
         let committing = false;
         signal.addEventListener('abort', () => committing || vault.abort());
-        return vault.putFile(local, positionals[1], { onProgress: progress, signal, onCommitting: () => (committing = true) });
+        return vault.putFile(local, vaultPath, { onProgress: progress, signal, onCommitting: () => (committing = true) });
       }).finally(() => progress.end());
       io.stdout.write(`Stored ${stored.path} (${formatBytes(stored.size)}).\n`);
       return 0;

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { VaultError } from '../../shared/errors.js';
 import { upsertUser, validateUsername } from '../../../servers/node/user-store.js';
 import { UsageError, askNewPassword } from '../cli-io.js';
 import { type Command, parseCommandArgs, printHelp } from '../command.js';
@@ -25,6 +27,9 @@ Options:
     const problem = validateUsername(name);
     if (problem) throw new UsageError(problem);
     const file = resolve(io.cwd, values.users ?? 'dfs.conf');
+    if (!(await stat(dirname(file)).catch(() => undefined))?.isDirectory()) {
+      throw new VaultError('LOCAL_IO', `There is no folder ${dirname(file)} for the users file; create it first, or give another --users.`);
+    }
     await upsertUser(file, name, await askNewPassword(io, `New password for ${name}: `, 'DFS_PASSWORD'));
     io.stdout.write(`Saved ${name} in ${file} (hashed).\n`);
     return 0;

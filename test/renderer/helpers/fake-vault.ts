@@ -185,6 +185,7 @@ export function createFakeVault(files: Record<string, number | null> = {}, optio
         const good = o?.good ?? 0;
         return {
           path,
+          kind: o?.type ?? 'file',
           size: o?.size ?? 0,
           pieces: { good, total: 4 },
           health: health(good),
