@@ -65,8 +65,8 @@ class ListingVault implements TransferVault {
     return entries;
   }
 
-  async getFile(path: string): Promise<{ size: number }> {
-    return { size: Object.values(this.folders).flat().find((e) => e.path === path)?.size ?? 0 };
+  async getFile(path: string, localPath: string): Promise<{ size: number; savedAs: string }> {
+    return { size: Object.values(this.folders).flat().find((e) => e.path === path)?.size ?? 0, savedAs: localPath };
   }
 
   async putFile(): Promise<{ path: string; size: number }> {
