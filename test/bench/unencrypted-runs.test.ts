@@ -33,7 +33,7 @@ describe("the bench's unencrypted client", () => {
     const data = Buffer.concat([Buffer.from(marker), randomBytes(2 * DEFAULT_STRIPE_BYTES + 777)]);
     await vault.putFile(await writeTemp(cluster.dir, 'clear-in', data), 'clear.bin');
     const out = join(cluster.dir, 'clear-out');
-    expect(await vault.getFile('clear.bin', out)).toEqual({ size: data.length });
+    expect(await vault.getFile('clear.bin', out)).toEqual({ size: data.length, savedAs: out });
     expect((await readFile(out)).equals(data)).toBe(true);
     // Proof that it really skipped the encryption whose cost it measures: the contents sit on a node in clear.
     expect((await Promise.all(cluster.roots.map((root) => filesContaining(root, marker)))).flat()).not.toHaveLength(0);

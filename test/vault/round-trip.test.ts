@@ -27,7 +27,7 @@ describe('vault round trip', () => {
       const src = await writeTemp(cluster.dir, `in-${size}`, data);
       await vault.putFile(src, `sizes/${size}.bin`);
       const out = join(cluster.dir, `out-${size}`);
-      expect(await vault.getFile(`sizes/${size}.bin`, out)).toEqual({ size });
+      expect(await vault.getFile(`sizes/${size}.bin`, out)).toEqual({ size, savedAs: out });
       expect((await readFile(out)).equals(data)).toBe(true);
     });
   }

@@ -87,7 +87,7 @@ describe('zero knowledge', () => {
     await vault.putFile(await writeTemp(cluster.dir, 'e', Buffer.alloc(0)), 'empty.txt');
     expect((await readPiece(await pieceFile('empty.txt', 0))).body.length).toBe(stripeLayout(0, STRIPE, 2).pieceBytes);
     const out = join(cluster.dir, 'empty-back');
-    expect(await vault.getFile('empty.txt', out)).toEqual({ size: 0 });
+    expect(await vault.getFile('empty.txt', out)).toEqual({ size: 0, savedAs: out });
     expect(await readFile(out)).toHaveLength(0);
   });
 
