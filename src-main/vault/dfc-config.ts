@@ -26,7 +26,8 @@ export function parseAddress(text: string): { host: string; port: number } | und
 
 /**
  * Parses the classic dfc.conf: `Server DFS1 127.0.0.1:10001` lines, `Username: Alice`,
- * `Password: SimplePassword`; `#` starts a comment. Errors name the line and the fix.
+ * `Password: SimplePassword`; `#` starts a comment line, and may end a Server line after a space
+ * (not a Username or Password line, where it may be part of the value). Errors name the line and the fix.
  */
 export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
   const config: ClientConfig = { servers: [] };
@@ -34,7 +35,7 @@ export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
     const line = raw.replace(/^\uFEFF/, '').trim();
     if (line === '' || line.startsWith('#')) return;
     const where = `${source} line ${i + 1}`;
-    const server = /^Server\s+(\S+)\s+(\S+)$/i.exec(line);
+    const server = /^Server\s+(\S+)\s+(\S+)(?:\s+#.*)?$/i.exec(line);
     if (server) {
       const address = parseAddress(server[2]!);
       if (!address) throw new VaultError('INVALID_CONFIG', `${where}: "${server[2]}" is not HOST:PORT (for example 127.0.0.1:10001).`);

@@ -12,7 +12,7 @@ describe('dfc.conf', () => {
   });
 
   it('accepts comments, blank lines, CRLF, IPv6 and host names, and no password', () => {
-    const config = parseDfcConf('# cluster\r\n\r\nServer A [::1]:9000\r\nServer B store.example:9001\r\nUsername: bob\r\n');
+    const config = parseDfcConf('# cluster\r\n\r\nServer A [::1]:9000  # the first\r\nServer B store.example:9001\r\nUsername: bob\r\n');
     expect(config.servers).toEqual([{ name: 'A', host: '::1', port: 9000 }, { name: 'B', host: 'store.example', port: 9001 }]);
     expect(config.password).toBeUndefined();
   });
