@@ -1,8 +1,10 @@
 import { createServer, type Server } from 'node:net';
 import { FramedConnection } from '../protocol/framed-connection.js';
+import { Op } from '../protocol/messages.js';
 import type { ScramVerifier } from '../protocol/scram.js';
 import { LoginThrottle } from './login-throttle.js';
 import { NodeSession } from './node-session.js';
+import { PendingLogins } from './pending-logins.js';
 import { PieceStore } from './piece-store.js';
 
 /** How a storage node is set up. */
@@ -19,13 +21,18 @@ export interface NodeOptions {
   saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
   idleTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** How long a new connection may take to log in, from its first byte to AUTH_OK (default 10 s). */
   loginTimeoutMs?: number;
   /** Most simultaneous connections; further ones are refused by the kernel queue. */
   maxConnections?: number;
+  /** Most connections from one address that have not logged in yet; further ones get BUSY and are closed (default 32). */
+  maxPendingLoginsPerAddress?: number;
   /** How long shutdown waits for requests in progress before cutting them off. */
   shutdownGraceMs?: number;
   throttle?: LoginThrottle;
   log?: (line: string) => void;
+  /** The clock of deadlines (tests inject one); Date.now by default. */
+  now?: () => number;
 }
 
 /** A running storage node. */
@@ -37,6 +44,12 @@ export interface RunningNode {
   /** Stops accepting, lets requests in progress finish (up to the grace period), then closes. */
   close(): Promise<void>;
 }
+
+/**
+ * How long a refused connection may stay open for its BUSY frame to be read. Short, because until it
+ * closes it holds one of the node's maxConnections.
+ */
+const REFUSED_LINGER_MS = 250;
 
 /** Starts a storage node: opens its store, then listens for clients. */
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
@@ -53,12 +66,20 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     loginTimeoutMs: options.loginTimeoutMs ?? 10_000,
     log,
+    now: options.now ?? Date.now,
   };
+  const pendingLogins = new PendingLogins(options.maxPendingLoginsPerAddress ?? 32);
   const server: Server = createServer((socket) => {
-    const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const session = new NodeSession(new FramedConnection(socket), context, remote);
+    const address = socket.remoteAddress ?? '?';
+    const conn = new FramedConnection(socket);
+    const release = pendingLogins.claim(address);
+    if (!release) return refuseBusy(conn, address);
+    const session = new NodeSession(conn, context, `${address}:${socket.remotePort ?? '?'}`, release);
     sessions.add(session);
-    void session.run().finally(() => sessions.delete(session));
+    void session.run().finally(() => {
+      release();
+      sessions.delete(session);
+    });
   });
   server.maxConnections = options.maxConnections ?? 1024;
   await new Promise<void>((resolve, reject) => {
@@ -88,4 +109,12 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
       return closing;
     },
   };
+}
+
+/** Tells a connection over its address's cap why it is refused, then closes it soon, read or not. */
+function refuseBusy(conn: FramedConnection, address: string): void {
+  const message = `Too many connections from ${address} are waiting to log in; try again in a moment.`;
+  void conn.send({ op: Op.Error, code: 'BUSY', message }).catch(() => undefined);
+  conn.end();
+  setTimeout(() => conn.destroy(), REFUSED_LINGER_MS).unref();
 }

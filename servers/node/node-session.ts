@@ -1,4 +1,4 @@
-import type { FramedConnection } from '../protocol/framed-connection.js';
+import { type FramedConnection, formatDuration } from '../protocol/framed-connection.js';
 import { PROTOCOL_MAGIC, PROTOCOL_VERSION, RECOVERY_LOGIN_SUFFIX } from '../protocol/constants.js';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
 import { type Message, Op } from '../protocol/messages.js';
@@ -23,9 +23,11 @@ export interface SessionContext {
   idleTimeoutMs: number;
   /** How long a client may take to send the next frame of a request in progress. */
   requestTimeoutMs: number;
-  /** How long a new connection may take to log in. */
+  /** How long a new connection may take to log in, all steps together. */
   loginTimeoutMs: number;
   log: (line: string) => void;
+  /** The clock of the login deadline. */
+  now: () => number;
 }
 
 /** Serves one client connection: handshake, SCRAM login, then requests until it ends. */
@@ -41,6 +43,8 @@ export class NodeSession {
     private readonly conn: FramedConnection,
     private readonly context: SessionContext,
     private readonly remote: string,
+    /** Called once the login has ended, however it ended (the node counts connections still logging in). */
+    private readonly loginEnded: () => void = () => undefined,
   ) {}
 
   /** Ends the session after the request in progress, or at once when idle. */
@@ -57,7 +61,13 @@ export class NodeSession {
   /** Runs the session to its end; never throws. */
   async run(): Promise<void> {
     try {
-      if (!(await this.login())) return;
+      let loggedIn;
+      try {
+        loggedIn = await this.login();
+      } finally {
+        this.loginEnded();
+      }
+      if (!loggedIn) return;
       while (!this.closing) {
         const message = await this.conn.receive(this.context.idleTimeoutMs);
         this.busy = true;
@@ -86,7 +96,15 @@ export class NodeSession {
   }
 
   private async login(): Promise<boolean> {
-    const hello = await this.conn.receive(this.context.loginTimeoutMs);
+    // One deadline for the whole login, so a client cannot hold a connection unauthenticated by answering each step late.
+    const { loginTimeoutMs, now } = this.context;
+    const deadline = now() + loginTimeoutMs;
+    const timeLeft = (): number => {
+      const left = deadline - now();
+      if (left <= 0) throw new ProtocolError('TIMEOUT', `No login within ${formatDuration(loginTimeoutMs)}.`);
+      return left;
+    };
+    const hello = await this.conn.receive(timeLeft());
     if (hello.op !== Op.Hello) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected HELLO first.');
     if (hello.magic !== PROTOCOL_MAGIC) throw new ProtocolError('BAD_FRAME', 'Not a DFS Vault client.');
     if (hello.minVersion > PROTOCOL_VERSION || hello.maxVersion < PROTOCOL_VERSION) {
@@ -101,7 +119,7 @@ export class NodeSession {
     const throttleKey = `${username}\0${this.remote.replace(/:\d+$/, '')}`;
     if (await this.refuseIfThrottled(throttleKey, username)) return false;
     await this.conn.send({ op: Op.Challenge, version: PROTOCOL_VERSION, serverFirst });
-    const proof = await this.conn.receive(this.context.loginTimeoutMs);
+    const proof = await this.conn.receive(timeLeft());
     if (proof.op !== Op.AuthProof) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected AUTH_PROOF.');
     // Asked again: logins started in parallel before the lock fell must not each get their guess tried.
     if (await this.refuseIfThrottled(throttleKey, username)) return false;

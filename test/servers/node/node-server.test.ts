@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,11 +9,11 @@ import { LoginThrottle } from '../../../servers/node/login-throttle.js';
 import { INVALID_LOGIN_MESSAGE } from '../../../servers/node/node-session.js';
 import { startNode } from '../../../servers/node/node-server.js';
 import type { NodeOptions, RunningNode } from '../../../servers/node/node-server.js';
-import { connectAndLogin, expectReply, openConnection } from '../../../servers/protocol/client-handshake.js';
+import { connectAndLogin, expectReply, logIn, openConnection } from '../../../servers/protocol/client-handshake.js';
 import { MAX_DATA_CHUNK_BYTES, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../servers/protocol/constants.js';
 import { ProtocolError } from '../../../servers/protocol/errors.js';
 import type { ProtocolErrorCode } from '../../../servers/protocol/errors.js';
-import type { FramedConnection } from '../../../servers/protocol/framed-connection.js';
+import { FramedConnection } from '../../../servers/protocol/framed-connection.js';
 import { Op } from '../../../servers/protocol/messages.js';
 import type { ErrorMessage, ListItemMessage, Message } from '../../../servers/protocol/messages.js';
 import { createVerifier, formatVerifier, ScramClient } from '../../../servers/protocol/scram.js';
@@ -62,6 +63,15 @@ async function login(node: RunningNode, user: keyof typeof PASSWORDS = 'alice'):
 
 async function open(node: RunningNode): Promise<FramedConnection> {
   return track(await openConnection({ host: '127.0.0.1', port: node.port }, 10_000));
+}
+
+/** Opens a connection from another loopback address (Linux routes all of 127.0.0.0/8 to itself). */
+function openFrom(node: RunningNode, localAddress: string): Promise<FramedConnection> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: node.port, localAddress });
+    socket.once('error', reject);
+    socket.once('connect', () => resolve(track(new FramedConnection(socket))));
+  });
 }
 
 /** Resolves when the socket under `conn` has closed. */
@@ -251,6 +261,56 @@ describe('storage node', () => {
       await closed(third);
 
       expect(await filesUnder(roots[0]!)).toEqual([]);
+    });
+  });
+
+  describe('connections that have not logged in', () => {
+    it('are capped per address: one more gets BUSY, while other addresses and logged-in sessions go on', async () => {
+      const node = await startTestNode({ maxPendingLoginsPerAddress: 3 });
+      const loggedIn = await login(node);
+      // Opened one after another, so the node accepts them in this order.
+      const idle = [await open(node), await open(node), await open(node)];
+
+      const over = await open(node);
+      const refusal = await expectErrorReply(over, 'BUSY');
+      expect(refusal.message).toBe('Too many connections from 127.0.0.1 are waiting to log in; try again in a moment.');
+      await closed(over);
+      expect((await rejectionOf(connectAndLogin({ host: '127.0.0.1', port: node.port }, 'bob', PASSWORDS.bob))).code).toBe('BUSY');
+
+      await ping(loggedIn);
+      const elsewhere = await openFrom(node, '127.0.0.2');
+      await logIn(elsewhere, 'bob', PASSWORDS.bob, { saltedPasswordCache });
+      await ping(elsewhere);
+
+      // A login that succeeds gives its slot back: the address may open one more.
+      await logIn(idle[0]!, 'alice', PASSWORDS.alice, { saltedPasswordCache });
+      await ping(await login(node, 'bob'));
+    });
+
+    it('give their slot back when their login fails', async () => {
+      const node = await startTestNode({ maxPendingLoginsPerAddress: 1 });
+      const wrongPassword = await open(node);
+      expect(asError(await handshake(wrongPassword, 'alice', 'guess')).code).toBe('AUTH_FAILED');
+      const notAClient = await open(node);
+      await notAClient.send({ op: Op.Hello, magic: 'HTTP', minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst: 'n,,n=a,r=b' });
+      await expectErrorReply(notAClient, 'BAD_FRAME');
+      await ping(await login(node));
+    });
+
+    it('have one deadline for the whole login, not one per step', async () => {
+      // The clock reaches the deadline while the node looks the user up, after HELLO: the next step alone would still have 60 s.
+      let now = 0;
+      const lookupAtDeadline = async () => {
+        now = 60_000;
+        return lookupUser();
+      };
+      const node = await startTestNode({ loginTimeoutMs: 60_000, now: () => now, lookupUser: lookupAtDeadline });
+      const conn = await open(node);
+      const scram = new ScramClient('alice', PASSWORDS.alice);
+      await conn.send({ op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst: scram.clientFirst() });
+      expectReply(await conn.receive(10_000), Op.Challenge);
+      expect((await expectErrorReply(conn, 'TIMEOUT')).message).toBe('No login within 60 s.');
+      await closed(conn);
     });
   });
 
