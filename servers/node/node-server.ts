@@ -17,6 +17,11 @@ export interface NodeOptions {
   host?: string;
   /** Current user verifiers; called at each login so edits to the users file apply at once. */
   lookupUser: () => Promise<(username: string) => ScramVerifier | undefined>;
+  /**
+   * Seeds the fake salts of unknown users; every node sharing the users must have the same one, kept
+   * across restarts (see loadClusterSecret), or comparing answers tells users from non-users.
+   */
+  mockSaltSecret: Buffer;
   /** Stores a changed verifier of a login name (password change, recovery setup); without it the node refuses such changes. */
   saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
   idleTimeoutMs?: number;
@@ -61,6 +66,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
     store,
     throttle: options.throttle ?? new LoginThrottle(),
     lookupUser: options.lookupUser,
+    mockSaltSecret: options.mockSaltSecret,
     saveVerifier: options.saveVerifier,
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,

@@ -18,6 +18,8 @@ export interface SessionContext {
   store: PieceStore;
   throttle: LoginThrottle;
   lookupUser: () => Promise<(username: string) => ScramVerifier | undefined>;
+  /** Seeds unknown users' fake salts (the same on every node of the cluster). */
+  mockSaltSecret: Buffer;
   saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
   /** How long a client may stay silent between requests. */
   idleTimeoutMs: number;
@@ -113,7 +115,7 @@ export class NodeSession {
         `This node speaks protocol version ${PROTOCOL_VERSION}; the client speaks ${hello.minVersion}-${hello.maxVersion}. Update the older side.`,
       );
     }
-    const scram = new ScramServer(await this.context.lookupUser());
+    const scram = new ScramServer(await this.context.lookupUser(), { mockSecret: this.context.mockSaltSecret });
     const serverFirst = scram.serverFirst(hello.clientFirst);
     const username = scram.username ?? '';
     const throttleKey = `${username}\0${this.remote.replace(/:\d+$/, '')}`;

@@ -23,6 +23,7 @@ const PASSWORDS = { alice: 'wonderland', bob: 'builder' } as const;
 const verifiers = new Map<string, ScramVerifier>(Object.entries(PASSWORDS).map(([name, password]) => [name, createVerifier(password)]));
 const lookupUser = async () => (name: string) => verifiers.get(name);
 const saltedPasswordCache = new Map<string, Buffer>();
+const mockSaltSecret = Buffer.alloc(32, 1);
 
 let roots: string[] = [];
 let nodes: RunningNode[] = [];
@@ -47,7 +48,7 @@ async function newRoot(): Promise<string> {
 }
 
 async function startTestNode(options: Partial<NodeOptions> = {}): Promise<RunningNode> {
-  const node = await startNode({ root: options.root ?? (await newRoot()), port: 0, lookupUser, ...options });
+  const node = await startNode({ root: options.root ?? (await newRoot()), port: 0, lookupUser, mockSaltSecret, ...options });
   nodes.push(node);
   return node;
 }
