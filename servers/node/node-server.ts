@@ -5,7 +5,9 @@ import type { ScramVerifier } from '../protocol/scram.js';
 import { LoginThrottle } from './login-throttle.js';
 import { NodeSession } from './node-session.js';
 import { PendingLogins } from './pending-logins.js';
+import type { PidLock } from './pid-file.js';
 import { PieceStore } from './piece-store.js';
+import { lockNodeRoot } from './root-lock.js';
 
 /** How a storage node is set up. */
 export interface NodeOptions {
@@ -56,8 +58,19 @@ export interface RunningNode {
  */
 const REFUSED_LINGER_MS = 250;
 
-/** Starts a storage node: opens its store, then listens for clients. */
+/** Starts a storage node: claims its data folder, opens its store, then listens for clients. */
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
+  const rootLock = await lockNodeRoot(options.root);
+  try {
+    return await serve(options, rootLock);
+  } catch (error) {
+    await rootLock.release();
+    throw error;
+  }
+}
+
+/** Serves the claimed data folder until closed; closing lets the folder go. */
+async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNode> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
   const { store, removedLeftovers } = await PieceStore.open(options.root);
@@ -111,6 +124,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         while (sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         for (const session of sessions) session.abort();
         await stopped;
+        await rootLock.release();
       })();
       return closing;
     },

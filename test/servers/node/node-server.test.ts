@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,8 +145,19 @@ async function ping(conn: FramedConnection): Promise<void> {
   expectReply(await conn.receive(10_000), Op.Pong);
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+/** Begins a PUT of version 1 of `key` and sends the first half of its body; returns the whole body once the node is writing it. */
+async function putHalfway(conn: FramedConnection, root: string, key: Buffer, seed: number): Promise<Buffer> {
+  const body = pattern(2 * MAX_DATA_CHUNK_BYTES, seed);
+  await conn.send({ op: Op.PutBegin, key, version: '1', meta: Buffer.from('m'), size: body.length });
+  await conn.sendData(body.subarray(0, MAX_DATA_CHUNK_BYTES));
+  // The node is inside the PUT once its temp file exists.
+  while (!(await filesUnder(root)).some((name) => name.startsWith('.tmp-'))) await new Promise((r) => setTimeout(r, 5));
+  return body;
+}
+
+/** The names of the files a node keeps for its users under `root` (its lock file aside). */
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(join(root, 'users'), { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => e.name);
 }
 
@@ -506,11 +517,7 @@ describe('storage node', () => {
       const node = await startTestNode({ root });
       const conn = await login(node);
       const key = Buffer.from('in-flight');
-      const body = pattern(2 * MAX_DATA_CHUNK_BYTES, 5);
-      await conn.send({ op: Op.PutBegin, key, version: '1', meta: Buffer.from('m'), size: body.length });
-      await conn.sendData(body.subarray(0, MAX_DATA_CHUNK_BYTES));
-      // The node is inside the PUT once its temp file exists.
-      while (!(await filesUnder(root)).some((name) => name.startsWith('.tmp-'))) await new Promise((r) => setTimeout(r, 5));
+      const body = await putHalfway(conn, root, key, 5);
 
       const connectionClosed = closed(conn);
       const closing = node.close();
@@ -538,6 +545,37 @@ describe('storage node', () => {
       await connectionClosed;
       expect((await rejectionOf(conn.receive(1000))).code).toBe('CONNECTION_CLOSED');
     });
+  });
+});
+
+describe('one data folder, one node', () => {
+  it('refuses a second node on the same folder, naming the holder, and leaves the first one\'s write in progress alone', async () => {
+    const root = await newRoot();
+    const first = await startTestNode({ root });
+    const conn = await login(first);
+    const key = Buffer.from('in-progress');
+    const body = await putHalfway(conn, root, key, 6);
+
+    await expect(startTestNode({ root })).rejects.toThrow(
+      `The data folder ${root} is in use by another node (process ${process.pid}). Stop that node or choose another --root; if process ${process.pid} is not a DFS Vault node, delete ${join(root, 'node.pid')}.`,
+    );
+    await conn.sendData(body.subarray(MAX_DATA_CHUNK_BYTES));
+    await conn.send({ op: Op.PutEnd });
+    expect(expectReply(await conn.receive(10_000), Op.Ok).value).toBe(body.length);
+    await conn.send({ op: Op.Commit, key, version: '1' });
+    expectReply(await conn.receive(10_000), Op.Ok);
+    expect((await get(conn, key, '1')).bytes.equals(body)).toBe(true);
+  });
+
+  it('takes over the lock of a node that died without letting go, and lets go when closed', async () => {
+    const root = await newRoot();
+    const deadPid = 2 ** 31 - 1;
+    await writeFile(join(root, 'node.pid'), `${deadPid}\n`);
+    const node = await startTestNode({ root });
+    expect(await readFile(join(root, 'node.pid'), 'utf8')).toBe(`${process.pid}\n`);
+    await node.close();
+    expect(await readdir(root)).toEqual(['users']);
+    await ping(await login(await startTestNode({ root })));
   });
 });
 
