@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type FramedConnection, formatDuration } from '../protocol/framed-connection.js';
 import { PROTOCOL_MAGIC, PROTOCOL_VERSION, RECOVERY_LOGIN_SUFFIX } from '../protocol/constants.js';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
@@ -84,13 +85,26 @@ export class NodeSession {
       }
       this.conn.end();
     } catch (error) {
-      const problem = asProtocolError(error);
+      const problem = this.asProtocolError(error);
       if (problem.code !== 'CONNECTION_CLOSED') {
         if (problem.code !== 'TIMEOUT') this.context.log(`closing connection from ${this.remote}: ${problem.message}`);
         await this.sendError(problem.code, problem.message).catch(() => undefined);
       }
       this.conn.end();
     }
+  }
+
+  /**
+   * The error to tell the client: a ProtocolError as it is; anything else as INTERNAL with only its errno
+   * code and an id, since its message may hold the node's paths. The details go to the node's log under that id.
+   */
+  private asProtocolError(error: unknown): ProtocolError {
+    if (error instanceof ProtocolError) return error;
+    const id = randomBytes(4).toString('hex');
+    this.context.log(`error ${id} serving ${this.remote}: ${error instanceof Error ? error.message : String(error)}`);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const errno = typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? `${code}, ` : '';
+    return new ProtocolError('INTERNAL', `The node could not carry out the request (${errno}error ${id} in the node's log).`, { cause: error });
   }
 
   private async sendError(code: ProtocolErrorCode, message: string): Promise<void> {
@@ -210,7 +224,7 @@ export class NodeSession {
     try {
       writer = await user.beginPut(key, version, meta, size);
     } catch (error) {
-      failure = asProtocolError(error);
+      failure = this.asProtocolError(error);
     }
     try {
       // Keep reading the body even after a failure, so the connection stays in step with the client.
@@ -223,7 +237,7 @@ export class NodeSession {
             // Whatever else of the body has already arrived goes to disk in the same call.
             await writer.write(part.data, ...this.conn.takeQueuedData(BATCH_WRITE_BYTES));
           } catch (error) {
-            failure = asProtocolError(error);
+            failure = this.asProtocolError(error);
           }
         }
       }
@@ -231,7 +245,7 @@ export class NodeSession {
         try {
           await writer.finish();
         } catch (error) {
-          failure = asProtocolError(error);
+          failure = this.asProtocolError(error);
         }
       }
     } catch (error) {
@@ -270,8 +284,3 @@ function isFatal(code: ProtocolErrorCode): boolean {
   return ['BAD_FRAME', 'FRAME_TOO_LARGE', 'UNKNOWN_OP', 'UNEXPECTED_MESSAGE', 'TIMEOUT', 'CONNECTION_CLOSED'].includes(code);
 }
 
-function asProtocolError(error: unknown): ProtocolError {
-  if (error instanceof ProtocolError) return error;
-  const text = error instanceof Error ? error.message : String(error);
-  return new ProtocolError('INTERNAL', `Node error: ${text}`, { cause: error });
-}

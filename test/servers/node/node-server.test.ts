@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { rejectionOf } from '../../helpers/protocol-assertions.js';
 import { LoginThrottle } from '../../../servers/node/login-throttle.js';
 import { INVALID_LOGIN_MESSAGE } from '../../../servers/node/node-session.js';
 import { startNode } from '../../../servers/node/node-server.js';
+import { PieceStore } from '../../../servers/node/piece-store.js';
 import type { NodeOptions, RunningNode } from '../../../servers/node/node-server.js';
 import { connectAndLogin, expectReply, logIn, openConnection } from '../../../servers/protocol/client-handshake.js';
 import { MAX_DATA_CHUNK_BYTES, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../servers/protocol/constants.js';
@@ -439,6 +440,27 @@ describe('storage node', () => {
       await conn.send({ op: Op.Commit, key, version: '1' });
       await expectErrorReply(conn, 'NOT_FOUND');
       expect(await filesUnder(roots[0]!)).toEqual([]);
+      await ping(conn);
+    });
+
+    it('answers a failure of its own file system with INTERNAL, an errno code and an id, and keeps the paths in its log', async () => {
+      const root = await newRoot();
+      // A file where alice's objects folder belongs: every PUT of hers fails inside the node.
+      const { store } = await PieceStore.open(root);
+      const userDir = store.userSpace('alice').directory;
+      await mkdir(userDir, { recursive: true });
+      await writeFile(join(userDir, 'o'), '');
+      const logged: string[] = [];
+      const node = await startTestNode({ root, log: (line) => logged.push(line) });
+      const conn = await login(node);
+      await conn.send({ op: Op.PutBegin, key: Buffer.from('k'), version: '1', meta: Buffer.alloc(0), size: 4 });
+      await conn.sendData(Buffer.from('abcd'));
+      await conn.send({ op: Op.PutEnd });
+      const { message } = await expectErrorReply(conn, 'INTERNAL');
+      const [, id] = /^The node could not carry out the request \(ENOTDIR, error ([0-9a-f]{8}) in the node's log\)\.$/.exec(message) ?? [];
+      expect(id, message).toBeDefined();
+      expect(message).not.toContain(root);
+      expect(logged).toEqual([expect.stringMatching(new RegExp(`^error ${id} serving 127\\.0\\.0\\.1:\\d+: ENOTDIR: .*${root}`))]);
       await ping(conn);
     });
 
