@@ -34,11 +34,13 @@ export interface NodeOptions {
   maxConnections?: number;
   /** Most connections from one address that have not logged in yet; further ones get BUSY and are closed (default 32). */
   maxPendingLoginsPerAddress?: number;
+  /** How often pending pieces abandoned for over an hour (stored, never committed) are removed (default 10 min). */
+  pendingSweepIntervalMs?: number;
   /** How long shutdown waits for requests in progress before cutting them off. */
   shutdownGraceMs?: number;
   throttle?: LoginThrottle;
   log?: (line: string) => void;
-  /** The clock of deadlines (tests inject one); Date.now by default. */
+  /** The clock of deadlines and of pending pieces' ages (tests inject one); Date.now by default. */
   now?: () => number;
 }
 
@@ -73,7 +75,8 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
 async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNode> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
-  const { store, removedLeftovers } = await PieceStore.open(options.root);
+  const now = options.now ?? Date.now;
+  const { store, removedLeftovers } = await PieceStore.open(options.root, now());
   const sessions = new Set<NodeSession>();
   const context = {
     store,
@@ -85,7 +88,7 @@ async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNo
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     loginTimeoutMs: options.loginTimeoutMs ?? 10_000,
     log,
-    now: options.now ?? Date.now,
+    now,
   };
   const pendingLogins = new PendingLogins(options.maxPendingLoginsPerAddress ?? 32);
   const server: Server = createServer((socket) => {
@@ -111,6 +114,7 @@ async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNo
   server.on('error', (error) => log(`server error: ${error.message}`));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  const sweeper = sweepAbandonedPending(store, options.pendingSweepIntervalMs ?? 10 * 60_000, now, log);
   let closing: Promise<void> | undefined;
   return {
     host,
@@ -124,9 +128,31 @@ async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNo
         while (sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         for (const session of sessions) session.abort();
         await stopped;
+        await sweeper.stop();
         await rootLock.release();
       })();
       return closing;
+    },
+  };
+}
+
+/** Removes abandoned pending pieces every `intervalMs` until stopped; stopping waits for a sweep under way. */
+function sweepAbandonedPending(store: PieceStore, intervalMs: number, now: () => number, log: (line: string) => void): { stop(): Promise<void> } {
+  let sweeping: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    sweeping ??= store
+      .removeAbandonedPending(now())
+      .then(
+        (removed) => void (removed > 0 && log(`removed ${removed} pending piece(s) abandoned without a commit`)),
+        (error: Error) => log(`could not sweep abandoned pending pieces: ${error.message}`),
+      )
+      .finally(() => (sweeping = undefined));
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sweeping;
     },
   };
 }

@@ -313,7 +313,7 @@ export class UserSpace {
   }
 }
 
-/** The node's storage root: per-user spaces, temp-file cleanup at start. */
+/** The node's storage root: per-user spaces, temp-file cleanup at start, removal of abandoned pending pieces. */
 export class PieceStore {
   private constructor(readonly root: string) {}
 
@@ -321,8 +321,16 @@ export class PieceStore {
   static async open(root: string, now = Date.now()): Promise<{ store: PieceStore; removedLeftovers: number }> {
     await mkdir(join(root, 'users'), { recursive: true });
     const store = new PieceStore(root);
-    const removedLeftovers = await store.removeLeftovers(now);
+    const removedLeftovers = await store.removeLeftovers(now, { tempFiles: true });
     return { store, removedLeftovers };
+  }
+
+  /**
+   * Removes pending pieces older than an hour: a client stored them and vanished without COMMIT or ABORT.
+   * Temp files are left alone, since while the node runs they belong to writes in progress. Returns how many.
+   */
+  async removeAbandonedPending(now: number): Promise<number> {
+    return this.removeLeftovers(now, { tempFiles: false });
   }
 
   /** The space of one user; its directory name is a hash of the name, never the name itself. */
@@ -331,7 +339,8 @@ export class PieceStore {
     return new UserSpace(join(this.root, 'users', id));
   }
 
-  private async removeLeftovers(now: number): Promise<number> {
+  /** Removes stale pending pieces, and every temp file too with `tempFiles` (only before any write can be in progress). */
+  private async removeLeftovers(now: number, { tempFiles }: { tempFiles: boolean }): Promise<number> {
     let removed = 0;
     const usersDir = join(this.root, 'users');
     for (const user of await readdir(usersDir)) {
@@ -341,9 +350,10 @@ export class PieceStore {
           const dir = join(objects, shard, hexKey);
           for (const name of await readdir(dir).catch(() => [] as string[])) {
             const path = join(dir, name);
+            // A pending piece committed or aborted meanwhile is gone: not stale.
             const stale =
-              name.startsWith(TEMP_PREFIX) ||
-              (name.endsWith(PENDING) && now - (await stat(path)).mtimeMs > STALE_PENDING_MS);
+              (tempFiles && name.startsWith(TEMP_PREFIX)) ||
+              (name.endsWith(PENDING) && now - ((await stat(path).catch(() => undefined))?.mtimeMs ?? now) > STALE_PENDING_MS);
             if (stale) {
               await rm(path, { force: true });
               removed++;

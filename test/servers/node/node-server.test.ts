@@ -534,6 +534,28 @@ describe('storage node', () => {
       await closed(conn);
     });
 
+    it('removes a pending piece its client abandoned without COMMIT once it is over an hour old, while running', async () => {
+      let now = Date.now();
+      let swept!: (line: string) => void;
+      const sweepLogged = new Promise<string>((resolve) => (swept = resolve));
+      const root = await newRoot();
+      const node = await startTestNode({ root, now: () => now, pendingSweepIntervalMs: 10, log: (line) => line.includes('abandoned') && swept(line) });
+      const vanishing = await login(node);
+      await vanishing.send({ op: Op.PutBegin, key: Buffer.from('left'), version: '1', meta: Buffer.alloc(0), size: 3 });
+      await vanishing.sendData(Buffer.from('abc'));
+      await vanishing.send({ op: Op.PutEnd });
+      expectReply(await vanishing.receive(10_000), Op.Ok);
+      vanishing.destroy();
+      expect(await filesUnder(root)).toEqual(['1.p']);
+
+      now += 60 * 60_000 + 1_000;
+      expect(await sweepLogged).toBe('removed 1 pending piece(s) abandoned without a commit');
+      expect(await filesUnder(root)).toEqual([]);
+      const conn = await login(node);
+      await conn.send({ op: Op.Commit, key: Buffer.from('left'), version: '1' });
+      await expectErrorReply(conn, 'NOT_FOUND');
+    });
+
     it('a graceful close lets a PUT in flight finish, refuses new connections, then closes', async () => {
       const root = await newRoot();
       const node = await startTestNode({ root });

@@ -300,6 +300,32 @@ describe('piece store', () => {
     expect((await read(space, key, '1')).bytes).toEqual(Buffer.concat([pattern(8, 1), pattern(2, 3)]));
   });
 
+  describe('while running', () => {
+    it('removes pending pieces abandoned for over an hour, and neither writes in progress nor committed pieces', async () => {
+      const { store } = await PieceStore.open(root);
+      const space = store.userSpace('alice');
+      const t0 = Math.floor(Date.now() / 1000) * 1000;
+      await storeCommitted(space, key, '1', pattern(10, 1));
+      await storePending(space, key, '2', pattern(10, 2));
+      await storePending(space, key, '3', pattern(10, 3));
+      const dir = join(space.directory, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+      for (const name of ['1.c', '2.p']) await utimes(join(dir, name), t0 / 1000, t0 / 1000);
+      await utimes(join(dir, '3.p'), (t0 + 600_000) / 1000, (t0 + 600_000) / 1000);
+      // A write in progress whose temp file has not been touched for as long.
+      const writer = await space.beginPut(key, '4', Buffer.alloc(0), 3);
+      const temp = (await readdir(dir)).find((name) => name.startsWith('.tmp-'))!;
+      await utimes(join(dir, temp), t0 / 1000, t0 / 1000);
+
+      expect(await store.removeAbandonedPending(t0 + HOUR_MS + 1)).toBe(1);
+      expect((await readdir(dir)).sort()).toEqual([temp, '1.c', '3.p'].sort());
+      await writer.write(Buffer.from('abc'));
+      await writer.finish();
+      await space.commit(key, '4');
+      await expectCode(space.commit(key, '2'), 'NOT_FOUND');
+      expect(versionsOf(await listed(space, key))).toEqual(['1', '4']);
+    });
+  });
+
   describe('at open', () => {
     it('removes stale temp files, and pending pieces older than an hour, but keeps fresh pending and committed pieces', async () => {
       const first = await PieceStore.open(root);
