@@ -56,6 +56,30 @@ function storageError(error: unknown): Error {
   return error as Error;
 }
 
+/** Whether two files hold the same bytes: one file under two names, or equal copies. False if either is missing. */
+async function sameContents(a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([a, b].map((path) => stat(path, { bigint: true }).catch(() => undefined)));
+  if (!first || !second || first.size !== second.size) return false;
+  if (first.dev === second.dev && first.ino === second.ino) return true;
+  const left = await open(a, 'r');
+  try {
+    const right = await open(b, 'r');
+    try {
+      const leftBytes = Buffer.alloc(READ_AHEAD_BYTES);
+      const rightBytes = Buffer.alloc(READ_AHEAD_BYTES);
+      for (let at = 0; ; at += READ_AHEAD_BYTES) {
+        const [l, r] = await Promise.all([left.read(leftBytes, 0, READ_AHEAD_BYTES, at), right.read(rightBytes, 0, READ_AHEAD_BYTES, at)]);
+        if (l.bytesRead !== r.bytesRead || !leftBytes.subarray(0, l.bytesRead).equals(rightBytes.subarray(0, r.bytesRead))) return false;
+        if (l.bytesRead === 0) return true;
+      }
+    } finally {
+      await right.close();
+    }
+  } finally {
+    await left.close();
+  }
+}
+
 async function fsyncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
@@ -179,7 +203,10 @@ export class UserSpace {
     }
   }
 
-  /** Makes a pending piece visible; committing twice is harmless, replacing a committed piece is refused. */
+  /**
+   * Makes a pending piece visible. Committing again is harmless, also after a commit cut short by a crash;
+   * replacing a committed piece with another is refused.
+   */
   async commit(key: Buffer, version: string): Promise<void> {
     const dir = this.objectDirectory(checkKey(key));
     checkVersion(version);
@@ -188,14 +215,19 @@ export class UserSpace {
     try {
       await link(pending, committed);
     } catch (error) {
-      if (isErrno(error, 'EEXIST')) {
+      if (isErrno(error, 'ENOENT')) {
+        // No pending piece: fine if this commit already happened (a retried request), else an error.
+        if (await stat(committed).catch(() => undefined)) return;
+        throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
+      }
+      if (!isErrno(error, 'EEXIST')) throw error;
+      // Both names exist. Most often they are one file: this commit linked it, then the node stopped before
+      // removing the pending name below. Whenever the piece committed is exactly the one pending, the retry
+      // has nothing left to do but that removal.
+      if (!(await sameContents(pending, committed))) {
         await rm(pending, { force: true });
         throw versionTaken();
       }
-      if (!isErrno(error, 'ENOENT')) throw error;
-      // No pending piece: fine if this commit already happened (a retried request), else an error.
-      if (await stat(committed).catch(() => undefined)) return;
-      throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
     }
     await rm(pending, { force: true });
     await fsyncDirectory(dir);

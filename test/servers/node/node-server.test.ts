@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -426,6 +426,28 @@ describe('storage node', () => {
       await conn.send({ op: Op.Get, key, version: '1', offset: 700_001, length: 1 });
       await expectErrorReply(conn, 'BAD_REQUEST');
       await ping(conn);
+    });
+
+    it('answers OK to a COMMIT retried after the node died in the middle of committing it', async () => {
+      const root = await newRoot();
+      const first = await startTestNode({ root });
+      const key = Buffer.from('retried');
+      const body = pattern(5000, 7);
+      const conn = await login(first);
+      await conn.send({ op: Op.PutBegin, key, version: '1', meta: Buffer.from('m'), size: body.length });
+      await conn.sendData(body);
+      await conn.send({ op: Op.PutEnd });
+      expectReply(await conn.receive(10_000), Op.Ok);
+      await first.close();
+      // The commit got as far as linking the committed name, not as far as removing the pending one.
+      const dir = join(root, 'users', (await readdir(join(root, 'users')))[0]!, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+      await link(join(dir, '1.p'), join(dir, '1.c'));
+
+      const retry = await login(await startTestNode({ root }));
+      await retry.send({ op: Op.Commit, key, version: '1' });
+      expectReply(await retry.receive(10_000), Op.Ok);
+      expect(await filesUnder(root)).toEqual(['1.c']);
+      expect((await get(retry, key, '1')).bytes.equals(body)).toBe(true);
     });
 
     it('refuses a PUT whose body is shorter than declared, leaves no file, and keeps the connection', async () => {

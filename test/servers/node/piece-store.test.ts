@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -109,6 +109,35 @@ describe('piece store', () => {
     expect(versionsOf(await listed(space, key))).toEqual(['a1']);
     await expectCode(space.commit(key, 'a2'), 'NOT_FOUND');
     await expectCode(space.commit(Buffer.from('other'), 'a1'), 'NOT_FOUND');
+  });
+
+  it('finishes a commit cut short between its link and its cleanup when it is retried, even after a restart', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    await storePending(space, key, 'b1', pattern(10, 3));
+    const dir = join(space.directory, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+    // What a node killed in the middle of commit() leaves: the committed name linked, the pending one still there.
+    await link(join(dir, 'b1.p'), join(dir, 'b1.c'));
+
+    const restarted = (await PieceStore.open(root)).store.userSpace('alice');
+    await restarted.commit(key, 'b1');
+    expect(await readdir(dir)).toEqual(['b1.c']);
+    expect((await read(restarted, key, 'b1')).bytes).toEqual(pattern(10, 3));
+  });
+
+  it('commits a pending piece equal to the one committed as that version, and refuses one that differs, which stays', async () => {
+    const { store } = await PieceStore.open(root);
+    const space = store.userSpace('alice');
+    await storeCommitted(space, key, 'b2', pattern(10, 4));
+    const dir = join(space.directory, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+    await copyFile(join(dir, 'b2.c'), join(dir, 'b2.p'));
+    await space.commit(key, 'b2');
+    expect(await readdir(dir)).toEqual(['b2.c']);
+
+    await storeCommitted(space, key, 'b3', pattern(10, 5));
+    await writeFile(join(dir, 'b3.p'), await readFile(join(dir, 'b2.c')));
+    expect((await rejectionOf(space.commit(key, 'b3'))).message).toBe('That version of the object is already stored; use a new version.');
+    expect((await readdir(dir)).sort()).toEqual(['b2.c', 'b3.c']);
+    expect((await read(space, key, 'b3')).bytes).toEqual(pattern(10, 5));
   });
 
   it('stores an empty piece', async () => {
