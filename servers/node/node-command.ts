@@ -1,6 +1,7 @@
 import { basename, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { loadClusterSecret } from './cluster-secret.js';
 import { startNode } from './node-server.js';
 import { saveVerifier } from './user-store.js';
 import { watchUsersFile } from './users-file-watcher.js';
@@ -16,7 +17,9 @@ Options:
   --root DIR       data directory (created if missing)
   --port PORT      TCP port to listen on (0 picks a free one)
   --host ADDRESS   address to listen on; 0.0.0.0 serves other machines
-  --users FILE     users file with SCRAM verifiers (see "dfs-vault user add")
+  --users FILE     users file with SCRAM verifiers (see "dfs-vault user add"); the
+                   secret FILE.secret beside it is made on first start, and nodes
+                   sharing users must share it too
   --name NAME      name used in log lines (default: the data directory's name)
   --stop-with-stdin  stop when standard input closes (a launcher's pipe: the node
                    ends with the app that started it, even if that app is killed)
@@ -77,7 +80,8 @@ export async function runNodeCommand(args: string[], out: Writable = process.std
   const log = (line: string): void => void err.write(`[${parsed.name}] ${line}\n`);
   const lookupUser = watchUsersFile(parsed.users, log);
   await lookupUser();
-  const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, saveVerifier: (name, verifier) => saveVerifier(parsed.users, name, verifier), log });
+  const mockSaltSecret = await loadClusterSecret(parsed.users);
+  const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, mockSaltSecret, saveVerifier: (name, verifier) => saveVerifier(parsed.users, name, verifier), log });
   if (node.removedLeftovers > 0) log(`removed ${node.removedLeftovers} leftover piece(s) of interrupted writes`);
   // Listen for the stop signals before announcing readiness: whoever reads the line may signal at once.
   const stopped = new Promise<void>((resolveStop) => {

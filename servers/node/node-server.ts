@@ -1,9 +1,13 @@
 import { createServer, type Server } from 'node:net';
 import { FramedConnection } from '../protocol/framed-connection.js';
+import { Op } from '../protocol/messages.js';
 import type { ScramVerifier } from '../protocol/scram.js';
 import { LoginThrottle } from './login-throttle.js';
 import { NodeSession } from './node-session.js';
+import { PendingLogins } from './pending-logins.js';
+import type { PidLock } from './pid-file.js';
 import { PieceStore } from './piece-store.js';
+import { lockNodeRoot } from './root-lock.js';
 
 /** How a storage node is set up. */
 export interface NodeOptions {
@@ -15,17 +19,29 @@ export interface NodeOptions {
   host?: string;
   /** Current user verifiers; called at each login so edits to the users file apply at once. */
   lookupUser: () => Promise<(username: string) => ScramVerifier | undefined>;
+  /**
+   * Seeds the fake salts of unknown users; every node sharing the users must have the same one, kept
+   * across restarts (see loadClusterSecret), or comparing answers tells users from non-users.
+   */
+  mockSaltSecret: Buffer;
   /** Stores a changed verifier of a login name (password change, recovery setup); without it the node refuses such changes. */
   saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
   idleTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** How long a new connection may take to log in, from its first byte to AUTH_OK (default 10 s). */
   loginTimeoutMs?: number;
   /** Most simultaneous connections; further ones are refused by the kernel queue. */
   maxConnections?: number;
+  /** Most connections from one address that have not logged in yet; further ones get BUSY and are closed (default 32). */
+  maxPendingLoginsPerAddress?: number;
+  /** How often pending pieces abandoned for over an hour (stored, never committed) are removed (default 10 min). */
+  pendingSweepIntervalMs?: number;
   /** How long shutdown waits for requests in progress before cutting them off. */
   shutdownGraceMs?: number;
   throttle?: LoginThrottle;
   log?: (line: string) => void;
+  /** The clock of deadlines and of pending pieces' ages (tests inject one); Date.now by default. */
+  now?: () => number;
 }
 
 /** A running storage node. */
@@ -38,27 +54,54 @@ export interface RunningNode {
   close(): Promise<void>;
 }
 
-/** Starts a storage node: opens its store, then listens for clients. */
+/**
+ * How long a refused connection may stay open for its BUSY frame to be read. Short, because until it
+ * closes it holds one of the node's maxConnections.
+ */
+const REFUSED_LINGER_MS = 250;
+
+/** Starts a storage node: claims its data folder, opens its store, then listens for clients. */
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
+  const rootLock = await lockNodeRoot(options.root);
+  try {
+    return await serve(options, rootLock);
+  } catch (error) {
+    await rootLock.release();
+    throw error;
+  }
+}
+
+/** Serves the claimed data folder until closed; closing lets the folder go. */
+async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNode> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
-  const { store, removedLeftovers } = await PieceStore.open(options.root);
+  const now = options.now ?? Date.now;
+  const { store, removedLeftovers } = await PieceStore.open(options.root, now());
   const sessions = new Set<NodeSession>();
   const context = {
     store,
     throttle: options.throttle ?? new LoginThrottle(),
     lookupUser: options.lookupUser,
+    mockSaltSecret: options.mockSaltSecret,
     saveVerifier: options.saveVerifier,
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     loginTimeoutMs: options.loginTimeoutMs ?? 10_000,
     log,
+    now,
   };
+  const pendingLogins = new PendingLogins(options.maxPendingLoginsPerAddress ?? 32);
   const server: Server = createServer((socket) => {
-    const remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    const session = new NodeSession(new FramedConnection(socket), context, remote);
+    const address = socket.remoteAddress ?? '?';
+    const conn = new FramedConnection(socket);
+    const release = pendingLogins.claim(address);
+    if (!release) return refuseBusy(conn, address);
+    const session = new NodeSession(conn, context, `${address}:${socket.remotePort ?? '?'}`, release);
     sessions.add(session);
-    void session.run().finally(() => sessions.delete(session));
+    void session.run().finally(() => {
+      release();
+      sessions.delete(session);
+    });
   });
   server.maxConnections = options.maxConnections ?? 1024;
   await new Promise<void>((resolve, reject) => {
@@ -71,6 +114,7 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
   server.on('error', (error) => log(`server error: ${error.message}`));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  const sweeper = sweepAbandonedPending(store, options.pendingSweepIntervalMs ?? 10 * 60_000, now, log);
   let closing: Promise<void> | undefined;
   return {
     host,
@@ -84,8 +128,39 @@ export async function startNode(options: NodeOptions): Promise<RunningNode> {
         while (sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         for (const session of sessions) session.abort();
         await stopped;
+        await sweeper.stop();
+        await rootLock.release();
       })();
       return closing;
     },
   };
+}
+
+/** Removes abandoned pending pieces every `intervalMs` until stopped; stopping waits for a sweep under way. */
+function sweepAbandonedPending(store: PieceStore, intervalMs: number, now: () => number, log: (line: string) => void): { stop(): Promise<void> } {
+  let sweeping: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    sweeping ??= store
+      .removeAbandonedPending(now())
+      .then(
+        (removed) => void (removed > 0 && log(`removed ${removed} pending piece(s) abandoned without a commit`)),
+        (error: Error) => log(`could not sweep abandoned pending pieces: ${error.message}`),
+      )
+      .finally(() => (sweeping = undefined));
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sweeping;
+    },
+  };
+}
+
+/** Tells a connection over its address's cap why it is refused, then closes it soon, read or not. */
+function refuseBusy(conn: FramedConnection, address: string): void {
+  const message = `Too many connections from ${address} are waiting to log in; try again in a moment.`;
+  void conn.send({ op: Op.Error, code: 'BUSY', message }).catch(() => undefined);
+  conn.end();
+  setTimeout(() => conn.destroy(), REFUSED_LINGER_MS).unref();
 }

@@ -1,4 +1,5 @@
-import type { FramedConnection } from '../protocol/framed-connection.js';
+import { randomBytes } from 'node:crypto';
+import { type FramedConnection, formatDuration } from '../protocol/framed-connection.js';
 import { PROTOCOL_MAGIC, PROTOCOL_VERSION, RECOVERY_LOGIN_SUFFIX } from '../protocol/constants.js';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
 import { type Message, Op } from '../protocol/messages.js';
@@ -18,14 +19,18 @@ export interface SessionContext {
   store: PieceStore;
   throttle: LoginThrottle;
   lookupUser: () => Promise<(username: string) => ScramVerifier | undefined>;
+  /** Seeds unknown users' fake salts (the same on every node of the cluster). */
+  mockSaltSecret: Buffer;
   saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
   /** How long a client may stay silent between requests. */
   idleTimeoutMs: number;
   /** How long a client may take to send the next frame of a request in progress. */
   requestTimeoutMs: number;
-  /** How long a new connection may take to log in. */
+  /** How long a new connection may take to log in, all steps together. */
   loginTimeoutMs: number;
   log: (line: string) => void;
+  /** The clock of the login deadline. */
+  now: () => number;
 }
 
 /** Serves one client connection: handshake, SCRAM login, then requests until it ends. */
@@ -41,6 +46,8 @@ export class NodeSession {
     private readonly conn: FramedConnection,
     private readonly context: SessionContext,
     private readonly remote: string,
+    /** Called once the login has ended, however it ended (the node counts connections still logging in). */
+    private readonly loginEnded: () => void = () => undefined,
   ) {}
 
   /** Ends the session after the request in progress, or at once when idle. */
@@ -57,7 +64,13 @@ export class NodeSession {
   /** Runs the session to its end; never throws. */
   async run(): Promise<void> {
     try {
-      if (!(await this.login())) return;
+      let loggedIn;
+      try {
+        loggedIn = await this.login();
+      } finally {
+        this.loginEnded();
+      }
+      if (!loggedIn) return;
       while (!this.closing) {
         const message = await this.conn.receive(this.context.idleTimeoutMs);
         this.busy = true;
@@ -72,7 +85,7 @@ export class NodeSession {
       }
       this.conn.end();
     } catch (error) {
-      const problem = asProtocolError(error);
+      const problem = this.asProtocolError(error);
       if (problem.code !== 'CONNECTION_CLOSED') {
         if (problem.code !== 'TIMEOUT') this.context.log(`closing connection from ${this.remote}: ${problem.message}`);
         await this.sendError(problem.code, problem.message).catch(() => undefined);
@@ -81,12 +94,33 @@ export class NodeSession {
     }
   }
 
+  /**
+   * The error to tell the client: a ProtocolError as it is; anything else as INTERNAL with only its errno
+   * code and an id, since its message may hold the node's paths. The details go to the node's log under that id.
+   */
+  private asProtocolError(error: unknown): ProtocolError {
+    if (error instanceof ProtocolError) return error;
+    const id = randomBytes(4).toString('hex');
+    this.context.log(`error ${id} serving ${this.remote}: ${error instanceof Error ? error.message : String(error)}`);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const errno = typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? `${code}, ` : '';
+    return new ProtocolError('INTERNAL', `The node could not carry out the request (${errno}error ${id} in the node's log).`, { cause: error });
+  }
+
   private async sendError(code: ProtocolErrorCode, message: string): Promise<void> {
     await this.conn.send({ op: Op.Error, code, message });
   }
 
   private async login(): Promise<boolean> {
-    const hello = await this.conn.receive(this.context.loginTimeoutMs);
+    // One deadline for the whole login, so a client cannot hold a connection unauthenticated by answering each step late.
+    const { loginTimeoutMs, now } = this.context;
+    const deadline = now() + loginTimeoutMs;
+    const timeLeft = (): number => {
+      const left = deadline - now();
+      if (left <= 0) throw new ProtocolError('TIMEOUT', `No login within ${formatDuration(loginTimeoutMs)}.`);
+      return left;
+    };
+    const hello = await this.conn.receive(timeLeft());
     if (hello.op !== Op.Hello) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected HELLO first.');
     if (hello.magic !== PROTOCOL_MAGIC) throw new ProtocolError('BAD_FRAME', 'Not a DFS Vault client.');
     if (hello.minVersion > PROTOCOL_VERSION || hello.maxVersion < PROTOCOL_VERSION) {
@@ -95,13 +129,13 @@ export class NodeSession {
         `This node speaks protocol version ${PROTOCOL_VERSION}; the client speaks ${hello.minVersion}-${hello.maxVersion}. Update the older side.`,
       );
     }
-    const scram = new ScramServer(await this.context.lookupUser());
+    const scram = new ScramServer(await this.context.lookupUser(), { mockSecret: this.context.mockSaltSecret });
     const serverFirst = scram.serverFirst(hello.clientFirst);
     const username = scram.username ?? '';
     const throttleKey = `${username}\0${this.remote.replace(/:\d+$/, '')}`;
     if (await this.refuseIfThrottled(throttleKey, username)) return false;
     await this.conn.send({ op: Op.Challenge, version: PROTOCOL_VERSION, serverFirst });
-    const proof = await this.conn.receive(this.context.loginTimeoutMs);
+    const proof = await this.conn.receive(timeLeft());
     if (proof.op !== Op.AuthProof) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected AUTH_PROOF.');
     // Asked again: logins started in parallel before the lock fell must not each get their guess tried.
     if (await this.refuseIfThrottled(throttleKey, username)) return false;
@@ -190,7 +224,7 @@ export class NodeSession {
     try {
       writer = await user.beginPut(key, version, meta, size);
     } catch (error) {
-      failure = asProtocolError(error);
+      failure = this.asProtocolError(error);
     }
     try {
       // Keep reading the body even after a failure, so the connection stays in step with the client.
@@ -203,7 +237,7 @@ export class NodeSession {
             // Whatever else of the body has already arrived goes to disk in the same call.
             await writer.write(part.data, ...this.conn.takeQueuedData(BATCH_WRITE_BYTES));
           } catch (error) {
-            failure = asProtocolError(error);
+            failure = this.asProtocolError(error);
           }
         }
       }
@@ -211,7 +245,7 @@ export class NodeSession {
         try {
           await writer.finish();
         } catch (error) {
-          failure = asProtocolError(error);
+          failure = this.asProtocolError(error);
         }
       }
     } catch (error) {
@@ -250,8 +284,3 @@ function isFatal(code: ProtocolErrorCode): boolean {
   return ['BAD_FRAME', 'FRAME_TOO_LARGE', 'UNKNOWN_OP', 'UNEXPECTED_MESSAGE', 'TIMEOUT', 'CONNECTION_CLOSED'].includes(code);
 }
 
-function asProtocolError(error: unknown): ProtocolError {
-  if (error instanceof ProtocolError) return error;
-  const text = error instanceof Error ? error.message : String(error);
-  return new ProtocolError('INTERNAL', `Node error: ${text}`, { cause: error });
-}

@@ -1,4 +1,9 @@
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How long a pid file with no pid in it is taken for one its owner is still writing. */
+const UNREADABLE_WAIT_MS = 500;
+const RETRY_MS = 25;
 
 /** Whether a process with this pid exists (one owned by another user counts). */
 export function isProcessAlive(pid: number): boolean {
@@ -32,4 +37,31 @@ export async function createPidFile(path: string, pid: number): Promise<PidFileH
     const known = Number.isInteger(holder) && holder > 0 ? holder : 0;
     return { pid: known, alive: known > 0 && isProcessAlive(known) };
   }
+}
+
+/** A lock held through a pid file. */
+export interface PidLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Holds `path` as a lock for `pid` as long as the process lives: the lock, or the pid of the live process
+ * holding it. A file left by a process that has exited is taken over, and so is one still without a pid
+ * after a moment (its owner died while writing it).
+ */
+export async function lockPidFile(path: string, pid: number): Promise<PidLock | { heldBy: number }> {
+  let waited = 0;
+  for (let takeovers = 0; takeovers < 3; ) {
+    const holder = await createPidFile(path, pid);
+    if (!holder) return { release: () => rm(path, { force: true }) };
+    if (holder.alive) return { heldBy: holder.pid };
+    if (holder.pid === 0 && waited < UNREADABLE_WAIT_MS) {
+      await sleep(RETRY_MS);
+      waited += RETRY_MS;
+      continue;
+    }
+    await rm(path, { force: true });
+    takeovers++;
+  }
+  throw new Error(`Cannot lock ${path}: other processes keep taking it.`);
 }

@@ -56,6 +56,30 @@ function storageError(error: unknown): Error {
   return error as Error;
 }
 
+/** Whether two files hold the same bytes: one file under two names, or equal copies. False if either is missing. */
+async function sameContents(a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([a, b].map((path) => stat(path, { bigint: true }).catch(() => undefined)));
+  if (!first || !second || first.size !== second.size) return false;
+  if (first.dev === second.dev && first.ino === second.ino) return true;
+  const left = await open(a, 'r');
+  try {
+    const right = await open(b, 'r');
+    try {
+      const leftBytes = Buffer.alloc(READ_AHEAD_BYTES);
+      const rightBytes = Buffer.alloc(READ_AHEAD_BYTES);
+      for (let at = 0; ; at += READ_AHEAD_BYTES) {
+        const [l, r] = await Promise.all([left.read(leftBytes, 0, READ_AHEAD_BYTES, at), right.read(rightBytes, 0, READ_AHEAD_BYTES, at)]);
+        if (l.bytesRead !== r.bytesRead || !leftBytes.subarray(0, l.bytesRead).equals(rightBytes.subarray(0, r.bytesRead))) return false;
+        if (l.bytesRead === 0) return true;
+      }
+    } finally {
+      await right.close();
+    }
+  } finally {
+    await left.close();
+  }
+}
+
 async function fsyncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
@@ -179,7 +203,10 @@ export class UserSpace {
     }
   }
 
-  /** Makes a pending piece visible; committing twice is harmless, replacing a committed piece is refused. */
+  /**
+   * Makes a pending piece visible. Committing again is harmless, also after a commit cut short by a crash;
+   * replacing a committed piece with another is refused.
+   */
   async commit(key: Buffer, version: string): Promise<void> {
     const dir = this.objectDirectory(checkKey(key));
     checkVersion(version);
@@ -188,14 +215,19 @@ export class UserSpace {
     try {
       await link(pending, committed);
     } catch (error) {
-      if (isErrno(error, 'EEXIST')) {
+      if (isErrno(error, 'ENOENT')) {
+        // No pending piece: fine if this commit already happened (a retried request), else an error.
+        if (await stat(committed).catch(() => undefined)) return;
+        throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
+      }
+      if (!isErrno(error, 'EEXIST')) throw error;
+      // Both names exist. Most often they are one file: this commit linked it, then the node stopped before
+      // removing the pending name below. Whenever the piece committed is exactly the one pending, the retry
+      // has nothing left to do but that removal.
+      if (!(await sameContents(pending, committed))) {
         await rm(pending, { force: true });
         throw versionTaken();
       }
-      if (!isErrno(error, 'ENOENT')) throw error;
-      // No pending piece: fine if this commit already happened (a retried request), else an error.
-      if (await stat(committed).catch(() => undefined)) return;
-      throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
     }
     await rm(pending, { force: true });
     await fsyncDirectory(dir);
@@ -313,7 +345,7 @@ export class UserSpace {
   }
 }
 
-/** The node's storage root: per-user spaces, temp-file cleanup at start. */
+/** The node's storage root: per-user spaces, temp-file cleanup at start, removal of abandoned pending pieces. */
 export class PieceStore {
   private constructor(readonly root: string) {}
 
@@ -321,8 +353,16 @@ export class PieceStore {
   static async open(root: string, now = Date.now()): Promise<{ store: PieceStore; removedLeftovers: number }> {
     await mkdir(join(root, 'users'), { recursive: true });
     const store = new PieceStore(root);
-    const removedLeftovers = await store.removeLeftovers(now);
+    const removedLeftovers = await store.removeLeftovers(now, { tempFiles: true });
     return { store, removedLeftovers };
+  }
+
+  /**
+   * Removes pending pieces older than an hour: a client stored them and vanished without COMMIT or ABORT.
+   * Temp files are left alone, since while the node runs they belong to writes in progress. Returns how many.
+   */
+  async removeAbandonedPending(now: number): Promise<number> {
+    return this.removeLeftovers(now, { tempFiles: false });
   }
 
   /** The space of one user; its directory name is a hash of the name, never the name itself. */
@@ -331,7 +371,8 @@ export class PieceStore {
     return new UserSpace(join(this.root, 'users', id));
   }
 
-  private async removeLeftovers(now: number): Promise<number> {
+  /** Removes stale pending pieces, and every temp file too with `tempFiles` (only before any write can be in progress). */
+  private async removeLeftovers(now: number, { tempFiles }: { tempFiles: boolean }): Promise<number> {
     let removed = 0;
     const usersDir = join(this.root, 'users');
     for (const user of await readdir(usersDir)) {
@@ -341,9 +382,10 @@ export class PieceStore {
           const dir = join(objects, shard, hexKey);
           for (const name of await readdir(dir).catch(() => [] as string[])) {
             const path = join(dir, name);
+            // A pending piece committed or aborted meanwhile is gone: not stale.
             const stale =
-              name.startsWith(TEMP_PREFIX) ||
-              (name.endsWith(PENDING) && now - (await stat(path)).mtimeMs > STALE_PENDING_MS);
+              (tempFiles && name.startsWith(TEMP_PREFIX)) ||
+              (name.endsWith(PENDING) && now - ((await stat(path).catch(() => undefined))?.mtimeMs ?? now) > STALE_PENDING_MS);
             if (stale) {
               await rm(path, { force: true });
               removed++;

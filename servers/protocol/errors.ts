@@ -7,6 +7,7 @@ export type ProtocolErrorCode =
   | 'VERSION_MISMATCH'
   | 'AUTH_FAILED'
   | 'AUTH_THROTTLED'
+  | 'BUSY'
   | 'NOT_AUTHENTICATED'
   | 'BAD_REQUEST'
   | 'NOT_FOUND'

@@ -34,8 +34,9 @@ const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
 // RFC 5802 "printable": visible ASCII except ','.
 const PRINTABLE = /^[\x21-\x2b\x2d-\x7e]+$/;
 
-// One secret per process, so an unknown user's mock salt is the same on every connection
-// (a salt that changed between attempts would reveal that the user does not exist).
+// One secret per process, so an unknown user's mock salt is the same on every connection (a salt that
+// changed between attempts would reveal that the user does not exist). Nodes pass their cluster's
+// secret instead, since one per process differs between nodes and restarts (see loadClusterSecret).
 let processMockSecret: Buffer | undefined;
 
 /** Hi() of RFC 5802: PBKDF2-HMAC-SHA-256 of the NFKC-normalized password (NFKC approximates SASLprep). */

@@ -98,13 +98,16 @@ describe('the dfs-vault executable', () => {
     }
   });
 
-  it('runs a node in the classic form "node DIR PORT" and exits 2 on a bad port', async () => {
+  it('runs a node in the classic form "node DIR PORT", exits 2 on a bad port, and 1 for a second node on the same folder', async () => {
     const bad = await run(['node', 'DFS9', 'port'], dir);
     expect(bad.status).toBe(2);
     expect(bad.err).toContain('"port" is not a TCP port');
     const node = spawn(process.execPath, [bin, 'node', 'DFS9', '0', '--users', 'vault/dfs.conf'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => node.on('exit', resolve));
     expect(await waitForLine(node, /listening on/)).toMatch(/^\[DFS9\] listening on 127\.0\.0\.1:\d+$/);
+    const second = await run(['node', 'DFS9', '0', '--users', 'vault/dfs.conf'], dir);
+    expect(second.status).toBe(1);
+    expect(second.err).toMatch(new RegExp(`^The data folder \\S+DFS9 is in use by another node \\(process ${node.pid}\\)\\. Stop that node or choose another --root; [^\\n]*\\n$`));
     node.kill('SIGTERM');
     expect(await exited).toBe(0);
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ export class TestCluster {
   readonly usersFiles: string[] = [];
   readonly servers: ServerEntry[] = [];
   private vaults: Vault[] = [];
+  /** The nodes' shared secret, as copied beside each users file on separate hosts. */
+  private readonly mockSaltSecret = randomBytes(32);
 
   private constructor(readonly dir: string) {}
 
@@ -43,6 +46,7 @@ export class TestCluster {
       root: this.roots[i]!,
       port,
       lookupUser: watchUsersFile(usersFile, () => undefined),
+      mockSaltSecret: this.mockSaltSecret,
       saveVerifier: options.fixedUsers ? undefined : (name, verifier) => saveVerifier(usersFile, name, verifier),
     });
     this.nodes[i] = node;

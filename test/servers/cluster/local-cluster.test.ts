@@ -9,6 +9,8 @@ import { parseNodeArgs, UsageError } from '../../../servers/node/node-command.js
 import { parseUsersFile } from '../../../servers/node/user-store.js';
 import { connectAndLogin, expectReply, openConnection } from '../../../servers/protocol/client-handshake.js';
 import { Op } from '../../../servers/protocol/messages.js';
+import { PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../servers/protocol/constants.js';
+import { ScramClient } from '../../../servers/protocol/scram.js';
 
 const USER = { name: 'alice', password: 'Correct-Horse-Battery-Staple' };
 
@@ -27,6 +29,19 @@ async function canLogIn(port: number): Promise<boolean> {
     await conn.send({ op: Op.Ping });
     expectReply(await conn.receive(10_000), Op.Pong);
     return true;
+  } finally {
+    conn.destroy();
+  }
+}
+
+/** The salt and iteration count a node offers `username` (the "s=…,i=…" of its SCRAM challenge). */
+async function offeredSalt(port: number, username: string): Promise<string> {
+  const conn = await openConnection({ host: '127.0.0.1', port }, 10_000);
+  try {
+    const clientFirst = new ScramClient(username, 'any password').clientFirst();
+    await conn.send({ op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst });
+    const { serverFirst } = expectReply(await conn.receive(10_000), Op.Challenge);
+    return serverFirst.replace(/^r=[^,]*,/, '');
   } finally {
     conn.destroy();
   }
@@ -116,6 +131,18 @@ describe('local cluster', () => {
     expect(node.pid).not.toBe(pid);
     pids.push(node.pid!);
     expect(await canLogIn(port)).toBe(true);
+  });
+
+  it('offers an unknown user the same salt and iterations from every node, and again after a restart', async () => {
+    const nodes = cluster!.nodes;
+    const offered = await Promise.all(nodes.map((n) => offeredSalt(n.port, 'mallory')));
+    expect(offered[0]).toMatch(/^s=[A-Za-z0-9+/]{22}==,i=4096$/);
+    expect(offered).toEqual(Array(4).fill(offered[0]));
+    await nodes[2]!.stop();
+    await nodes[2]!.start();
+    pids.push(nodes[2]!.pid!);
+    expect(await offeredSalt(nodes[2]!.port, 'mallory')).toBe(offered[0]);
+    expect((await stat(join(dir, 'dfs.conf.secret'))).mode & 0o777).toBe(0o600);
   });
 
   it('stop() ends every node process', async () => {

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,12 +8,13 @@ import { rejectionOf } from '../../helpers/protocol-assertions.js';
 import { LoginThrottle } from '../../../servers/node/login-throttle.js';
 import { INVALID_LOGIN_MESSAGE } from '../../../servers/node/node-session.js';
 import { startNode } from '../../../servers/node/node-server.js';
+import { PieceStore } from '../../../servers/node/piece-store.js';
 import type { NodeOptions, RunningNode } from '../../../servers/node/node-server.js';
-import { connectAndLogin, expectReply, openConnection } from '../../../servers/protocol/client-handshake.js';
+import { connectAndLogin, expectReply, logIn, openConnection } from '../../../servers/protocol/client-handshake.js';
 import { MAX_DATA_CHUNK_BYTES, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../servers/protocol/constants.js';
 import { ProtocolError } from '../../../servers/protocol/errors.js';
 import type { ProtocolErrorCode } from '../../../servers/protocol/errors.js';
-import type { FramedConnection } from '../../../servers/protocol/framed-connection.js';
+import { FramedConnection } from '../../../servers/protocol/framed-connection.js';
 import { Op } from '../../../servers/protocol/messages.js';
 import type { ErrorMessage, ListItemMessage, Message } from '../../../servers/protocol/messages.js';
 import { createVerifier, formatVerifier, ScramClient } from '../../../servers/protocol/scram.js';
@@ -22,6 +24,7 @@ const PASSWORDS = { alice: 'wonderland', bob: 'builder' } as const;
 const verifiers = new Map<string, ScramVerifier>(Object.entries(PASSWORDS).map(([name, password]) => [name, createVerifier(password)]));
 const lookupUser = async () => (name: string) => verifiers.get(name);
 const saltedPasswordCache = new Map<string, Buffer>();
+const mockSaltSecret = Buffer.alloc(32, 1);
 
 let roots: string[] = [];
 let nodes: RunningNode[] = [];
@@ -46,7 +49,7 @@ async function newRoot(): Promise<string> {
 }
 
 async function startTestNode(options: Partial<NodeOptions> = {}): Promise<RunningNode> {
-  const node = await startNode({ root: options.root ?? (await newRoot()), port: 0, lookupUser, ...options });
+  const node = await startNode({ root: options.root ?? (await newRoot()), port: 0, lookupUser, mockSaltSecret, ...options });
   nodes.push(node);
   return node;
 }
@@ -62,6 +65,15 @@ async function login(node: RunningNode, user: keyof typeof PASSWORDS = 'alice'):
 
 async function open(node: RunningNode): Promise<FramedConnection> {
   return track(await openConnection({ host: '127.0.0.1', port: node.port }, 10_000));
+}
+
+/** Opens a connection from another loopback address (Linux routes all of 127.0.0.0/8 to itself). */
+function openFrom(node: RunningNode, localAddress: string): Promise<FramedConnection> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: node.port, localAddress });
+    socket.once('error', reject);
+    socket.once('connect', () => resolve(track(new FramedConnection(socket))));
+  });
 }
 
 /** Resolves when the socket under `conn` has closed. */
@@ -134,8 +146,19 @@ async function ping(conn: FramedConnection): Promise<void> {
   expectReply(await conn.receive(10_000), Op.Pong);
 }
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+/** Begins a PUT of version 1 of `key` and sends the first half of its body; returns the whole body once the node is writing it. */
+async function putHalfway(conn: FramedConnection, root: string, key: Buffer, seed: number): Promise<Buffer> {
+  const body = pattern(2 * MAX_DATA_CHUNK_BYTES, seed);
+  await conn.send({ op: Op.PutBegin, key, version: '1', meta: Buffer.from('m'), size: body.length });
+  await conn.sendData(body.subarray(0, MAX_DATA_CHUNK_BYTES));
+  // The node is inside the PUT once its temp file exists.
+  while (!(await filesUnder(root)).some((name) => name.startsWith('.tmp-'))) await new Promise((r) => setTimeout(r, 5));
+  return body;
+}
+
+/** The names of the files a node keeps for its users under `root` (its lock file aside). */
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(join(root, 'users'), { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => e.name);
 }
 
@@ -254,6 +277,56 @@ describe('storage node', () => {
     });
   });
 
+  describe('connections that have not logged in', () => {
+    it('are capped per address: one more gets BUSY, while other addresses and logged-in sessions go on', async () => {
+      const node = await startTestNode({ maxPendingLoginsPerAddress: 3 });
+      const loggedIn = await login(node);
+      // Opened one after another, so the node accepts them in this order.
+      const idle = [await open(node), await open(node), await open(node)];
+
+      const over = await open(node);
+      const refusal = await expectErrorReply(over, 'BUSY');
+      expect(refusal.message).toBe('Too many connections from 127.0.0.1 are waiting to log in; try again in a moment.');
+      await closed(over);
+      expect((await rejectionOf(connectAndLogin({ host: '127.0.0.1', port: node.port }, 'bob', PASSWORDS.bob))).code).toBe('BUSY');
+
+      await ping(loggedIn);
+      const elsewhere = await openFrom(node, '127.0.0.2');
+      await logIn(elsewhere, 'bob', PASSWORDS.bob, { saltedPasswordCache });
+      await ping(elsewhere);
+
+      // A login that succeeds gives its slot back: the address may open one more.
+      await logIn(idle[0]!, 'alice', PASSWORDS.alice, { saltedPasswordCache });
+      await ping(await login(node, 'bob'));
+    });
+
+    it('give their slot back when their login fails', async () => {
+      const node = await startTestNode({ maxPendingLoginsPerAddress: 1 });
+      const wrongPassword = await open(node);
+      expect(asError(await handshake(wrongPassword, 'alice', 'guess')).code).toBe('AUTH_FAILED');
+      const notAClient = await open(node);
+      await notAClient.send({ op: Op.Hello, magic: 'HTTP', minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst: 'n,,n=a,r=b' });
+      await expectErrorReply(notAClient, 'BAD_FRAME');
+      await ping(await login(node));
+    });
+
+    it('have one deadline for the whole login, not one per step', async () => {
+      // The clock reaches the deadline while the node looks the user up, after HELLO: the next step alone would still have 60 s.
+      let now = 0;
+      const lookupAtDeadline = async () => {
+        now = 60_000;
+        return lookupUser();
+      };
+      const node = await startTestNode({ loginTimeoutMs: 60_000, now: () => now, lookupUser: lookupAtDeadline });
+      const conn = await open(node);
+      const scram = new ScramClient('alice', PASSWORDS.alice);
+      await conn.send({ op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst: scram.clientFirst() });
+      expectReply(await conn.receive(10_000), Op.Challenge);
+      expect((await expectErrorReply(conn, 'TIMEOUT')).message).toBe('No login within 60 s.');
+      await closed(conn);
+    });
+  });
+
   describe('malformed frames', () => {
     const cases: Array<{ name: string; bytes: Buffer; code: ProtocolErrorCode; loggedIn: boolean }> = [
       { name: 'a frame header claiming 2 GiB', bytes: Buffer.from([0x80, 0x00, 0x00, 0x00, 0x11]), code: 'FRAME_TOO_LARGE', loggedIn: true },
@@ -355,6 +428,28 @@ describe('storage node', () => {
       await ping(conn);
     });
 
+    it('answers OK to a COMMIT retried after the node died in the middle of committing it', async () => {
+      const root = await newRoot();
+      const first = await startTestNode({ root });
+      const key = Buffer.from('retried');
+      const body = pattern(5000, 7);
+      const conn = await login(first);
+      await conn.send({ op: Op.PutBegin, key, version: '1', meta: Buffer.from('m'), size: body.length });
+      await conn.sendData(body);
+      await conn.send({ op: Op.PutEnd });
+      expectReply(await conn.receive(10_000), Op.Ok);
+      await first.close();
+      // The commit got as far as linking the committed name, not as far as removing the pending one.
+      const dir = join(root, 'users', (await readdir(join(root, 'users')))[0]!, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+      await link(join(dir, '1.p'), join(dir, '1.c'));
+
+      const retry = await login(await startTestNode({ root }));
+      await retry.send({ op: Op.Commit, key, version: '1' });
+      expectReply(await retry.receive(10_000), Op.Ok);
+      expect(await filesUnder(root)).toEqual(['1.c']);
+      expect((await get(retry, key, '1')).bytes.equals(body)).toBe(true);
+    });
+
     it('refuses a PUT whose body is shorter than declared, leaves no file, and keeps the connection', async () => {
       const node = await startTestNode();
       const conn = await login(node);
@@ -367,6 +462,27 @@ describe('storage node', () => {
       await conn.send({ op: Op.Commit, key, version: '1' });
       await expectErrorReply(conn, 'NOT_FOUND');
       expect(await filesUnder(roots[0]!)).toEqual([]);
+      await ping(conn);
+    });
+
+    it('answers a failure of its own file system with INTERNAL, an errno code and an id, and keeps the paths in its log', async () => {
+      const root = await newRoot();
+      // A file where alice's objects folder belongs: every PUT of hers fails inside the node.
+      const { store } = await PieceStore.open(root);
+      const userDir = store.userSpace('alice').directory;
+      await mkdir(userDir, { recursive: true });
+      await writeFile(join(userDir, 'o'), '');
+      const logged: string[] = [];
+      const node = await startTestNode({ root, log: (line) => logged.push(line) });
+      const conn = await login(node);
+      await conn.send({ op: Op.PutBegin, key: Buffer.from('k'), version: '1', meta: Buffer.alloc(0), size: 4 });
+      await conn.sendData(Buffer.from('abcd'));
+      await conn.send({ op: Op.PutEnd });
+      const { message } = await expectErrorReply(conn, 'INTERNAL');
+      const [, id] = /^The node could not carry out the request \(ENOTDIR, error ([0-9a-f]{8}) in the node's log\)\.$/.exec(message) ?? [];
+      expect(id, message).toBeDefined();
+      expect(message).not.toContain(root);
+      expect(logged).toEqual([expect.stringMatching(new RegExp(`^error ${id} serving 127\\.0\\.0\\.1:\\d+: ENOTDIR: .*${root}`))]);
       await ping(conn);
     });
 
@@ -440,16 +556,34 @@ describe('storage node', () => {
       await closed(conn);
     });
 
+    it('removes a pending piece its client abandoned without COMMIT once it is over an hour old, while running', async () => {
+      let now = Date.now();
+      let swept!: (line: string) => void;
+      const sweepLogged = new Promise<string>((resolve) => (swept = resolve));
+      const root = await newRoot();
+      const node = await startTestNode({ root, now: () => now, pendingSweepIntervalMs: 10, log: (line) => line.includes('abandoned') && swept(line) });
+      const vanishing = await login(node);
+      await vanishing.send({ op: Op.PutBegin, key: Buffer.from('left'), version: '1', meta: Buffer.alloc(0), size: 3 });
+      await vanishing.sendData(Buffer.from('abc'));
+      await vanishing.send({ op: Op.PutEnd });
+      expectReply(await vanishing.receive(10_000), Op.Ok);
+      vanishing.destroy();
+      expect(await filesUnder(root)).toEqual(['1.p']);
+
+      now += 60 * 60_000 + 1_000;
+      expect(await sweepLogged).toBe('removed 1 pending piece(s) abandoned without a commit');
+      expect(await filesUnder(root)).toEqual([]);
+      const conn = await login(node);
+      await conn.send({ op: Op.Commit, key: Buffer.from('left'), version: '1' });
+      await expectErrorReply(conn, 'NOT_FOUND');
+    });
+
     it('a graceful close lets a PUT in flight finish, refuses new connections, then closes', async () => {
       const root = await newRoot();
       const node = await startTestNode({ root });
       const conn = await login(node);
       const key = Buffer.from('in-flight');
-      const body = pattern(2 * MAX_DATA_CHUNK_BYTES, 5);
-      await conn.send({ op: Op.PutBegin, key, version: '1', meta: Buffer.from('m'), size: body.length });
-      await conn.sendData(body.subarray(0, MAX_DATA_CHUNK_BYTES));
-      // The node is inside the PUT once its temp file exists.
-      while (!(await filesUnder(root)).some((name) => name.startsWith('.tmp-'))) await new Promise((r) => setTimeout(r, 5));
+      const body = await putHalfway(conn, root, key, 5);
 
       const connectionClosed = closed(conn);
       const closing = node.close();
@@ -477,6 +611,37 @@ describe('storage node', () => {
       await connectionClosed;
       expect((await rejectionOf(conn.receive(1000))).code).toBe('CONNECTION_CLOSED');
     });
+  });
+});
+
+describe('one data folder, one node', () => {
+  it('refuses a second node on the same folder, naming the holder, and leaves the first one\'s write in progress alone', async () => {
+    const root = await newRoot();
+    const first = await startTestNode({ root });
+    const conn = await login(first);
+    const key = Buffer.from('in-progress');
+    const body = await putHalfway(conn, root, key, 6);
+
+    await expect(startTestNode({ root })).rejects.toThrow(
+      `The data folder ${root} is in use by another node (process ${process.pid}). Stop that node or choose another --root; if process ${process.pid} is not a DFS Vault node, delete ${join(root, 'node.pid')}.`,
+    );
+    await conn.sendData(body.subarray(MAX_DATA_CHUNK_BYTES));
+    await conn.send({ op: Op.PutEnd });
+    expect(expectReply(await conn.receive(10_000), Op.Ok).value).toBe(body.length);
+    await conn.send({ op: Op.Commit, key, version: '1' });
+    expectReply(await conn.receive(10_000), Op.Ok);
+    expect((await get(conn, key, '1')).bytes.equals(body)).toBe(true);
+  });
+
+  it('takes over the lock of a node that died without letting go, and lets go when closed', async () => {
+    const root = await newRoot();
+    const deadPid = 2 ** 31 - 1;
+    await writeFile(join(root, 'node.pid'), `${deadPid}\n`);
+    const node = await startTestNode({ root });
+    expect(await readFile(join(root, 'node.pid'), 'utf8')).toBe(`${process.pid}\n`);
+    await node.close();
+    expect(await readdir(root)).toEqual(['users']);
+    await ping(await login(await startTestNode({ root })));
   });
 });
 

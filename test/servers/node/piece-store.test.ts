@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -109,6 +109,35 @@ describe('piece store', () => {
     expect(versionsOf(await listed(space, key))).toEqual(['a1']);
     await expectCode(space.commit(key, 'a2'), 'NOT_FOUND');
     await expectCode(space.commit(Buffer.from('other'), 'a1'), 'NOT_FOUND');
+  });
+
+  it('finishes a commit cut short between its link and its cleanup when it is retried, even after a restart', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    await storePending(space, key, 'b1', pattern(10, 3));
+    const dir = join(space.directory, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+    // What a node killed in the middle of commit() leaves: the committed name linked, the pending one still there.
+    await link(join(dir, 'b1.p'), join(dir, 'b1.c'));
+
+    const restarted = (await PieceStore.open(root)).store.userSpace('alice');
+    await restarted.commit(key, 'b1');
+    expect(await readdir(dir)).toEqual(['b1.c']);
+    expect((await read(restarted, key, 'b1')).bytes).toEqual(pattern(10, 3));
+  });
+
+  it('commits a pending piece equal to the one committed as that version, and refuses one that differs, which stays', async () => {
+    const { store } = await PieceStore.open(root);
+    const space = store.userSpace('alice');
+    await storeCommitted(space, key, 'b2', pattern(10, 4));
+    const dir = join(space.directory, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+    await copyFile(join(dir, 'b2.c'), join(dir, 'b2.p'));
+    await space.commit(key, 'b2');
+    expect(await readdir(dir)).toEqual(['b2.c']);
+
+    await storeCommitted(space, key, 'b3', pattern(10, 5));
+    await writeFile(join(dir, 'b3.p'), await readFile(join(dir, 'b2.c')));
+    expect((await rejectionOf(space.commit(key, 'b3'))).message).toBe('That version of the object is already stored; use a new version.');
+    expect((await readdir(dir)).sort()).toEqual(['b2.c', 'b3.c']);
+    expect((await read(space, key, 'b3')).bytes).toEqual(pattern(10, 5));
   });
 
   it('stores an empty piece', async () => {
@@ -298,6 +327,32 @@ describe('piece store', () => {
     await writer.finish();
     await space.commit(key, '1');
     expect((await read(space, key, '1')).bytes).toEqual(Buffer.concat([pattern(8, 1), pattern(2, 3)]));
+  });
+
+  describe('while running', () => {
+    it('removes pending pieces abandoned for over an hour, and neither writes in progress nor committed pieces', async () => {
+      const { store } = await PieceStore.open(root);
+      const space = store.userSpace('alice');
+      const t0 = Math.floor(Date.now() / 1000) * 1000;
+      await storeCommitted(space, key, '1', pattern(10, 1));
+      await storePending(space, key, '2', pattern(10, 2));
+      await storePending(space, key, '3', pattern(10, 3));
+      const dir = join(space.directory, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+      for (const name of ['1.c', '2.p']) await utimes(join(dir, name), t0 / 1000, t0 / 1000);
+      await utimes(join(dir, '3.p'), (t0 + 600_000) / 1000, (t0 + 600_000) / 1000);
+      // A write in progress whose temp file has not been touched for as long.
+      const writer = await space.beginPut(key, '4', Buffer.alloc(0), 3);
+      const temp = (await readdir(dir)).find((name) => name.startsWith('.tmp-'))!;
+      await utimes(join(dir, temp), t0 / 1000, t0 / 1000);
+
+      expect(await store.removeAbandonedPending(t0 + HOUR_MS + 1)).toBe(1);
+      expect((await readdir(dir)).sort()).toEqual([temp, '1.c', '3.p'].sort());
+      await writer.write(Buffer.from('abc'));
+      await writer.finish();
+      await space.commit(key, '4');
+      await expectCode(space.commit(key, '2'), 'NOT_FOUND');
+      expect(versionsOf(await listed(space, key))).toEqual(['1', '4']);
+    });
   });
 
   describe('at open', () => {
