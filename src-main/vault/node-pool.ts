@@ -28,6 +28,8 @@ export function toVaultError(error: unknown, nodeName?: string): VaultError {
         return new VaultError('NOT_FOUND', `${where}${error.message}`, { cause: error });
       case 'CONNECTION_CLOSED':
       case 'TIMEOUT':
+      // Refusing logins from this address for now: for this operation, as good as down.
+      case 'BUSY':
         return new VaultError('NODE_UNREACHABLE', `${where}${error.message}`, { cause: error });
       default:
         return new VaultError('PROTOCOL', `${where}${error.message}`, { cause: error });

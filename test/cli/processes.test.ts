@@ -102,6 +102,13 @@ describe('the dfs-vault executable', () => {
     const bad = await run(['node', 'DFS9', 'port'], dir);
     expect(bad.status).toBe(2);
     expect(bad.err).toContain('"port" is not a TCP port');
+    expect(await run(['node', '--root', 'DFS8', '--port', '0', '--host', 'nosuch.invalid', '--users', 'vault/dfs.conf'], dir)).toMatchObject({
+      status: 1,
+      err: 'No such host: nosuch.invalid. Check the host name, or use an IP address.\n',
+    });
+    const cluster = await run(['cluster', '--dir', 'nowhere', '--user', 'a:b', '--port', '0', '--host', 'nosuch.invalid'], dir);
+    expect(cluster.status).toBe(1);
+    expect(cluster.err).toMatch(/DFS\d could not start: No such host: nosuch\.invalid\. Give --host an address of this machine \(0\.0\.0\.0 for all of them\)\.\n$/);
     const node = spawn(process.execPath, [bin, 'node', 'DFS9', '0', '--users', 'vault/dfs.conf'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => node.on('exit', resolve));
     expect(await waitForLine(node, /listening on/)).toMatch(/^\[DFS9\] listening on 127\.0\.0\.1:\d+$/);
