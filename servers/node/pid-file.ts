@@ -15,6 +15,12 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Pid files this process created and has not released. A file naming this process's own pid is stale
+ * unless it is here: a node that is pid 1 in a container has the pid of its predecessor's leftover lock.
+ */
+const heldHere = new Set<string>();
+
 /** Who holds a pid file that already existed: the pid written in it (0 when unreadable, as while its owner is still writing it), and whether that process lives. */
 export interface PidFileHolder {
   pid: number;
@@ -30,12 +36,30 @@ export async function createPidFile(path: string, pid: number): Promise<PidFileH
     const handle = await open(path, 'wx', 0o600);
     await handle.writeFile(`${pid}\n`);
     await handle.close();
+    heldHere.add(path);
     return undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+    const holder = Number((await readHolder(path)).trim());
     const known = Number.isInteger(holder) && holder > 0 ? holder : 0;
-    return { pid: known, alive: known > 0 && isProcessAlive(known) };
+    const alive = known > 0 && (known === process.pid ? heldHere.has(path) : isProcessAlive(known));
+    return { pid: known, alive };
+  }
+}
+
+/** Removes a pid file this process created. */
+export async function releasePidFile(path: string): Promise<void> {
+  heldHere.delete(path);
+  await rm(path, { force: true });
+}
+
+/** The text of a pid file: '' if it is gone (its holder let go meanwhile); a file that cannot be read is no one's to take over. */
+async function readHolder(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw new Error(`Cannot read the lock file ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check who holds it, then remove it.`, { cause: error });
   }
 }
 
@@ -53,7 +77,7 @@ export async function lockPidFile(path: string, pid: number): Promise<PidLock | 
   let waited = 0;
   for (let takeovers = 0; takeovers < 3; ) {
     const holder = await createPidFile(path, pid);
-    if (!holder) return { release: () => rm(path, { force: true }) };
+    if (!holder) return { release: () => releasePidFile(path) };
     if (holder.alive) return { heldBy: holder.pid };
     if (holder.pid === 0 && waited < UNREADABLE_WAIT_MS) {
       await sleep(RETRY_MS);

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPidFile } from './pid-file.js';
+import { createPidFile, releasePidFile } from './pid-file.js';
 
 /** How long a writer waits for another one before giving up. */
 const WAIT_MS = 10_000;
@@ -24,6 +24,6 @@ export async function withUsersFileLock<T>(usersFile: string, change: () => Prom
   try {
     return await change();
   } finally {
-    await rm(lockPath, { force: true });
+    await releasePidFile(lockPath);
   }
 }
