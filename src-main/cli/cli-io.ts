@@ -138,7 +138,8 @@ export function progressReporter(io: CliIo, label: string): ((done: number, tota
 
 /**
  * Runs `work` with a signal that the first SIGINT or SIGTERM aborts (a second one ends the process as
- * usual). Whatever `work` then fails with is reported as the interruption: "Interrupted; " + `outcome`.
+ * usual). Whatever `work` then fails with is reported as the interruption: "Interrupted; " + `outcome`,
+ * unless `work` says itself how far it got (a CANCELLED error).
  */
 export async function interruptible<T>(outcome: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -155,6 +156,7 @@ export async function interruptible<T>(outcome: string, work: (signal: AbortSign
   try {
     return await work(controller.signal);
   } catch (error) {
+    if (error instanceof VaultError && error.code === 'CANCELLED') throw error;
     if (controller.signal.aborted) throw new VaultError('CANCELLED', `Interrupted; ${outcome}`, { cause: error });
     throw error;
   } finally {

@@ -1,4 +1,5 @@
 import { ProtocolError } from '../../servers/protocol/errors.js';
+import { describeListenError } from '../../servers/node/listen-errors.js';
 import { VaultError } from '../shared/errors.js';
 import { type CliIo, UsageError } from './cli-io.js';
 import type { Command } from './command.js';
@@ -44,27 +45,26 @@ Exit status: 0 success, 1 the operation failed, 2 bad usage, 130 interrupted (Ct
 /** Turns any failure into one line for a person. */
 export function describeFailure(error: unknown): string {
   if (error instanceof VaultError || error instanceof ProtocolError) return error.message;
+  const listening = describeListenError(error);
+  if (listening) return listening;
   const errno = error as NodeJS.ErrnoException & { hostname?: string };
-  const path = errno.path ?? 'a path';
+  const { path } = errno;
+  const fallback = error instanceof Error ? error.message : String(error);
   switch (errno.code) {
-    case 'EADDRINUSE':
-      return `A port is already in use (${errno.message.replace(/^.*in use /, '')}); stop what uses it or choose another --port.`;
     case 'EACCES':
     case 'EPERM':
-      return `Permission denied: ${path}. Choose a place you may write to, or fix its permissions.`;
+      return path ? `Permission denied: ${path}. Choose a place you may write to, or fix its permissions.` : fallback;
     case 'ENOENT':
-      return `${path} does not exist; check the path, or create the folder it should be in.`;
+      return path ? `${path} does not exist; check the path, or create the folder it should be in.` : fallback;
     case 'ENOTDIR':
-      return `${path}: part of this path is a file, not a folder; check the path.`;
+      return path ? `${path}: part of this path is a file, not a folder; check the path.` : fallback;
     case 'EEXIST':
+      if (!path) return fallback;
       return errno.syscall === 'mkdir' ? `${path} is a file, so it cannot be used as a folder; choose another path.` : `${path} already exists; choose another path.`;
     case 'ENOSPC':
-      return `The disk is full (writing ${path}); free some space and try again.`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `No such host: ${errno.hostname ?? errno.message}. Check the host name, or use an IP address.`;
+      return path ? `The disk is full (writing ${path}); free some space and try again.` : `The disk is full; free some space and try again.`;
     default:
-      return error instanceof Error ? error.message : String(error);
+      return fallback;
   }
 }
 

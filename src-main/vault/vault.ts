@@ -44,6 +44,8 @@ export type RecoverOptions = RecoverRequest;
 /** Options of a transfer. */
 export interface TransferOptions {
   onProgress?: ProgressListener;
+  /** Uploads: the file's own bytes start to go out (any folders it needed are made by then). */
+  onUploading?: () => void;
   /** Uploads: every byte is sent; the quorum's commit is awaited. */
   onCommitting?: () => void;
   signal?: AbortSignal;
@@ -165,19 +167,28 @@ export class Vault {
   async putStream(source: ByteSource, size: number, vaultPath: string, options: TransferOptions & { modified?: number } = {}): Promise<void> {
     const path = normalizeVaultPath(vaultPath);
     if ((await currentKind(this.pool, this.cipher, path)) === 'folder') throw new VaultError('NOT_A_FILE', `"${path}" is a folder; choose another name.`);
-    await this.makeParentFolders(path);
-    await putObject(this.pool, this.cipher, {
-      path,
-      kind: 'file',
-      size,
-      modified: Math.round(options.modified ?? Date.now()),
-      source,
-      ...this.code,
-      stripeBytes: this.stripeBytes,
-      onProgress: options.onProgress,
-      onCommitting: options.onCommitting,
-      signal: options.signal,
-    });
+    const made = await this.makeParentFolders(path);
+    options.onUploading?.();
+    try {
+      await putObject(this.pool, this.cipher, {
+        path,
+        kind: 'file',
+        size,
+        modified: Math.round(options.modified ?? Date.now()),
+        source,
+        ...this.code,
+        stripeBytes: this.stripeBytes,
+        onProgress: options.onProgress,
+        onCommitting: options.onCommitting,
+        signal: options.signal,
+      });
+    } catch (caught) {
+      // Connections dropped to stop at once fail with whatever they were doing; what happened is the cancel.
+      const error = options.signal?.aborted && !(caught instanceof VaultError && caught.code === 'CANCELLED') ? new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.', { cause: caught }) : caught;
+      if (made.length === 0 || !(error instanceof VaultError)) throw error;
+      const folders = made.map((f) => `"${f}"`).join(', ');
+      throw new VaultError(error.code, `${error.message} (The folder${made.length > 1 ? 's' : ''} ${folders} made for it ${made.length > 1 ? 'stay' : 'stays'}.)`, { cause: error });
+    }
   }
 
   /**
@@ -376,9 +387,9 @@ export class Vault {
 
   /**
    * Checks that no parent of `path` is a file, then records the parents that have no folder record yet,
-   * outermost first. Every folder then has a record, so a later upload cannot store a file over it.
+   * outermost first, and returns those. Every folder then has a record, so a later upload cannot store a file over it.
    */
-  private async makeParentFolders(path: string): Promise<void> {
+  private async makeParentFolders(path: string): Promise<string[]> {
     const missing: string[] = [];
     for (let parent = parentOf(path); parent !== ''; parent = parentOf(parent)) {
       const kind = await currentKind(this.pool, this.cipher, parent);
@@ -386,6 +397,7 @@ export class Vault {
       if (kind === undefined) missing.push(parent);
     }
     for (const folder of missing.reverse()) await this.putFolderRecord(folder);
+    return missing;
   }
 
   private async putFolderRecord(path: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { type AddressInfo, type Server, createServer } from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +30,19 @@ describe('describeFailure', () => {
       expect(describeFailure(await mkdir(file, { recursive: true }).catch((e: unknown) => e))).toBe(`${file} is a file, so it cannot be used as a folder; choose another path.`);
       expect(describeFailure(await readFile(join(dir, 'absent')).catch((e: unknown) => e))).toBe(`${join(dir, 'absent')} does not exist; check the path, or create the folder it should be in.`);
       expect(describeFailure(await readFile(join(file, 'inner')).catch((e: unknown) => e))).toBe(`${join(file, 'inner')}: part of this path is a file, not a folder; check the path.`);
-      expect(describeFailure(await lookup('nosuch.invalid').catch((e: unknown) => e))).toBe('No such host: nosuch.invalid. Check the host name, or use an IP address.');
+      const listen = (port: number, host: string): Promise<unknown> =>
+        new Promise((resolve) => {
+          const server = createServer();
+          server.once('error', resolve);
+          server.listen(port, host, () => resolve(server));
+        });
+      expect(describeFailure(await listen(0, 'nosuch.invalid'))).toBe('No such host: nosuch.invalid. Give --host a name or address of this machine (0.0.0.0 for all of them).');
+      const taken = (await listen(0, '127.0.0.1')) as Server;
+      const { port } = taken.address() as AddressInfo;
+      expect(describeFailure(await listen(port, '127.0.0.1'))).toBe(`Port ${port} on 127.0.0.1 is already in use (is another node or cluster running?). Stop it or choose another --port.`);
+      taken.close();
+      // A system error without a path keeps its own words rather than blaming "a path".
+      expect(describeFailure(Object.assign(new Error('EACCES: permission denied, kill'), { code: 'EACCES', syscall: 'kill' }))).toBe('EACCES: permission denied, kill');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,9 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalCluster, launchCluster } from '../../servers/cluster/local-cluster.js';
+import { type ServerEntry, loadDfcConf } from '../../src-main/vault/dfc-config.js';
+import { Vault } from '../../src-main/vault/vault.js';
+import { writeTemp } from '../helpers/test-cluster.js';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/dfs-vault.js');
@@ -104,11 +108,11 @@ describe('the dfs-vault executable', () => {
     expect(bad.err).toContain('"port" is not a TCP port');
     expect(await run(['node', '--root', 'DFS8', '--port', '0', '--host', 'nosuch.invalid', '--users', 'vault/dfs.conf'], dir)).toMatchObject({
       status: 1,
-      err: 'No such host: nosuch.invalid. Check the host name, or use an IP address.\n',
+      err: 'No such host: nosuch.invalid. Give --host a name or address of this machine (0.0.0.0 for all of them).\n',
     });
     const cluster = await run(['cluster', '--dir', 'nowhere', '--user', 'a:b', '--port', '0', '--host', 'nosuch.invalid'], dir);
     expect(cluster.status).toBe(1);
-    expect(cluster.err).toMatch(/DFS\d could not start: No such host: nosuch\.invalid\. Give --host an address of this machine \(0\.0\.0\.0 for all of them\)\.\n$/);
+    expect(cluster.err).toMatch(/DFS\d could not start: No such host: nosuch\.invalid\. Give --host a name or address of this machine \(0\.0\.0\.0 for all of them\)\.\n$/);
     const node = spawn(process.execPath, [bin, 'node', 'DFS9', '0', '--users', 'vault/dfs.conf'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => node.on('exit', resolve));
     expect(await waitForLine(node, /listening on/)).toMatch(/^\[DFS9\] listening on 127\.0\.0\.1:\d+$/);
@@ -152,44 +156,82 @@ describe('a download that the local disk cannot hold', () => {
 });
 
 describe('a transfer interrupted by Ctrl-C', () => {
+  let dir: string;
+  let local: LocalCluster;
+  let servers: ServerEntry[];
+  const frozen: number[] = [];
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dfs-sigint-'));
+    local = await launchCluster({ dir, basePort: 0, users: [{ name: 'alice', password: 'wonderland' }] });
+    servers = (await loadDfcConf(local.dfcConfPath)).servers;
+  });
+  afterEach(async () => {
+    thaw();
+    await local.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const thaw = (): void => {
+    for (const pid of frozen.splice(0)) process.kill(pid, 'SIGCONT');
+  };
+  const connect = (): Promise<Vault> => Vault.connect({ servers, username: 'alice', password: 'wonderland' });
+
+  /**
+   * Runs the CLI with `args` until `underWay()` says the transfer is running, then freezes every node
+   * (SIGSTOP), so the transfer hangs, and sends SIGINT: resolves with the exit status and stderr.
+   */
+  async function interruptWhen(args: string[], cwd: string, underWay: () => Promise<boolean>): Promise<{ status: number | null; err: string }> {
+    const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    while (!(await underWay())) {
+      expect(child.exitCode, 'the transfer ended before it could be interrupted').toBeNull();
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    for (const node of local.nodes) {
+      frozen.push(node.pid!);
+      process.kill(node.pid!, 'SIGSTOP');
+    }
+    child.kill('SIGINT');
+    return { status: await exited, err };
+  }
+
   it('stops a stalled download at SIGINT with exit 130 and removes its partial file', async () => {
-    const { launchCluster } = await import('../../servers/cluster/local-cluster.js');
-    const { loadDfcConf } = await import('../../src-main/vault/dfc-config.js');
-    const { Vault } = await import('../../src-main/vault/vault.js');
-    const { writeTemp } = await import('../helpers/test-cluster.js');
-    const { mkdir, readdir } = await import('node:fs/promises');
-    const dir = await mkdtemp(join(tmpdir(), 'dfs-sigint-'));
-    const local = await launchCluster({ dir, basePort: 0, users: [{ name: 'alice', password: 'wonderland' }] });
-    const frozen: number[] = [];
+    const vault = await connect();
+    await vault.putFile(await writeTemp(dir, 'big', Buffer.alloc(48 * 1024 * 1024, 3)), 'big.bin');
+    vault.close();
+    const outDir = join(dir, 'out');
+    await mkdir(outDir);
+    const partialThere = async (): Promise<boolean> => (await readdir(outDir)).some((name) => name.includes('.dfs-partial-'));
+    expect(await interruptWhen(['get', '-c', local.dfcConfPath, 'big.bin', 'copy.bin'], outDir, partialThere)).toEqual({ status: 130, err: 'Interrupted; nothing was saved.\n' });
+    expect(await readdir(outDir)).toEqual([]);
+  });
+
+  it('stops a stalled upload at SIGINT with exit 130, stores nothing, and says which folder it made stays', async () => {
+    // The first login makes the vault's key (pieces of its own): done before, so only the upload writes.
+    (await connect()).close();
+    await writeFile(join(dir, 'big.bin'), Buffer.alloc(96 * 1024 * 1024, 5));
+    // A piece of the file itself on its way: a temp file past a megabyte (a folder record's is tiny).
+    const pieceOnItsWay = async (): Promise<boolean> => {
+      for (const node of ['DFS1', 'DFS2', 'DFS3', 'DFS4']) {
+        const files = await readdir(join(dir, node), { recursive: true }).catch(() => []);
+        for (const file of files.map(String).filter((f) => f.split('/').pop()!.startsWith('.tmp-'))) {
+          if (((await stat(join(dir, node, file)).catch(() => undefined))?.size ?? 0) > 1024 * 1024) return true;
+        }
+      }
+      return false;
+    };
+    expect(await interruptWhen(['put', '-c', local.dfcConfPath, 'big.bin', 'deep2/big.bin'], dir, pieceOnItsWay)).toEqual({
+      status: 130,
+      err: 'The upload was cancelled; nothing was stored. (The folder "deep2" made for it stays.)\n',
+    });
+    thaw();
+    const vault = await connect();
     try {
-      const vault = await Vault.connect({ servers: (await loadDfcConf(local.dfcConfPath)).servers, username: 'alice', password: 'wonderland' });
-      await vault.putFile(await writeTemp(dir, 'big', Buffer.alloc(48 * 1024 * 1024, 3)), 'big.bin');
-      vault.close();
-      const outDir = join(dir, 'out');
-      await mkdir(outDir);
-      const child = spawn(process.execPath, [bin, 'get', '-c', local.dfcConfPath, 'big.bin', 'copy.bin'], { cwd: outDir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      // Once the partial file is there, every node freezes: the download hangs until the signal.
-      let seen: string[] = [];
-      while (!seen.some((name) => name.includes('.dfs-partial-'))) {
-        seen = await readdir(outDir);
-        expect(seen, 'the download finished before it could be interrupted').not.toContain('copy.bin');
-        await new Promise((r) => setTimeout(r, 2));
-      }
-      for (const node of local.nodes) {
-        frozen.push(node.pid!);
-        process.kill(node.pid!, 'SIGSTOP');
-      }
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
-      expect(err).toBe('Interrupted; nothing was saved.\n');
-      expect(await readdir(outDir)).toEqual([]);
+      expect((await vault.list()).map((e) => `${e.type}:${e.name}`)).toEqual(['folder:deep2']);
+      expect(await vault.list('deep2')).toEqual([]);
     } finally {
-      for (const pid of frozen) process.kill(pid, 'SIGCONT');
-      await local.stop();
-      await rm(dir, { recursive: true, force: true });
+      vault.close();
     }
   });
 });

@@ -25,10 +25,11 @@ ${VAULT_OPTIONS_HELP}`,
     return withVault(io, values.config, async (vault) => {
       const progress = progressReporter(io, `Uploading ${basename(local)}`);
       const stored = await interruptible('nothing was stored.', (signal) => {
-        // Every byte sent, the commit is left to finish: cut off now, it could land on some nodes and not others.
-        let committing = false;
-        signal.addEventListener('abort', () => committing || vault.abort());
-        return vault.putFile(local, vaultPath, { onProgress: progress, signal, onCommitting: () => (committing = true) });
+        // Connections are dropped only while the file's bytes go out. A commit (the file's, or a folder
+        // record's) is left to finish: cut off, it could land on some nodes and not others.
+        let uploading = false;
+        signal.addEventListener('abort', () => uploading && vault.abort());
+        return vault.putFile(local, vaultPath, { onProgress: progress, signal, onUploading: () => (uploading = true), onCommitting: () => (uploading = false) });
       }).finally(() => progress.end());
       io.stdout.write(`Stored ${stored.path} (${formatBytes(stored.size)}).\n`);
       return 0;
