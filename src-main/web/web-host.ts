@@ -112,12 +112,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!Number.isSafeInteger(size) || size < 0) return sendError(response, 400, new VaultError('INVALID_REQUEST', 'Give the upload size in bytes as ?size=N.'));
     if (modified !== undefined && !Number.isFinite(modified)) return sendError(response, 400, new VaultError('INVALID_REQUEST', '?modified must be a time in milliseconds.'));
     if (length !== undefined && Number(length) !== size) return sendError(response, 400, new VaultError('INVALID_REQUEST', `The body has ${length} bytes but ?size says ${size}.`));
+    const source = idleGuarded(streamSource(request), request);
     try {
-      const { id } = await options.service.uploadStream({ path, size, modified, source: idleGuarded(streamSource(request), request) });
+      const { id } = await options.service.uploadStream({ path, size, modified, source });
       sendOutcome(response, 200, { ok: true, value: { id } });
     } catch (error) {
-      // The rest of a cancelled upload's body is not read; the page stops sending it (it aborts its request).
-      // Cutting the connection here instead would make a browser send the whole PUT again on a new one.
+      // A browser reads no answer before it has sent the whole body: answering and closing now would reach it as a
+      // reset, which it reports as a network error and may retry (a second PUT). So the rest of the body is read
+      // and dropped first; a cancelled upload's page aborts its request, which ends this at once.
+      await drain(source);
       response.setHeader('Connection', 'close');
       sendOutcome(response, 200, { ok: false, error: serializeError(error) });
     }
@@ -191,6 +194,16 @@ function idleGuarded(source: ByteSource, request: IncomingMessage): ByteSource {
       }
     },
   };
+}
+
+/** Reads a body to its end and drops it; stops quietly when the request is aborted or times out. */
+async function drain(source: ByteSource): Promise<void> {
+  const scratch = Buffer.allocUnsafe(64 * 1024);
+  try {
+    while ((await source.read(scratch)) > 0);
+  } catch {
+    // The browser went away: nothing left to read.
+  }
 }
 
 async function readBody(request: IncomingMessage, max: number): Promise<Buffer> {

@@ -5,15 +5,16 @@ import { expandEntries } from './expand-entries.js';
 import type { FileTransfers, UploadFailure, UploadItem } from './file-transfers.js';
 import { runLimited } from './run-limited.js';
 import { isCancelled, toSerializedError } from './thrown-errors.js';
-import { outcomeOfResponse, unreachableError } from './web-outcome.js';
+import { failedSendError, outcomeOfResponse } from './web-outcome.js';
 import { TOKEN_HEADER } from './web-transport.js';
 
 const UPLOADS_AT_ONCE = 3;
 // Browsers drop or block downloads started in the same instant; space them out.
 const DOWNLOAD_SPACING_MS = 300;
 
-async function putFile(token: string, { file, path }: UploadItem, signal: AbortSignal): Promise<void> {
+async function putFile(token: string, api: Pick<VaultApi, 'transfers'>, { file, path }: UploadItem, signal: AbortSignal): Promise<void> {
   const query = `path=${encodeURIComponent(path)}&size=${file.size}&modified=${Math.max(0, Math.floor(file.lastModified))}`;
+  const sentAt = Date.now();
   let response: Response;
   try {
     // A File body is streamed from disk by the browser, never read into memory here.
@@ -25,7 +26,7 @@ async function putFile(token: string, { file, path }: UploadItem, signal: AbortS
     });
   } catch {
     if (signal.aborted) throw new VaultError('CANCELLED', `The upload of ${file.name} was cancelled.`);
-    const error = unreachableError();
+    const error = await failedSendError(api, path, file.name, sentAt);
     throw new VaultError(error.code, error.message);
   }
   const outcome = outcomeOfResponse(response.status, response.statusText, await response.text().catch(() => ''));
@@ -58,7 +59,7 @@ export function createWebFileTransfers(token: string, api: VaultApi): FileTransf
         const controller = new AbortController();
         sending.set(item.path, controller);
         try {
-          await putFile(token, item, controller.signal);
+          await putFile(token, api, item, controller.signal);
         } catch (error) {
           if (!isCancelled(error)) failures.push({ path: item.path, error: toSerializedError(error) });
         } finally {

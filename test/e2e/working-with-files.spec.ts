@@ -109,6 +109,25 @@ test('checks a file, and repairs one a node missed', async ({ vaultApp }) => {
   await expect(row(page, 'late.bin').locator('[data-col="health"]')).toContainText('healthy 4/4');
 });
 
+test('reports an upload refused with two nodes down once, with the vault\'s reason', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  for (const node of ['DFS1', 'DFS2']) await page.getByRole('button', { name: `Stop ${node}` }).click();
+  await expect(page.locator('[data-node="DFS2"]')).toHaveAttribute('data-state', 'down');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
+  await chooser.setFiles([{ name: 'refused.bin', mimeType: 'application/octet-stream', buffer: seededBuffer(6_000_000, 35) }]);
+  const notice = page.getByRole('alert').locator('.notice');
+  await expect(notice).toHaveCount(1);
+  await expect(notice).toContainText('Could not upload refused.bin: Only 2 of 4 nodes');
+  await expect(notice).not.toContainText('web host');
+  // One PUT, one row: the browser was not made to send the file again.
+  const rows = page.locator('[data-transfer-path="refused.bin"]');
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toHaveAttribute('data-state', 'failed');
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  for (const node of ['DFS1', 'DFS2']) await page.getByRole('button', { name: `Start ${node}` }).click();
+  await expect(page.locator('[data-node="DFS2"]')).toHaveAttribute('data-state', 'up');
+});
+
 test('downloads several selected files', async ({ vaultApp }) => {
   test.skip(vaultApp.kind !== 'web', 'Electron saves several files into a folder chosen in a native dialog; the browser saves each one.');
   const page = vaultApp.page;
