@@ -44,7 +44,10 @@ export function ConfirmDeleteDialog({ entries }: { entries: VaultEntry[] }) {
         <ul className="item-list">
           {entries.slice(0, SHOWN).map((e) => (
             <li key={e.path}>
-              <Icon name={e.type === 'folder' ? 'folder' : 'file'} /> {e.name}
+              <Icon name={e.type === 'folder' ? 'folder' : 'file'} />
+              <span className="item-name" title={e.name}>
+                {e.name}
+              </span>
             </li>
           ))}
           {entries.length > SHOWN && <li className="muted">and {entries.length - SHOWN} more</li>}

@@ -48,9 +48,11 @@ function pageOverflows(): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 }
 
-test('signs in and uploads a file with a long name', async () => {
+test('signs in and uploads a file with a long name while a node is down (so repair has work to show)', async () => {
   await signIn(page, 'nora', 'narrow-windows-e2e');
   await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
+  await page.getByRole('button', { name: 'Stop DFS4' }).click();
+  await expect(page.locator('[data-node="DFS4"]')).toHaveAttribute('data-state', 'down');
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
   await chooser.setFiles([
     { name: LONG_FILE, mimeType: 'application/pdf', buffer: Buffer.from('long name\n') },
@@ -58,13 +60,15 @@ test('signs in and uploads a file with a long name', async () => {
   ]);
   await expect(fileRow(page, LONG_FILE)).toBeVisible();
   await expect(fileRow(page, SHORT_FILE)).toBeVisible();
+  await page.getByRole('button', { name: 'Start DFS4' }).click();
+  await expect(fileRow(page, LONG_FILE).locator('[data-col="health"]')).toContainText('degraded 3/4');
 });
 
 for (const width of [600, 400]) {
   test(`keeps the Name column readable and the header inside a ${width} px window`, async () => {
     await page.setViewportSize({ width, height: 700 });
     const nameHeader = page.locator('[role="grid"][aria-label="Files"] th.col-name');
-    expect((await edges(nameHeader)).width).toBeGreaterThanOrEqual(140);
+    expect((await edges(nameHeader)).width).toBeGreaterThanOrEqual(120);
     // A short name is shown whole; a long one is cut with an ellipsis and carries the whole name as its tooltip.
     const short = fileRow(page, SHORT_FILE).locator('.name-text');
     expect(await short.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
@@ -79,3 +83,46 @@ for (const width of [600, 400]) {
     expect(await pageOverflows()).toBe(false);
   });
 }
+
+/** Asserts that `inner` lies within `outer` from left to right. */
+async function expectInside(inner: Locator, outer: Locator): Promise<void> {
+  const [a, b] = await Promise.all([edges(inner), edges(outer)]);
+  expect(a.left).toBeGreaterThanOrEqual(b.left);
+  expect(a.right).toBeLessThanOrEqual(b.right);
+}
+
+/** Asserts that a name is cut with an ellipsis and carries the whole name as its tooltip. */
+async function expectCut(name: Locator, whole: string): Promise<void> {
+  await expect(name).toHaveCSS('text-overflow', 'ellipsis');
+  expect(await name.evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
+  await expect(name).toHaveAttribute('title', whole);
+}
+
+test('keeps a long file name inside the Check and the Repair results', async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await fileRow(page, LONG_FILE).click();
+  for (const [button, title] of [['Check', 'Check results'], ['Repair', 'Repair results']] as const) {
+    await page.getByRole('button', { name: button, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: title });
+    const result = dialog.locator(`[data-result-path="${LONG_FILE}"]`);
+    await expect(result).toBeVisible();
+    await expectInside(result, dialog.locator('.dialog-body'));
+    await expectCut(result.locator('.result-name'), LONG_FILE);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await expect(dialog).toHaveCount(0);
+  }
+});
+
+test('cuts a long folder name in the breadcrumbs instead of widening the page', async () => {
+  const folder = `${'a-folder-name-that-keeps-going-'.repeat(8)}end`;
+  await page.getByRole('button', { name: 'New folder' }).click();
+  await page.keyboard.type(folder);
+  await page.keyboard.press('Enter');
+  await fileRow(page, folder).dblclick();
+  const path = page.getByRole('navigation', { name: 'Folder path' });
+  const current = path.locator('[aria-current="page"]');
+  await expect(current).toHaveText(folder);
+  await expectCut(current, folder);
+  await expectInside(path, page.locator('.location-bar'));
+  expect(await pageOverflows()).toBe(false);
+});
