@@ -161,6 +161,23 @@ test('says "File is incomplete." when three nodes are down, and the file is back
   await expect(row(page, 'mid.doc').locator('[data-col="health"]')).toContainText('healthy 4/4');
 });
 
+test('offers no local cluster controls while signed in to another cluster', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  await expect(page.getByRole('button', { name: 'Stop local cluster' })).toBeVisible();
+  // The local nodes' addresses, typed in: to the app that is a cluster like any other.
+  const titles = await page.locator('[data-node]').evaluateAll((chips) => chips.map((c) => c.getAttribute('title') ?? ''));
+  const addresses = titles.map((t) => /at (\S+:\d+)/.exec(t)![1]!);
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.getByRole('radio', { name: 'Addresses' }).check();
+  await page.getByLabel('Node addresses').fill(addresses.join('\n'));
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(row(page, 'alpha.bin')).toBeVisible();
+  await expect(page.locator('[data-node="DFS4"]')).toHaveAttribute('data-state', 'up');
+  await expect(page.getByRole('button', { name: /local cluster/ })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^(Start|Stop) DFS/ })).toHaveCount(0);
+});
+
 test('says when no node answers at the typed addresses', async ({ vaultApp }) => {
   const page = vaultApp.page;
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
