@@ -133,7 +133,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ...securityHeaders(),
       'Content-Type': 'application/octet-stream',
       'Content-Length': entry.size,
-      'Content-Disposition': `attachment; filename="${entry.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(entry.name)}`,
+      // The browser saves under this name, whatever the link asked for: a file of a downloaded folder is named by the
+      // page after its place in it ("album_nested_b.txt"), since a browser download cannot make folders.
+      'Content-Disposition': contentDisposition(savedName(url.searchParams.get('name'), entry.name)),
       'Cache-Control': 'no-store',
     });
     const gone = new AbortController();
@@ -180,6 +182,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await closed;
     },
   };
+}
+
+/** The name a download is saved under: the one the page asked for, made safe as one file name, else the file's own. */
+function savedName(requested: string | null, own: string): string {
+  // No folder separators (the name must not point anywhere but the downloads folder) and no control characters.
+  const safe = (requested ?? '').replace(/[\/\\\x00-\x1f\x7f]/g, '_').trim();
+  return safe === '' || safe === '.' || safe === '..' ? own : safe;
+}
+
+/** `attachment` with the name both as plain ASCII (older clients) and exactly, UTF-8 encoded (RFC 6266). */
+function contentDisposition(name: string): string {
+  return `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
 /** Fails a read of the request body that waits more than REQUEST_IDLE_MS (a browser that stopped sending). */

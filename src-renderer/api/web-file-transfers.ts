@@ -73,8 +73,10 @@ export function createWebFileTransfers(token: string, api: VaultApi): FileTransf
       const files = await expandEntries(api, entries);
       for (const [i, file] of files.entries()) {
         if (i > 0) await new Promise((resolve) => setTimeout(resolve, DOWNLOAD_SPACING_MS));
+        // A browser download cannot make folders: a file inside a downloaded folder keeps its place in its name.
         const name = file.relative.split('/').join('_');
-        saveLink(`/api/download?path=${encodeURIComponent(file.path)}&token=${encodeURIComponent(token)}`, name);
+        // The host names the saved file (its Content-Disposition outranks the link's download attribute), so it is told.
+        saveLink(`/api/download?path=${encodeURIComponent(file.path)}&name=${encodeURIComponent(name)}&token=${encodeURIComponent(token)}`, name);
       }
     },
   };

@@ -1,6 +1,6 @@
 // The whole product as a person uses it: connect, drop files and a folder, see them, download, delete, lose two
 // nodes, mistype a password, and "Remember me" — in the real UI against a real local cluster.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import keytar from 'keytar';
@@ -140,6 +140,26 @@ test('downloads a file byte for byte', async ({ vaultApp }) => {
   await row(page, 'photo.jpg').click();
   const bytes = await vaultApp.downloadSelected('photo.jpg');
   expect(bytes.equals(FILES['photo.jpg'])).toBe(true);
+});
+
+test('downloads a folder in the browser with each file named by its place in the folder', async ({ vaultApp }) => {
+  test.skip(vaultApp.kind !== 'web', 'Electron saves a folder into a folder chosen in a native dialog, subfolders and all.');
+  const { page } = vaultApp;
+  await row(page, FOLDER.name).click();
+  const saved = new Map<string, Buffer>();
+  const onDownload = async (download: import('@playwright/test').Download): Promise<void> => {
+    const path = await download.path().catch(() => undefined);
+    if (path) saved.set(download.suggestedFilename(), await readFile(path));
+  };
+  page.on('download', onDownload);
+  try {
+    await page.getByRole('button', { name: 'Download', exact: true }).click();
+    await expect.poll(() => [...saved.keys()].sort()).toEqual(['album_a.raw', 'album_nested_b.txt']);
+  } finally {
+    page.off('download', onDownload);
+  }
+  expect(saved.get('album_nested_b.txt')!.equals(FOLDER.files['nested/b.txt'])).toBe(true);
+  expect(saved.get('album_a.raw')!.equals(FOLDER.files['a.raw'])).toBe(true);
 });
 
 test('deletes a file after confirmation', async ({ vaultApp }) => {

@@ -190,7 +190,6 @@ describe('browser host', () => {
     expect(download.headers.get('content-length')).toBe(String(content.length));
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="big photo.raw"; filename*=UTF-8''big%20photo.raw`);
     expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
-
     await new Promise((r) => setTimeout(r, 200));
     events.abort();
     await reading;
@@ -199,6 +198,14 @@ describe('browser host', () => {
     expect(transfers.filter((t) => t.direction === 'download').at(-1)).toMatchObject({ state: 'done', done: content.length });
     expect(transfers.every((t) => t.state === 'done' || t.done < t.size)).toBe(true);
     expect(received.some((e) => e.event === 'files.changed')).toBe(true);
+  });
+
+  it('names a download as the page asks (a file of a downloaded folder keeps its place), as one safe file name', async () => {
+    for (const [name, saved] of [['photos_big photo.raw', 'photos_big photo.raw'], ['../photos/big photo.raw', '.._photos_big photo.raw'], ['..', 'big photo.raw']]) {
+      const named = await fetch(`${base}/api/download?path=${encodeURIComponent('photos/big photo.raw')}&name=${encodeURIComponent(name!)}&token=${host.token}`);
+      expect(named.headers.get('content-disposition')).toBe(`attachment; filename="${saved}"; filename*=UTF-8''${encodeURIComponent(saved!)}`);
+      await named.body?.cancel();
+    }
   });
 
   it('carries bytes in JSON calls too (uploads.write), for hosts that push chunks', async () => {
