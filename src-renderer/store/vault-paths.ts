@@ -17,6 +17,13 @@ export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
+/** Going up from `from` to `to`: the entry of `to` that leads back down to `from` ("a/b/c" to "a" → "a/b"), else null. */
+export function entryTowards(from: string, to: string): string | null {
+  if (to !== '' && !from.startsWith(`${to}/`)) return null;
+  const [next] = from.slice(to === '' ? 0 : to.length + 1).split('/');
+  return next ? joinVaultPath(to, next) : null;
+}
+
 /** One step of the breadcrumb trail. */
 export interface Crumb {
   name: string;

@@ -197,6 +197,8 @@ test('shows the classic message for a wrong password', async ({ vaultApp }) => {
   await signIn(page, USER, 'not-the-password');
   await expect(page.getByRole('alert')).toContainText(INVALID_LOGIN_TEXT);
   await expect(page.getByRole('grid', { name: 'Files' })).toHaveCount(0);
+  // The form was busy while it waited; focus is back on the password, ready for the next try.
+  await expect(page.getByLabel('Password', { exact: true })).toBeFocused();
 });
 
 test('"Remember me" keeps the password in the keychain, signs in at the next start, and "Sign out and forget" removes it', async ({ vaultApp }) => {

@@ -85,6 +85,27 @@ test('works from the keyboard: select, make a folder, delete with confirmation',
   await expect(row(page, 'alpha.bin')).toBeVisible();
 });
 
+test('keeps the keyboard in the list after a delete, opening a folder and going up', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  const grid = page.getByRole('grid', { name: 'Files' });
+  const focusInGrid = () => page.evaluate(() => document.activeElement?.closest('[role="grid"]')?.getAttribute('aria-label') ?? document.activeElement?.tagName);
+  await uploadWithPicker(page, [{ name: 'gone.txt', mimeType: 'text/plain', buffer: Buffer.from('to be deleted\n') }]);
+  // With the mouse: the Delete button is disabled once its selection is gone.
+  await row(page, 'gone.txt').click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(row(page, 'gone.txt')).toHaveCount(0);
+  await expect.poll(focusInGrid).toBe('Files');
+  // From the keyboard: into an empty folder (the list itself holds focus), and back up (a row does).
+  await row(page, 'projects').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('navigation', { name: 'Folder path' })).toContainText('projects');
+  await expect(grid).toBeFocused();
+  await page.keyboard.press('Alt+ArrowUp');
+  // Back on the folder just left.
+  await expect(row(page, 'projects')).toBeFocused();
+});
+
 test('checks a file, and repairs one a node missed', async ({ vaultApp }) => {
   const page = vaultApp.page;
   await row(page, 'alpha.bin').click();

@@ -80,6 +80,17 @@ describe('store', () => {
     expect(store.getState().entries.map((e) => e.path)).toEqual(['b/y.txt']);
   });
 
+  it('puts the keyboard cursor on the folder just left when going up', async () => {
+    const { store } = setup({ 'a/b/c/x.txt': 1, 'a/y.txt': 2 });
+    await store.getState().connect(login);
+    await settle();
+    await store.getState().openFolder('a/b/c');
+    await store.getState().openFolder('a');
+    expect(store.getState().selection).toEqual({ selected: [], anchor: null, focused: 'a/b' });
+    await store.getState().openFolder('a/b');
+    expect(store.getState().selection.focused).toBeNull();
+  });
+
   it('makes folders, refusing bad names before asking the host', async () => {
     const { fake, store } = setup();
     await store.getState().connect(login);
