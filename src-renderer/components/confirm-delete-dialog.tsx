@@ -50,9 +50,10 @@ export function ConfirmDeleteDialog({ entries }: { entries: VaultEntry[] }) {
               </span>
             </li>
           ))}
-          {entries.length > SHOWN && <li className="muted">and {entries.length - SHOWN} more</li>}
         </ul>
       )}
+      {/* Under the list, not in it: the list scrolls, and what it does not show must stay in sight. */}
+      {entries.length > SHOWN && <p className="item-list-more">and {entries.length - SHOWN} more</p>}
     </ModalDialog>
   );
 }

@@ -106,6 +106,22 @@ test('keeps the keyboard in the list after a delete, opening a folder and going 
   await expect(row(page, 'projects')).toBeFocused();
 });
 
+test('keeps "and N more" in sight when deleting more items than the confirmation lists', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  const many = Array.from({ length: 11 }, (_, i) => ({ name: `bulk-${String(i + 1).padStart(2, '0')}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`bulk ${i}\n`) }));
+  await uploadWithPicker(page, many);
+  await page.getByLabel('Filter').first().fill('bulk-');
+  await expect(row(page, 'bulk-11.txt')).toBeVisible();
+  await page.getByRole('checkbox', { name: 'Select all' }).check();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Delete 11 items?' });
+  await expect(dialog.getByText('and 3 more')).toBeInViewport({ ratio: 1 });
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(row(page, 'bulk-01.txt')).toHaveCount(0);
+  await page.getByLabel('Filter').first().fill('');
+  await expect(row(page, 'alpha.bin')).toBeVisible();
+});
+
 test('checks a file, and repairs one a node missed', async ({ vaultApp }) => {
   const page = vaultApp.page;
   await row(page, 'alpha.bin').click();
