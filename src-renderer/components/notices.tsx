@@ -12,9 +12,11 @@ function NoticeItem({ notice }: { notice: Notice }) {
         {notice.text}
         {notice.repeat > 1 && <span className="notice-repeat"> ×{notice.repeat}</span>}
       </p>
-      <button type="button" className="icon-button notice-close" aria-label="Dismiss" onClick={() => dismissNotice(notice.id)}>
-        <Icon name="close" />
-      </button>
+      {!notice.persistent && (
+        <button type="button" className="icon-button notice-close" aria-label="Dismiss" onClick={() => dismissNotice(notice.id)}>
+          <Icon name="close" />
+        </button>
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { FileTransfers } from '../../src-renderer/api/file-transfers.js';
-import { connectEvents } from '../../src-renderer/store/events.js';
+import { HOST_LOST_TEXT, connectEvents, followHostConnection } from '../../src-renderer/store/events.js';
 import { createVaultStore } from '../../src-renderer/store/store.js';
 import { createFakeVault, settle } from './helpers/fake-vault.js';
 
@@ -147,6 +147,24 @@ describe('store', () => {
       { file, path: 'y.txt' },
     ]);
     expect(store.getState().notices.map((n) => n.text)).toEqual(['2 uploads failed. x.txt: Only 2 of 4 nodes answered.']);
+  });
+
+  it('says once, and until it is back, that the browser host has stopped; then fetches everything again', async () => {
+    const { fake, store } = setup({ 'a.txt': 10 });
+    await store.getState().connect(login);
+    await settle();
+    followHostConnection('lost', store, fake.api);
+    followHostConnection('lost', store, fake.api);
+    expect(store.getState().notices.map((n) => [n.kind, n.text, n.repeat, n.persistent])).toEqual([['error', HOST_LOST_TEXT, 1, true]]);
+    let asked = 0;
+    fake.override('session.state', async () => {
+      asked++;
+      return fake.session;
+    });
+    followHostConnection('back', store, fake.api);
+    await settle();
+    expect(store.getState().notices).toEqual([]);
+    expect(asked).toBe(1);
   });
 
   it('goes back to the connect screen when the host ends the session', async () => {
