@@ -4,6 +4,7 @@ import type { VaultEntry } from '../../src-main/shared/models.js';
 import { expandEntries } from './expand-entries.js';
 import type { FileTransfers, UploadFailure, UploadItem } from './file-transfers.js';
 import { runLimited } from './run-limited.js';
+import { createWaitingUploads } from './waiting-uploads.js';
 import { isCancelled, toSerializedError } from './thrown-errors.js';
 import { failedSendError, outcomeOfResponse } from './web-outcome.js';
 import { TOKEN_HEADER } from './web-transport.js';
@@ -48,14 +49,17 @@ function saveLink(href: string, name: string): void {
 export function createWebFileTransfers(token: string, api: VaultApi): FileTransfers {
   // Uploads this page is sending, by vault path: Cancel must stop the browser sending, not only the host storing.
   const sending = new Map<string, AbortController>();
+  const waiting = createWaitingUploads();
   return {
     stopUpload(path) {
-      sending.get(path)?.abort();
+      if (!waiting.cancel(path)) sending.get(path)?.abort();
     },
 
     async uploadFiles(files: readonly UploadItem[]): Promise<UploadFailure[]> {
       const failures: UploadFailure[] = [];
+      waiting.hold(files.map((f) => f.path));
       await runLimited(files, UPLOADS_AT_ONCE, async (item) => {
+        if (!waiting.take(item.path)) return;
         const controller = new AbortController();
         sending.set(item.path, controller);
         try {

@@ -2,7 +2,7 @@ import type { Transfer } from '../../src-main/shared/app-models.js';
 import type { VaultEntry } from '../../src-main/shared/models.js';
 import type { UploadItem } from '../api/file-transfers.js';
 import type { SliceCreator } from './state.js';
-import { clearFinished, mergeTransfer, mergeTransfers } from './transfers-transitions.js';
+import { addWaitingUploads, cancelWaiting, clearFinished, dropWaiting, isWaiting, mergeHostTransfer, mergeTransfers } from './transfers-transitions.js';
 import { baseName } from './vault-paths.js';
 
 /** The transfer panel, fed by `transfer.changed` events. */
@@ -17,6 +17,9 @@ export interface TransfersSlice {
   downloadEntries(entries: readonly VaultEntry[]): Promise<void>;
 }
 
+/** Numbers each batch of uploads, whose waiting rows carry it; unique within the page. */
+let uploadBatches = 0;
+
 /** Builds the transfers slice. */
 export const createTransfersSlice: SliceCreator<TransfersSlice> = ({ api, files }) => (set, get) => ({
   transfers: [],
@@ -30,11 +33,16 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = ({ api, files 
     }
   },
 
-  applyTransfer: (transfer) => set((s) => ({ transfers: mergeTransfer(s.transfers, transfer) })),
+  applyTransfer: (transfer) => set((s) => ({ transfers: mergeHostTransfer(s.transfers, transfer) })),
 
   async cancelTransfer(id) {
     const transfer = get().transfers.find((t) => t.id === id);
     if (transfer?.direction === 'upload') files.stopUpload(transfer.path);
+    // The host does not know an upload still waiting here: keeping it from starting is all there is to do.
+    if (transfer && isWaiting(transfer)) {
+      set((s) => ({ transfers: cancelWaiting(s.transfers, id, Date.now()) }));
+      return;
+    }
     try {
       await api.transfers.cancel({ id });
     } catch (error) {
@@ -60,7 +68,10 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = ({ api, files 
       if (emptyFolders.length > 0) await get().refreshFolder();
       return;
     }
-    const failures = await files.uploadFiles(items);
+    // Until the host reports an upload, it waits here for a free slot: show it as queued meanwhile.
+    const batch = String(++uploadBatches);
+    set((s) => ({ transfers: addWaitingUploads(s.transfers, items.map(({ file, path }) => ({ path, size: file.size })), batch, Date.now()) }));
+    const failures = await files.uploadFiles(items).finally(() => set((s) => ({ transfers: dropWaiting(s.transfers, batch) })));
     const [first] = failures;
     if (first && failures.length === 1) get().notify('error', `Could not upload ${baseName(first.path)}: ${first.error.message}`, first.error.code);
     else if (first) get().notify('error', `${failures.length} uploads failed. ${baseName(first.path)}: ${first.error.message}`, first.error.code);

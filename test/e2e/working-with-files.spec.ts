@@ -254,6 +254,39 @@ test('cancels an upload midway: nothing is stored and no error is shown', async 
   }
 });
 
+test('lists uploads waiting their turn as queued, and cancels them before they start', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  // Five 4 GiB sparse files: the page sends three at a time, so two wait in the page, unknown to the host.
+  const dir = await mkdtemp(join(tmpdir(), 'dfs-e2e-queue-'));
+  const names = ['q1.bin', 'q2.bin', 'q3.bin', 'q4.bin', 'q5.bin'];
+  try {
+    for (const name of names) {
+      await writeFile(join(dir, name), '');
+      await truncate(join(dir, name), 4 * 1024 ** 3);
+    }
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
+    await chooser.setFiles(names.map((name) => join(dir, name)));
+    for (const name of names) await expect(page.locator(`[data-transfer-path="${name}"]`)).toHaveCount(1);
+    await expect(page.locator('[data-transfer-path="q5.bin"]')).toHaveAttribute('data-state', 'queued');
+    await expect(page.locator('[data-transfer-path="q4.bin"]')).toHaveAttribute('data-state', 'queued');
+    // Last first, so nothing gets its turn before it is cancelled.
+    for (const name of [...names].reverse()) await page.getByRole('button', { name: `Cancel ${name}` }).click();
+    for (const name of names) {
+      await expect(page.locator(`[data-transfer-path="${name}"]`)).toHaveAttribute('data-state', 'cancelled');
+      await expect(page.locator(`[data-transfer-path="${name}"]`)).toHaveCount(1);
+    }
+    await expect(page.getByRole('alert').locator('.notice')).toHaveCount(0);
+    // The two cancelled while they waited never reached the host.
+    expect(await page.evaluate(async () => {
+      const token = sessionStorage.getItem('dfs-vault.token') ?? '';
+      const answer = await fetch('/api/call/transfers.list', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-DFS-Token': token }, body: '{}' });
+      return ((await answer.json()) as { value: Array<{ path: string }> }).value.map((t) => t.path).filter((p) => p === 'q4.bin' || p === 'q5.bin');
+    })).toEqual([]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('follows the system\'s dark theme', async ({ vaultApp }) => {
   const page = vaultApp.page;
   const light = await page.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);

@@ -201,6 +201,40 @@ describe('store and the node strip', () => {
     expect(lists()).toBe(before + 1);
   });
 
+  it('lists uploads waiting for a slot as queued, and cancels one without asking the host', async () => {
+    const fake = createFakeVault();
+    await fake.api.session.connect(login);
+    const stopped: string[] = [];
+    let finish: () => void = () => undefined;
+    const files: FileTransfers = { ...noFiles, stopUpload: (path) => void stopped.push(path), uploadFiles: () => new Promise((resolve) => (finish = () => resolve([]))) };
+    const store = createVaultStore({ api: fake.api, files });
+    store.setState({ phase: 'signed-in' });
+    const items = ['a.bin', 'b.bin', 'c.bin'].map((path) => ({ path, file: new File(['12345'], path) }));
+    const uploading = store.getState().uploadItems(items);
+    const rows = () => store.getState().transfers.map((t) => [t.path, t.state]);
+    expect(rows()).toEqual([
+      ['a.bin', 'queued'],
+      ['b.bin', 'queued'],
+      ['c.bin', 'queued'],
+    ]);
+    store.getState().applyTransfer({ id: 'host-a', direction: 'upload', path: 'a.bin', size: 5, done: 1, state: 'running', startedAt: 0, bytesPerSecond: 1 });
+    const waitingB = store.getState().transfers.find((t) => t.path === 'b.bin')!;
+    await store.getState().cancelTransfer(waitingB.id);
+    expect(stopped).toEqual(['b.bin']);
+    expect(fake.calls.filter((c) => c.name === 'transfers.cancel')).toEqual([]);
+    expect(rows()).toEqual([
+      ['b.bin', 'cancelled'],
+      ['c.bin', 'queued'],
+      ['a.bin', 'running'],
+    ]);
+    finish();
+    await uploading;
+    expect(rows()).toEqual([
+      ['b.bin', 'cancelled'],
+      ['a.bin', 'running'],
+    ]);
+  });
+
   it('stops sending an upload\'s bytes when it is cancelled, and asks the host to cancel it too', async () => {
     const fake = createFakeVault();
     const stopped: string[] = [];
