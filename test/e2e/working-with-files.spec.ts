@@ -122,6 +122,23 @@ test('keeps "and N more" in sight when deleting more items than the confirmation
   await expect(row(page, 'alpha.bin')).toBeVisible();
 });
 
+test('shows a notice over the foot of the list, without moving the page or covering its controls', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  await uploadWithPicker(page, [{ name: 'noticed.txt', mimeType: 'text/plain', buffer: Buffer.from('deleted to raise a notice\n') }]);
+  const grid = page.locator('.grid-wrap');
+  const before = await grid.boundingBox();
+  await row(page, 'noticed.txt').click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  const notice = page.getByRole('status').locator('.notice', { hasText: 'Deleted 1 item.' });
+  await expect(notice).toBeVisible();
+  expect(await grid.boundingBox()).toEqual(before);
+  const box = (await notice.boundingBox())!;
+  expect(box.y).toBeGreaterThan(before!.y);
+  expect(box.y + box.height).toBeLessThanOrEqual(before!.y + before!.height);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+});
+
 test('checks a file, and repairs one a node missed', async ({ vaultApp }) => {
   const page = vaultApp.page;
   await row(page, 'alpha.bin').click();
