@@ -45,8 +45,11 @@ test('uploads with the Upload button, then filters and sorts the list', async ({
   await expect.poll(() => rowOrder(page)).toEqual(['alpha.bin', 'mid.doc', 'zeta.txt']);
   await page.getByRole('searchbox', { name: 'Filter' }).or(page.getByLabel('Filter')).first().fill('alp');
   await expect.poll(() => rowOrder(page)).toEqual(['alpha.bin']);
+  // The count says the filter hides some.
+  await expect(page.locator('.selection-count')).toHaveText('1 of 3 items');
   await page.getByLabel('Filter').first().fill('');
   await expect.poll(() => rowOrder(page)).toEqual(['alpha.bin', 'mid.doc', 'zeta.txt']);
+  await expect(page.locator('.selection-count')).toHaveText('3 items');
   await page.getByRole('button', { name: 'Size', exact: true }).click();
   await expect.poll(() => rowOrder(page)).toEqual(['zeta.txt', 'mid.doc', 'alpha.bin']);
   await page.getByRole('button', { name: 'Size', exact: true }).click();
