@@ -3,6 +3,7 @@ import type { VaultEntry } from '../../src-main/shared/models.js';
 import type { UploadItem } from '../api/file-transfers.js';
 import type { SliceCreator } from './state.js';
 import { addWaitingUploads, cancelWaiting, clearFinished, dropWaiting, isWaiting, mergeHostTransfer, mergeTransfers } from './transfers-transitions.js';
+import { folderContents, keepingBoth, replacedPaths } from './upload-clashes.js';
 import { baseName } from './vault-paths.js';
 
 /** The transfer panel, fed by `transfer.changed` events. */
@@ -12,8 +13,12 @@ export interface TransfersSlice {
   applyTransfer(transfer: Transfer): void;
   cancelTransfer(id: string): Promise<void>;
   clearFinishedTransfers(): Promise<void>;
-  /** Uploads Files to vault paths (and makes dropped folders that were empty); failures become notices. */
-  uploadItems(items: readonly UploadItem[], emptyFolders?: readonly string[]): Promise<void>;
+  /**
+   * Uploads Files to vault paths (and makes dropped folders that were empty); failures become notices. Files that would
+   * replace others are first put to the user (`ask`, the default), unless the answer is given: replace them, or keep
+   * both (the upload takes a free "name (2).ext").
+   */
+  uploadItems(items: readonly UploadItem[], emptyFolders?: readonly string[], ifExists?: 'ask' | 'replace' | 'keep-both'): Promise<void>;
   downloadEntries(entries: readonly VaultEntry[]): Promise<void>;
 }
 
@@ -59,8 +64,17 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = ({ api, files 
     }
   },
 
-  async uploadItems(items, emptyFolders = []) {
+  async uploadItems(requested, emptyFolders = [], ifExists = 'ask') {
     if (get().phase !== 'signed-in') return;
+    let items = requested;
+    if (ifExists !== 'replace' && items.length > 0) {
+      const contents = await folderContents(api, items.map((i) => i.path));
+      if (ifExists === 'keep-both') items = keepingBoth(items, contents);
+      else {
+        const replaced = replacedPaths(items.map((i) => i.path), contents);
+        if (replaced.length > 0) return get().openDialog({ kind: 'confirm-replace', items: [...items], emptyFolders: [...emptyFolders], replaced });
+      }
+    }
     for (const path of emptyFolders) {
       await api.files.mkdir({ path }).catch((error: unknown) => get().reportError(error, `Could not make the folder ${baseName(path)}`));
     }

@@ -57,6 +57,43 @@ test('uploads with the Upload button, then filters and sorts the list', async ({
   await page.getByRole('button', { name: 'Name', exact: true }).click();
 });
 
+test('asks before an upload replaces a file: keep both, replace, or cancel', async ({ vaultApp }) => {
+  const page = vaultApp.page;
+  const first = { name: 'twice.txt', mimeType: 'text/plain', buffer: Buffer.from('the first twice.txt\n') };
+  const second = { name: 'twice.txt', mimeType: 'text/plain', buffer: seededBuffer(12_345, 36) };
+  await uploadWithPicker(page, [first]);
+  const pick = async (): Promise<void> => {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
+    await chooser.setFiles([second]);
+  };
+  const ask = page.getByRole('alertdialog', { name: 'Replace “twice.txt”?' });
+  const size = (name: string) => row(page, name).locator('[data-col="size"]');
+
+  await pick();
+  await ask.getByRole('button', { name: 'Keep both' }).click();
+  await expect(size('twice (2).txt')).toHaveAttribute('title', '12345 bytes');
+  await expect(size('twice.txt')).toHaveAttribute('title', `${first.buffer.length} bytes`);
+
+  await pick();
+  await ask.getByRole('button', { name: 'Replace' }).click();
+  await expect(size('twice.txt')).toHaveAttribute('title', '12345 bytes');
+  await expect(row(page, 'twice (3).txt')).toHaveCount(0);
+
+  const sent = await page.locator('[data-transfer-path="twice.txt"]').count();
+  await pick();
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(ask).toHaveCount(0);
+  await expect(page.locator('[data-transfer-path="twice.txt"]')).toHaveCount(sent);
+
+  // Leave the folder as the next tests expect it.
+  for (const name of ['twice.txt', 'twice (2).txt']) {
+    await row(page, name).click();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect(row(page, name)).toHaveCount(0);
+  }
+});
+
 test('works from the keyboard: select, make a folder, delete with confirmation', async ({ vaultApp }) => {
   const page = vaultApp.page;
   await expect.poll(() => rowOrder(page)).toEqual(['alpha.bin', 'mid.doc', 'zeta.txt']);

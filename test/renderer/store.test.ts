@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { FileTransfers } from '../../src-renderer/api/file-transfers.js';
 import { HOST_LOST_TEXT, connectEvents, followHostConnection } from '../../src-renderer/store/events.js';
 import { createVaultStore } from '../../src-renderer/store/store.js';
+import { baseName } from '../../src-renderer/store/vault-paths.js';
 import { createFakeVault, settle } from './helpers/fake-vault.js';
 
 const noFiles: FileTransfers = { uploadFiles: async () => [], downloadEntries: async () => undefined, stopUpload: () => undefined };
@@ -211,6 +212,7 @@ describe('store and the node strip', () => {
     store.setState({ phase: 'signed-in' });
     const items = ['a.bin', 'b.bin', 'c.bin'].map((path) => ({ path, file: new File(['12345'], path) }));
     const uploading = store.getState().uploadItems(items);
+    await settle();
     const rows = () => store.getState().transfers.map((t) => [t.path, t.state]);
     expect(rows()).toEqual([
       ['a.bin', 'queued'],
@@ -232,6 +234,24 @@ describe('store and the node strip', () => {
     expect(rows()).toEqual([
       ['b.bin', 'cancelled'],
       ['a.bin', 'running'],
+    ]);
+  });
+
+  it('asks before an upload replaces files, and replaces them or keeps both as answered', async () => {
+    const fake = createFakeVault({ 'a.txt': 1, 'docs/b.txt': 2, 'docs/inner/c.txt': 3 });
+    await fake.api.session.connect(login);
+    const sent: string[][] = [];
+    const store = createVaultStore({ api: fake.api, files: { ...noFiles, uploadFiles: async (items) => (sent.push(items.map((i) => i.path)), []) } });
+    store.setState({ phase: 'signed-in' });
+    const items = ['a.txt', 'docs/b.txt', 'docs/new.txt', 'docs/inner/c.txt', 'fresh/a.txt'].map((path) => ({ path, file: new File(['x'], baseName(path)) }));
+    await store.getState().uploadItems(items, ['empty']);
+    expect(sent).toEqual([]);
+    expect(store.getState().dialog).toEqual({ kind: 'confirm-replace', items, emptyFolders: ['empty'], replaced: ['a.txt', 'docs/b.txt', 'docs/inner/c.txt'] });
+    await store.getState().uploadItems(items, [], 'keep-both');
+    await store.getState().uploadItems(items, [], 'replace');
+    expect(sent).toEqual([
+      ['a (2).txt', 'docs/b (2).txt', 'docs/new.txt', 'docs/inner/c (2).txt', 'fresh/a.txt'],
+      ['a.txt', 'docs/b.txt', 'docs/new.txt', 'docs/inner/c.txt', 'fresh/a.txt'],
     ]);
   });
 
