@@ -60,3 +60,9 @@ export function formatLatency(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '—';
   return ms < 1 ? '<1 ms' : `${Math.round(ms)} ms`;
 }
+
+/** How many items the folder holds, or, while a filter hides some, how many of them show: "3 of 10 items". */
+export function formatItemCount(shown: number, total: number): string {
+  const items = total === 1 ? 'item' : 'items';
+  return shown === total ? `${total} ${items}` : `${shown} of ${total} ${items}`;
+}

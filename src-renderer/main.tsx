@@ -4,7 +4,7 @@ import { connectHost } from './api/host.js';
 import { App } from './components/app.js';
 import { NoTokenScreen } from './components/screens.js';
 import { StoreProvider } from './components/store-context.js';
-import { connectEvents, resync } from './store/events.js';
+import { connectEvents, followHostConnection } from './store/events.js';
 import { createVaultStore } from './store/store.js';
 import './styles/base.css';
 import './styles/controls.css';
@@ -25,7 +25,7 @@ if (host.kind === 'no-token') {
 } else {
   const store = createVaultStore(host);
   connectEvents(host.api, store);
-  host.onReconnect(() => void resync(store, host.api));
+  host.onConnection((state) => followHostConnection(state, store, host.api));
   void store.getState().start();
   root.render(
     <StrictMode>

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Transfer } from '../shared/app-models.js';
 import { VaultError } from '../shared/errors.js';
 import type { VaultEntry } from '../shared/models.js';
+import { numberedName } from '../shared/numbered-name.js';
 import type { ByteSource } from '../vault/byte-source.js';
 import type { Vault } from '../vault/vault.js';
 import { normalizeVaultPath, parentOf } from '../vault/vault-path.js';
@@ -164,10 +165,8 @@ export async function freeName(destination: string): Promise<string> {
   if (!(await taken(destination))) return destination;
   const folder = dirname(destination);
   const name = basename(destination);
-  const dot = name.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   for (let n = 2; ; n++) {
-    const candidate = join(folder, `${stem} (${n})${ext}`);
+    const candidate = join(folder, numberedName(name, n));
     if (!(await taken(candidate))) return candidate;
   }
 }

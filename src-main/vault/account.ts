@@ -7,7 +7,7 @@ import { formatRecoveryKey, parseRecoveryKey } from './crypto/recovery-key.js';
 import type { ServerEntry } from './dfc-config.js';
 import { MASTER_KEY_OBJECT, openBestRecord, readMasterKeyRecords, wrappedRecord, writeMasterKeyRecord } from './master-key-store.js';
 import { NodeClient } from './node-client.js';
-import { type NodeOutcome, NodePool, throwIfLoginRejected, toVaultError } from './node-pool.js';
+import { type NodeOutcome, NodePool, nodeFailure, throwIfLoginRejected, toVaultError } from './node-pool.js';
 import { nextVersion } from './object-meta.js';
 
 // The account operations: password change, recovery key, recovery. Each changes what every node
@@ -71,7 +71,7 @@ export async function changePassword(pool: NodePool, currentPassword: string, ne
           await client.setVerifier('current', pending[node]!);
           await client.prune(MASTER_KEY_OBJECT, version);
         } catch (error) {
-          unfinished.push(`${pool.servers[node]!.name} (${toVaultError(error).message})`);
+          unfinished.push(nodeFailure(pool.servers[node]!.name, toVaultError(error)));
         }
       }),
     );
@@ -164,7 +164,7 @@ async function requireEveryNode(pool: NodePool, what: string): Promise<void> {
 
 /** "name (reason)" of each node whose outcome failed. */
 function failedNodes(pool: NodePool, outcomes: readonly NodeOutcome<unknown>[]): string[] {
-  return outcomes.flatMap((o) => (o.ok ? [] : [`${pool.servers[o.node]!.name} (${o.error.message})`]));
+  return outcomes.flatMap((o) => (o.ok ? [] : [nodeFailure(pool.servers[o.node]!.name, o.error)]));
 }
 
 function assertNewPassword(password: string): void {

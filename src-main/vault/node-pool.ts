@@ -38,6 +38,12 @@ export function toVaultError(error: unknown, nodeName?: string): VaultError {
   return new VaultError('INTERNAL', `${where}${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
+/** "DFS1 (why)": a node's failure in a list of several, naming the node once (its error may already start with the name). */
+export function nodeFailure(nodeName: string, error: VaultError): string {
+  const named = `${nodeName}: `;
+  return `${nodeName} (${error.message.startsWith(named) ? error.message.slice(named.length) : error.message})`;
+}
+
 /** Idle connections older than this are dropped rather than reused: the node closes them after 120 s. */
 const MAX_IDLE_MS = 60_000;
 

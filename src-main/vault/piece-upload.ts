@@ -1,6 +1,6 @@
 import { VaultError } from '../shared/errors.js';
 import type { NodeClient } from './node-client.js';
-import { type NodePool, toVaultError } from './node-pool.js';
+import { type NodePool, nodeFailure, toVaultError } from './node-pool.js';
 
 /** One node receiving one piece. */
 interface Target {
@@ -140,7 +140,7 @@ export class PieceUpload {
 
   private checkQuorum(stage: 'store' | 'commit'): void {
     if (this.targets.length >= this.quorum) return;
-    const down = [...this.failures].map(([node, error]) => `${this.pool.servers[node]!.name} (${error.message})`);
+    const down = [...this.failures].map(([node, error]) => nodeFailure(this.pool.servers[node]!.name, error));
     throw new VaultError(
       'QUORUM_FAILED',
       `Only ${this.targets.length} of ${this.pool.size} nodes could ${stage} their piece; a write needs ${this.quorum}. ` +

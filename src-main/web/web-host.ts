@@ -112,12 +112,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!Number.isSafeInteger(size) || size < 0) return sendError(response, 400, new VaultError('INVALID_REQUEST', 'Give the upload size in bytes as ?size=N.'));
     if (modified !== undefined && !Number.isFinite(modified)) return sendError(response, 400, new VaultError('INVALID_REQUEST', '?modified must be a time in milliseconds.'));
     if (length !== undefined && Number(length) !== size) return sendError(response, 400, new VaultError('INVALID_REQUEST', `The body has ${length} bytes but ?size says ${size}.`));
+    const source = idleGuarded(streamSource(request), request);
     try {
-      const { id } = await options.service.uploadStream({ path, size, modified, source: idleGuarded(streamSource(request), request) });
+      const { id } = await options.service.uploadStream({ path, size, modified, source });
       sendOutcome(response, 200, { ok: true, value: { id } });
     } catch (error) {
-      // The rest of a cancelled upload's body is not read; the page stops sending it (it aborts its request).
-      // Cutting the connection here instead would make a browser send the whole PUT again on a new one.
+      // A browser reads no answer before it has sent the whole body: answering and closing now would reach it as a
+      // reset, which it reports as a network error and may retry (a second PUT). So the rest of the body is read
+      // and dropped first; a cancelled upload's page aborts its request, which ends this at once.
+      await drain(source);
       response.setHeader('Connection', 'close');
       sendOutcome(response, 200, { ok: false, error: serializeError(error) });
     }
@@ -130,7 +133,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       ...securityHeaders(),
       'Content-Type': 'application/octet-stream',
       'Content-Length': entry.size,
-      'Content-Disposition': `attachment; filename="${entry.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(entry.name)}`,
+      // The browser saves under this name, whatever the link asked for: a file of a downloaded folder is named by the
+      // page after its place in it ("album_nested_b.txt"), since a browser download cannot make folders.
+      'Content-Disposition': contentDisposition(savedName(url.searchParams.get('name'), entry.name)),
       'Cache-Control': 'no-store',
     });
     const gone = new AbortController();
@@ -179,6 +184,18 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
+/** The name a download is saved under: the one the page asked for, made safe as one file name, else the file's own. */
+function savedName(requested: string | null, own: string): string {
+  // No folder separators (the name must not point anywhere but the downloads folder) and no control characters.
+  const safe = (requested ?? '').replace(/[\/\\\x00-\x1f\x7f]/g, '_').trim();
+  return safe === '' || safe === '.' || safe === '..' ? own : safe;
+}
+
+/** `attachment` with the name both as plain ASCII (older clients) and exactly, UTF-8 encoded (RFC 6266). */
+function contentDisposition(name: string): string {
+  return `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
 /** Fails a read of the request body that waits more than REQUEST_IDLE_MS (a browser that stopped sending). */
 function idleGuarded(source: ByteSource, request: IncomingMessage): ByteSource {
   return {
@@ -191,6 +208,16 @@ function idleGuarded(source: ByteSource, request: IncomingMessage): ByteSource {
       }
     },
   };
+}
+
+/** Reads a body to its end and drops it; stops quietly when the request is aborted or times out. */
+async function drain(source: ByteSource): Promise<void> {
+  const scratch = Buffer.allocUnsafe(64 * 1024);
+  try {
+    while ((await source.read(scratch)) > 0);
+  } catch {
+    // The browser went away: nothing left to read.
+  }
 }
 
 async function readBody(request: IncomingMessage, max: number): Promise<Buffer> {

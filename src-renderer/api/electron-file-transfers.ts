@@ -7,6 +7,7 @@ import type { PathForFile } from './preload-api.js';
 import { runLimited } from './run-limited.js';
 import { streamUpload } from './stream-upload.js';
 import { isCancelled, toSerializedError } from './thrown-errors.js';
+import { createWaitingUploads } from './waiting-uploads.js';
 
 const PATHS_PER_CALL = 500;
 const STREAMS_AT_ONCE = 2;
@@ -23,22 +24,27 @@ export function localJoin(folder: string, relative: string): string {
  * chunk by chunk over IPC. Downloads go where a native dialog says.
  */
 export function createElectronFileTransfers(preload: PathForFile, api: VaultApi): FileTransfers {
+  const waiting = createWaitingUploads();
   return {
     // The desktop host reads dropped files itself, and a streamed upload stops at its next write once the host has
-    // cancelled it: nothing more to stop on this side.
-    stopUpload() {},
+    // cancelled it: only an upload still waiting for its turn here is stopped on this side.
+    stopUpload(path) {
+      waiting.cancel(path);
+    },
     async uploadFiles(files: readonly UploadItem[]): Promise<UploadFailure[]> {
       const failures: UploadFailure[] = [];
       const batch: Array<{ source: string; folder: string; path: string }> = [];
       const streamed: UploadItem[] = [];
       const sendBatch = async (): Promise<void> => {
-        const sent = batch.splice(0);
+        const sent = batch.splice(0).filter(({ path }) => waiting.take(path));
+        if (sent.length === 0) return;
         try {
           await api.transfers.uploadPaths({ items: sent.map(({ source, folder }) => ({ source, folder })) });
         } catch (error) {
           failures.push(...sent.map(({ path }) => ({ path, error: toSerializedError(error) })));
         }
       };
+      waiting.hold(files.map((item) => item.path));
       // pathForFile also lets the host read that path, and the host keeps a bounded number of such grants: each
       // batch goes out before more paths are read, so a drop of any size never outruns them.
       for (const item of files) {
@@ -51,6 +57,7 @@ export function createElectronFileTransfers(preload: PathForFile, api: VaultApi)
       }
       if (batch.length > 0) await sendBatch();
       await runLimited(streamed, STREAMS_AT_ONCE, async ({ file, path }) => {
+        if (!waiting.take(path)) return;
         try {
           await streamUpload(api, file, path);
         } catch (error) {

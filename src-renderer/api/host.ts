@@ -4,6 +4,7 @@ import type { FileTransfers } from './file-transfers.js';
 import { findPreload } from './preload-api.js';
 import { createWebFileTransfers } from './web-file-transfers.js';
 import { takeWebToken } from './web-token.js';
+import type { HostConnection } from './host-connection.js';
 import { createWebTransport } from './web-transport.js';
 
 /** Everything the UI needs from the program it runs in. */
@@ -11,8 +12,8 @@ export interface Host {
   kind: 'electron' | 'web';
   api: VaultApi;
   files: FileTransfers;
-  /** Called when the event stream came back after a drop (events may have been missed). */
-  onReconnect(listener: () => void): () => void;
+  /** Hears when the page loses the host (its event stream broke) and when it is back (events may have been missed). */
+  onConnection(listener: (state: HostConnection) => void): () => void;
 }
 
 /** The desktop bridge when `window.dfsVault` exists, else the browser host; `no-token` when the page lacks its token. */
@@ -20,19 +21,20 @@ export function connectHost(): Host | { kind: 'no-token' } {
   const preload = findPreload(window);
   if (preload) {
     const api = buildVaultApi(preload.transport);
-    return { kind: 'electron', api, files: createElectronFileTransfers(preload.files, api), onReconnect: () => () => undefined };
+    // The desktop window and its main process live and die together: the connection is never lost.
+    return { kind: 'electron', api, files: createElectronFileTransfers(preload.files, api), onConnection: () => () => undefined };
   }
   const token = takeWebToken(window);
   if (!token) return { kind: 'no-token' };
-  const reconnectListeners = new Set<() => void>();
-  const api = buildVaultApi(createWebTransport(token, () => reconnectListeners.forEach((l) => l())));
+  const connectionListeners = new Set<(state: HostConnection) => void>();
+  const api = buildVaultApi(createWebTransport(token, (state) => connectionListeners.forEach((l) => l(state))));
   return {
     kind: 'web',
     api,
     files: createWebFileTransfers(token, api),
-    onReconnect(listener) {
-      reconnectListeners.add(listener);
-      return () => reconnectListeners.delete(listener);
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
     },
   };
 }

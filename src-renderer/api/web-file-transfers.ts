@@ -4,16 +4,18 @@ import type { VaultEntry } from '../../src-main/shared/models.js';
 import { expandEntries } from './expand-entries.js';
 import type { FileTransfers, UploadFailure, UploadItem } from './file-transfers.js';
 import { runLimited } from './run-limited.js';
+import { createWaitingUploads } from './waiting-uploads.js';
 import { isCancelled, toSerializedError } from './thrown-errors.js';
-import { outcomeOfResponse, unreachableError } from './web-outcome.js';
+import { failedSendError, outcomeOfResponse } from './web-outcome.js';
 import { TOKEN_HEADER } from './web-transport.js';
 
 const UPLOADS_AT_ONCE = 3;
 // Browsers drop or block downloads started in the same instant; space them out.
 const DOWNLOAD_SPACING_MS = 300;
 
-async function putFile(token: string, { file, path }: UploadItem, signal: AbortSignal): Promise<void> {
+async function putFile(token: string, api: Pick<VaultApi, 'transfers'>, { file, path }: UploadItem, signal: AbortSignal): Promise<void> {
   const query = `path=${encodeURIComponent(path)}&size=${file.size}&modified=${Math.max(0, Math.floor(file.lastModified))}`;
+  const sentAt = Date.now();
   let response: Response;
   try {
     // A File body is streamed from disk by the browser, never read into memory here.
@@ -25,7 +27,7 @@ async function putFile(token: string, { file, path }: UploadItem, signal: AbortS
     });
   } catch {
     if (signal.aborted) throw new VaultError('CANCELLED', `The upload of ${file.name} was cancelled.`);
-    const error = unreachableError();
+    const error = await failedSendError(api, path, file.name, sentAt);
     throw new VaultError(error.code, error.message);
   }
   const outcome = outcomeOfResponse(response.status, response.statusText, await response.text().catch(() => ''));
@@ -47,18 +49,21 @@ function saveLink(href: string, name: string): void {
 export function createWebFileTransfers(token: string, api: VaultApi): FileTransfers {
   // Uploads this page is sending, by vault path: Cancel must stop the browser sending, not only the host storing.
   const sending = new Map<string, AbortController>();
+  const waiting = createWaitingUploads();
   return {
     stopUpload(path) {
-      sending.get(path)?.abort();
+      if (!waiting.cancel(path)) sending.get(path)?.abort();
     },
 
     async uploadFiles(files: readonly UploadItem[]): Promise<UploadFailure[]> {
       const failures: UploadFailure[] = [];
+      waiting.hold(files.map((f) => f.path));
       await runLimited(files, UPLOADS_AT_ONCE, async (item) => {
+        if (!waiting.take(item.path)) return;
         const controller = new AbortController();
         sending.set(item.path, controller);
         try {
-          await putFile(token, item, controller.signal);
+          await putFile(token, api, item, controller.signal);
         } catch (error) {
           if (!isCancelled(error)) failures.push({ path: item.path, error: toSerializedError(error) });
         } finally {
@@ -72,8 +77,10 @@ export function createWebFileTransfers(token: string, api: VaultApi): FileTransf
       const files = await expandEntries(api, entries);
       for (const [i, file] of files.entries()) {
         if (i > 0) await new Promise((resolve) => setTimeout(resolve, DOWNLOAD_SPACING_MS));
+        // A browser download cannot make folders: a file inside a downloaded folder keeps its place in its name.
         const name = file.relative.split('/').join('_');
-        saveLink(`/api/download?path=${encodeURIComponent(file.path)}&token=${encodeURIComponent(token)}`, name);
+        // The host names the saved file (its Content-Disposition outranks the link's download attribute), so it is told.
+        saveLink(`/api/download?path=${encodeURIComponent(file.path)}&name=${encodeURIComponent(name)}&token=${encodeURIComponent(token)}`, name);
       }
     },
   };

@@ -1,7 +1,8 @@
-import type { CallOutcome } from '../../src-main/shared/contract.js';
+import type { Transfer } from '../../src-main/shared/app-models.js';
+import type { CallOutcome, VaultApi } from '../../src-main/shared/contract.js';
 import type { SerializedVaultError } from '../../src-main/shared/errors.js';
 import { fromWireJson } from '../../src-main/shared/wire-json.js';
-import { isVaultErrorCode } from './thrown-errors.js';
+import { isVaultErrorCode, toSerializedError } from './thrown-errors.js';
 
 const TOKEN_TEXT = 'This page is no longer authorized. Open the address that `dfs-vault web` printed again (it carries a fresh token).';
 
@@ -36,4 +37,22 @@ export function outcomeOfResponse(status: number, statusText: string, body: stri
 /** The failure when the host cannot be reached at all. */
 export function unreachableError(): SerializedVaultError {
   return { code: 'NODE_UNREACHABLE', message: 'Cannot reach the DFS Vault web host. Is `dfs-vault web` still running?' };
+}
+
+/**
+ * Why a PUT the browser could not finish failed. A failed fetch says only "network error": if the host still answers,
+ * its transfer list holds the real reason (the vault's own error) for this upload, and the host is not to blame.
+ */
+export async function failedSendError(api: Pick<VaultApi, 'transfers'>, path: string, name: string, sentAt: number): Promise<SerializedVaultError> {
+  let transfers: Transfer[] = [];
+  try {
+    transfers = await api.transfers.list();
+  } catch (error) {
+    // Any answer at all (even a refusal) means the host is there.
+    if (toSerializedError(error).message === unreachableError().message) return unreachableError();
+  }
+  // The host runs on this machine (127.0.0.1), so its clock is this page's; a second of slack covers rounding.
+  const ours = transfers.filter((t) => t.direction === 'upload' && t.path === path && t.startedAt >= sentAt - 1000).sort((a, b) => b.startedAt - a.startedAt);
+  const reason = ours.find((t) => t.error)?.error;
+  return reason ?? { code: 'INTERNAL', message: `The connection to the DFS Vault web host broke while sending ${name}; nothing was stored. Try again.` };
 }

@@ -1,12 +1,16 @@
 import type { ApiTransport, CallName, CallOutcome, EventName } from '../../src-main/shared/contract.js';
 import { toWireJson } from '../../src-main/shared/wire-json.js';
+import type { HostConnection } from './host-connection.js';
 import { outcomeOfResponse, unreachableError } from './web-outcome.js';
 
 /** The header that carries the page's token on every request. */
 export const TOKEN_HEADER = 'X-DFS-Token';
 
-/** The browser host's transport: calls as `POST /api/call/<name>`, events from one `EventSource` on `/api/events`. */
-export function createWebTransport(token: string, onReconnect: () => void): ApiTransport {
+/**
+ * The browser host's transport: calls as `POST /api/call/<name>`, events from one `EventSource` on `/api/events`.
+ * `onConnection` hears when the event stream breaks (the host stopped) and when it comes back.
+ */
+export function createWebTransport(token: string, onConnection: (state: HostConnection) => void): ApiTransport {
   let source: EventSource | null = null;
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
 
@@ -14,12 +18,14 @@ export function createWebTransport(token: string, onReconnect: () => void): ApiT
     if (source) return source;
     const es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
     let dropped = false;
+    // The browser retries a broken stream by itself, and reports every failed try: tell the app once per outage.
     es.addEventListener('error', () => {
+      if (!dropped) onConnection('lost');
       dropped = true;
     });
     es.addEventListener('open', () => {
-      // Events sent while the stream was down are lost; let the app fetch the state again.
-      if (dropped) onReconnect();
+      // Events sent while the stream was down are lost; the app fetches the state again.
+      if (dropped) onConnection('back');
       dropped = false;
     });
     source = es;

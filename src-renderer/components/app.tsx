@@ -16,7 +16,7 @@ export function App() {
       {/* While a dialog is open the page behind it is inert and hidden from assistive technology. */}
       <div className="app" inert={modal} aria-hidden={modal || undefined}>
         <AppHeader />
-        <Notices />
+        {phase !== 'signed-in' && <Notices at="top" />}
         {phase === 'starting' ? <StartingScreen /> : phase === 'signed-out' ? <ConnectScreen /> : <VaultView />}
       </div>
       <Dialogs />

@@ -17,11 +17,11 @@ export function Breadcrumbs() {
             <li key={crumb.path}>
               {i > 0 && <Icon name="chevron" className="crumb-separator" />}
               {last ? (
-                <span className="crumb crumb-current" aria-current="page">
+                <span className="crumb crumb-current" aria-current="page" title={crumb.name}>
                   {crumb.name}
                 </span>
               ) : (
-                <button type="button" className="crumb" onClick={() => void openFolder(crumb.path)}>
+                <button type="button" className="crumb" title={crumb.name} onClick={() => void openFolder(crumb.path)}>
                   {crumb.name}
                 </button>
               )}

@@ -1,9 +1,7 @@
 import type { VaultEntry } from '../../src-main/shared/models.js';
-import { Icon } from './icons.js';
 import { ModalDialog } from './modal-dialog.js';
+import { NameList } from './name-list.js';
 import { useVault } from './store-context.js';
-
-const SHOWN = 8;
 
 function question(entries: readonly VaultEntry[]): string {
   const [only] = entries;
@@ -40,16 +38,7 @@ export function ConfirmDeleteDialog({ entries }: { entries: VaultEntry[] }) {
         {hasFolder ? 'Folders are deleted with everything in them. ' : ''}This removes the {entries.length === 1 ? 'item' : 'items'} from every node and cannot be
         undone.
       </p>
-      {entries.length > 1 && (
-        <ul className="item-list">
-          {entries.slice(0, SHOWN).map((e) => (
-            <li key={e.path}>
-              <Icon name={e.type === 'folder' ? 'folder' : 'file'} /> {e.name}
-            </li>
-          ))}
-          {entries.length > SHOWN && <li className="muted">and {entries.length - SHOWN} more</li>}
-        </ul>
-      )}
+      {entries.length > 1 && <NameList items={entries.map((e) => ({ path: e.path, name: e.name, folder: e.type === 'folder' }))} />}
     </ModalDialog>
   );
 }

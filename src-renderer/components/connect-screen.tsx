@@ -90,7 +90,9 @@ export function ConnectScreen() {
       document.getElementById(ids[firstBad === 'configPath' ? 'config' : firstBad])?.focus();
       return;
     }
-    await store.getState().connect({ target: targetOf(form), username: form.username.trim(), password: form.password, remember: form.remember });
+    const signedIn = await store.getState().connect({ target: targetOf(form), username: form.username.trim(), password: form.password, remember: form.remember });
+    // The form was disabled while it waited, which took focus away: give it back where the next try starts.
+    if (!signedIn) document.getElementById(ids.password)?.focus();
   };
 
   useEffect(() => {

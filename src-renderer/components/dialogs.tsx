@@ -1,6 +1,7 @@
 import { ChangePasswordDialog } from './change-password-dialog.js';
 import { CheckResultsDialog } from './check-results-dialog.js';
 import { ConfirmDeleteDialog } from './confirm-delete-dialog.js';
+import { ConfirmReplaceDialog } from './confirm-replace-dialog.js';
 import { NewFolderDialog } from './new-folder-dialog.js';
 import { RecoveryKeyDialog } from './recovery-key-dialog.js';
 import { RepairResultsDialog } from './repair-results-dialog.js';
@@ -13,6 +14,8 @@ export function Dialogs() {
   switch (dialog.kind) {
     case 'confirm-delete':
       return <ConfirmDeleteDialog entries={dialog.entries} />;
+    case 'confirm-replace':
+      return <ConfirmReplaceDialog items={dialog.items} emptyFolders={dialog.emptyFolders} replaced={dialog.replaced} />;
     case 'new-folder':
       return <NewFolderDialog />;
     case 'check-results':

@@ -61,6 +61,9 @@ export function FileGrid() {
   const filter = useVault((s) => s.filter);
   const total = useVault((s) => s.entries.length);
   const focused = useVault((s) => s.selection.focused);
+  const folder = useVault((s) => s.folder);
+  const dialogOpen = useVault((s) => s.dialog !== null);
+  const tableRef = useRef<HTMLTableElement>(null);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const order = useMemo(() => entries.map((e) => e.path), [entries]);
   const tabStop = focused !== null && order.includes(focused) ? focused : order[0];
@@ -143,9 +146,19 @@ export function FileGrid() {
     }
   }, [focused]);
 
+  // Focus that fell to the page — its row deleted, a folder opened or left, a dialog closed on a button that is now
+  // disabled — comes back to the list: to its cursor row, or to the list itself while it has no rows.
+  useEffect(() => {
+    if (dialogOpen || listing === 'loading') return;
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== tableRef.current) return;
+    const row = bodyRef.current?.querySelector<HTMLElement>('tr[tabindex="0"]');
+    (row ?? tableRef.current)?.focus();
+  }, [dialogOpen, listing, order, folder]);
+
   return (
     <div className="grid-wrap" aria-busy={listing === 'loading'}>
-      <table role="grid" aria-label="Files" aria-multiselectable="true" aria-rowcount={entries.length + 1} className="file-grid">
+      <table ref={tableRef} tabIndex={-1} role="grid" aria-label="Files" aria-multiselectable="true" aria-rowcount={entries.length + 1} className="file-grid">
         <thead>
           <tr>
             <th scope="col" className="col-check">

@@ -61,6 +61,7 @@ export const FileRow = memo(function FileRow({ entry, tabStop, onRowClick, onTog
               type="button"
               className="name-link"
               tabIndex={-1}
+              title={entry.name}
               onClick={(e) => {
                 if (e.ctrlKey || e.metaKey || e.shiftKey) return;
                 e.stopPropagation();
@@ -70,7 +71,7 @@ export const FileRow = memo(function FileRow({ entry, tabStop, onRowClick, onTog
               {entry.name}
             </button>
           ) : (
-            <span className="name-text" data-incomplete={incomplete || undefined}>
+            <span className="name-text" title={entry.name} data-incomplete={incomplete || undefined}>
               {entry.name}
             </span>
           )}

@@ -83,9 +83,13 @@ function LocalClusterControl() {
   );
 }
 
-/** The node strip: each node up or down with latency and space used, start/stop for the app's own nodes. */
+/**
+ * The node strip: each node up or down with latency and space used, start/stop for the app's own nodes. The local
+ * cluster's control shows only while signed in to it: another cluster's strip has nothing to do with it.
+ */
 export function NodeStrip() {
   const nodes = useVault((s) => s.cluster?.nodes);
+  const onLocalCluster = useVault((s) => s.session?.target?.kind === 'local');
   const upCount = nodes?.filter((n) => n.up).length ?? 0;
   const total = nodes?.length ?? 0;
   return (
@@ -98,7 +102,7 @@ export function NodeStrip() {
           <NodeChip key={node.index} node={node} />
         ))}
       </ul>
-      <LocalClusterControl />
+      {onLocalCluster && <LocalClusterControl />}
     </section>
   );
 }

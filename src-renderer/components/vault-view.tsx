@@ -2,10 +2,11 @@ import { Breadcrumbs } from './breadcrumbs.js';
 import { FileGrid } from './file-grid.js';
 import { SelectionCount } from './selection-count.js';
 import { NodeStrip } from './node-strip.js';
+import { Notices } from './notices.js';
 import { Toolbar } from './toolbar.js';
 import { TransferPanel } from './transfer-panel.js';
 
-/** The signed-in window: nodes, toolbar, folder view, transfers. */
+/** The signed-in window: nodes, toolbar, folder view, notices over its foot, transfers. */
 export function VaultView() {
   return (
     <>
@@ -18,6 +19,7 @@ export function VaultView() {
         </div>
         <FileGrid />
       </main>
+      <Notices at="bottom" />
       <TransferPanel />
     </>
   );

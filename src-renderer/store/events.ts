@@ -1,4 +1,5 @@
 import type { VaultApi } from '../../src-main/shared/contract.js';
+import type { HostConnection } from '../api/host-connection.js';
 import type { VaultStore } from './store.js';
 import { affectsFolder } from './vault-paths.js';
 
@@ -36,4 +37,20 @@ export async function resync(store: VaultStore, api: Pick<VaultApi, 'session'>):
     s.reportError(error);
   }
   await Promise.all([s.refreshCluster(), s.loadTransfers(), store.getState().phase === 'signed-in' ? s.refreshFolder() : undefined]);
+}
+
+/** What the page says while the browser host is gone; it stays until the host is back. */
+export const HOST_LOST_TEXT =
+  'The DFS Vault web host has stopped, so this page can do nothing for now. Start it again with `dfs-vault web` and open the address it prints (a restarted host gives this page\'s address a new token).';
+
+/** Shows a lasting notice while the host is gone; once it is back, takes the notice away and fetches everything again. */
+export function followHostConnection(state: HostConnection, store: VaultStore, api: Pick<VaultApi, 'session'>): void {
+  const s = store.getState();
+  const shown = s.notices.find((n) => n.text === HOST_LOST_TEXT);
+  if (state === 'lost') {
+    if (!shown) s.notify('error', HOST_LOST_TEXT, 'HOST_LOST', { persistent: true });
+    return;
+  }
+  if (shown) s.dismissNotice(shown.id);
+  void resync(store, api);
 }

@@ -2,7 +2,7 @@ import type { VaultEntry } from '../../src-main/shared/models.js';
 import { pruneSelection, EMPTY_SELECTION } from './selection.js';
 import { DEFAULT_SORT, nextSort, type SortColumn, type SortOrder, visibleEntries } from './sorting.js';
 import type { SliceCreator } from './state.js';
-import { joinVaultPath, nameProblem } from './vault-paths.js';
+import { entryTowards, joinVaultPath, nameProblem } from './vault-paths.js';
 
 /** A folder operation under way (its toolbar button shows it). */
 export type FolderWork = 'mkdir' | 'delete' | 'check' | 'repair' | null;
@@ -59,7 +59,9 @@ export const createFolderSlice: SliceCreator<FolderSlice> = ({ api }) => (set, g
     folderWork: null,
 
     async openFolder(path) {
-      if (path !== get().folder) set({ folder: path, entries: [], filter: '', selection: EMPTY_SELECTION });
+      // Going up puts the keyboard cursor on the folder just left, as file managers do.
+      const cameFrom = entryTowards(get().folder, path);
+      if (path !== get().folder) set({ folder: path, entries: [], filter: '', selection: { ...EMPTY_SELECTION, focused: cameFrom } });
       await get().refreshFolder();
     },
 

@@ -8,8 +8,8 @@ export const INFO_NOTICE_MS = 6000;
 /** Toasts and the error region. */
 export interface NoticesSlice {
   notices: Notice[];
-  /** Shows a message; infos fade after a few seconds, warnings and errors stay until dismissed. */
-  notify(kind: NoticeKind, text: string, code?: string): void;
+  /** Shows a message; infos fade after a few seconds, warnings and errors stay until dismissed (persistent ones until the app takes them away). */
+  notify(kind: NoticeKind, text: string, code?: string, options?: { persistent?: boolean }): void;
   /** Shows a thrown error's message (never a stack); cancellations are not reported. */
   reportError(error: unknown, prefix?: string): void;
   dismissNotice(id: number): void;
@@ -20,9 +20,10 @@ export const createNoticesSlice: SliceCreator<NoticesSlice> = ({ api }) => (set,
   let nextId = 1;
   return {
     notices: [],
-    notify(kind, text, code) {
+    notify(kind, text, code, options) {
       const id = nextId++;
-      set((s) => ({ notices: pushNotice(s.notices, code === undefined ? { id, kind, text } : { id, kind, text, code }) }));
+      const notice = { id, kind, text, ...(code === undefined ? {} : { code }), ...(options?.persistent ? { persistent: true } : {}) };
+      set((s) => ({ notices: pushNotice(s.notices, notice) }));
       if (kind === 'info') setTimeout(() => get().dismissNotice(id), INFO_NOTICE_MS);
     },
     reportError(error, prefix) {

@@ -12,6 +12,8 @@ export interface Notice {
   code?: string;
   /** How many times the same message came in a row. */
   repeat: number;
+  /** Stays until what it reports is over (it has no Dismiss button). */
+  persistent?: boolean;
 }
 
 /** Most notices on screen at once; older ones give way. */
@@ -21,7 +23,13 @@ export const MAX_NOTICES = 5;
 export function pushNotice(list: readonly Notice[], notice: Omit<Notice, 'repeat'>): Notice[] {
   const same = list.find((n) => n.kind === notice.kind && n.text === notice.text);
   if (same) return [...list.filter((n) => n !== same), { ...same, id: notice.id, repeat: same.repeat + 1 }];
-  return [...list, { ...notice, repeat: 1 }].slice(-MAX_NOTICES);
+  const next = [...list, { ...notice, repeat: 1 }];
+  // The oldest give way, but not a persistent one: what it reports is not over.
+  while (next.length > MAX_NOTICES) {
+    const oldest = next.findIndex((n) => !n.persistent);
+    next.splice(Math.max(0, oldest), 1);
+  }
+  return next;
 }
 
 /** Removes one notice. */

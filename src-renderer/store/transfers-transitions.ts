@@ -16,9 +16,39 @@ export function mergeTransfer(list: readonly Transfer[], update: Transfer): Tran
   return next;
 }
 
+/** Ids of uploads the page still holds back (not yet handed to the host) start with this. */
+const WAITING_PREFIX = 'waiting:';
+
+/** True for an upload the page holds back until a slot is free: the host does not know it yet. */
+export function isWaiting(transfer: Pick<Transfer, 'id'>): boolean {
+  return transfer.id.startsWith(WAITING_PREFIX);
+}
+
+/** Shows uploads the page is about to send as queued rows until the host reports them (ids: `waiting:<key>:<n>`). */
+export function addWaitingUploads(list: readonly Transfer[], items: ReadonlyArray<{ path: string; size: number }>, key: string, now: number): Transfer[] {
+  const waiting = items.map(({ path, size }, n): Transfer => ({ id: `${WAITING_PREFIX}${key}:${n}`, direction: 'upload', path, size, done: 0, state: 'queued', startedAt: now, bytesPerSecond: 0 }));
+  return [...list, ...waiting];
+}
+
+/** Applies a host report, which takes the place of the waiting row of the same upload. */
+export function mergeHostTransfer(list: readonly Transfer[], update: Transfer): Transfer[] {
+  const waitingRow = update.direction === 'upload' ? list.find((t) => isWaiting(t) && t.state === 'queued' && t.path === update.path) : undefined;
+  return mergeTransfer(waitingRow ? list.filter((t) => t !== waitingRow) : list, update);
+}
+
+/** A waiting upload the user cancelled before its turn. */
+export function cancelWaiting(list: readonly Transfer[], id: string, now: number): Transfer[] {
+  return list.map((t) => (t.id === id && isWaiting(t) && !isFinished(t) ? { ...t, state: 'cancelled', finishedAt: now } : t));
+}
+
+/** Drops the waiting rows of batch `key` still queued once the batch is over (the host reported, or failed, the rest). */
+export function dropWaiting(list: readonly Transfer[], key: string): Transfer[] {
+  return list.filter((t) => !(t.id.startsWith(`${WAITING_PREFIX}${key}:`) && t.state === 'queued'));
+}
+
 /** Merges a whole `transfers.list()` answer into what events already reported. */
 export function mergeTransfers(list: readonly Transfer[], updates: readonly Transfer[]): Transfer[] {
-  return updates.reduce<Transfer[]>((acc, t) => mergeTransfer(acc, t), [...list]);
+  return updates.reduce<Transfer[]>((acc, t) => mergeHostTransfer(acc, t), [...list]);
 }
 
 /** Only the transfers still under way. */

@@ -1,4 +1,5 @@
 /** Vault path arithmetic for the UI: `/`-separated, no leading slash, "" is the top folder. No DOM. */
+import { numberedName } from '../../src-main/shared/numbered-name.js';
 
 /** Joins a folder and a relative path ("a" + "b/c.txt" → "a/b/c.txt"; "" + "x" → "x"). */
 export function joinVaultPath(folder: string, relative: string): string {
@@ -15,6 +16,36 @@ export function parentOf(path: string): string {
 /** The last segment of a path. */
 export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Going up from `from` to `to`: the entry of `to` that leads back down to `from` ("a/b/c" to "a" → "a/b"), else null. */
+export function entryTowards(from: string, to: string): string | null {
+  if (to !== '' && !from.startsWith(`${to}/`)) return null;
+  const [next] = from.slice(to === '' ? 0 : to.length + 1).split('/');
+  return next ? joinVaultPath(to, next) : null;
+}
+
+/**
+ * "Keep both": a new path for each of `paths` whose name is taken in its folder ("a/x.txt" → "a/x (2).txt"), free there
+ * and given to no other of `paths`. `taken` holds the names already in each folder.
+ */
+export function keepBothPaths(paths: readonly string[], taken: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string> {
+  const names = new Map<string, Set<string>>();
+  const renamed = new Map<string, string>();
+  for (const path of paths) {
+    const folder = parentOf(path);
+    let inFolder = names.get(folder);
+    if (!inFolder) names.set(folder, (inFolder = new Set(taken.get(folder))));
+    let name = baseName(path);
+    if (inFolder.has(name)) {
+      let n = 2;
+      while (inFolder.has(numberedName(name, n))) n++;
+      name = numberedName(name, n);
+      renamed.set(path, joinVaultPath(folder, name));
+    }
+    inFolder.add(name);
+  }
+  return renamed;
 }
 
 /** One step of the breadcrumb trail. */

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatLatency, formatModified, formatProgress, formatSpeed } from '../../src-renderer/format.js';
+import { formatBytes, formatDuration, formatItemCount, formatLatency, formatModified, formatProgress, formatSpeed } from '../../src-renderer/format.js';
 
 describe('format', () => {
+  it('counts the items a folder holds, and says how many of them a filter shows', () => {
+    expect(formatItemCount(10, 10)).toBe('10 items');
+    expect(formatItemCount(1, 1)).toBe('1 item');
+    expect(formatItemCount(3, 10)).toBe('3 of 10 items');
+    expect(formatItemCount(0, 1)).toBe('0 of 1 item');
+  });
+
   it('shows sizes in binary units with one decimal below a hundred', () => {
     expect(formatBytes(0)).toBe('0 B');
     expect(formatBytes(1023)).toBe('1023 B');

@@ -23,4 +23,10 @@ describe('notices', () => {
     expect(list.map((n) => n.id)).toEqual([3, 4, 5, 6, 7]);
     expect(removeNotice(list, 5).map((n) => n.id)).toEqual([3, 4, 6, 7]);
   });
+
+  it('never lets a persistent notice give way to newer ones', () => {
+    let list = pushNotice([], { id: 1, kind: 'error', text: 'The host has stopped.', persistent: true });
+    for (let i = 2; i <= MAX_NOTICES + 3; i++) list = pushNotice(list, { id: i, kind: 'info', text: `n${i}` });
+    expect(list.map((n) => n.id)).toEqual([1, 5, 6, 7, 8]);
+  });
 });

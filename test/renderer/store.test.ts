@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { FileTransfers } from '../../src-renderer/api/file-transfers.js';
-import { connectEvents } from '../../src-renderer/store/events.js';
+import { HOST_LOST_TEXT, connectEvents, followHostConnection } from '../../src-renderer/store/events.js';
 import { createVaultStore } from '../../src-renderer/store/store.js';
+import { baseName } from '../../src-renderer/store/vault-paths.js';
 import { createFakeVault, settle } from './helpers/fake-vault.js';
 
 const noFiles: FileTransfers = { uploadFiles: async () => [], downloadEntries: async () => undefined, stopUpload: () => undefined };
@@ -80,6 +81,17 @@ describe('store', () => {
     expect(store.getState().entries.map((e) => e.path)).toEqual(['b/y.txt']);
   });
 
+  it('puts the keyboard cursor on the folder just left when going up', async () => {
+    const { store } = setup({ 'a/b/c/x.txt': 1, 'a/y.txt': 2 });
+    await store.getState().connect(login);
+    await settle();
+    await store.getState().openFolder('a/b/c');
+    await store.getState().openFolder('a');
+    expect(store.getState().selection).toEqual({ selected: [], anchor: null, focused: 'a/b' });
+    await store.getState().openFolder('a/b');
+    expect(store.getState().selection.focused).toBeNull();
+  });
+
   it('makes folders, refusing bad names before asking the host', async () => {
     const { fake, store } = setup();
     await store.getState().connect(login);
@@ -138,6 +150,24 @@ describe('store', () => {
     expect(store.getState().notices.map((n) => n.text)).toEqual(['2 uploads failed. x.txt: Only 2 of 4 nodes answered.']);
   });
 
+  it('says once, and until it is back, that the browser host has stopped; then fetches everything again', async () => {
+    const { fake, store } = setup({ 'a.txt': 10 });
+    await store.getState().connect(login);
+    await settle();
+    followHostConnection('lost', store, fake.api);
+    followHostConnection('lost', store, fake.api);
+    expect(store.getState().notices.map((n) => [n.kind, n.text, n.repeat, n.persistent])).toEqual([['error', HOST_LOST_TEXT, 1, true]]);
+    let asked = 0;
+    fake.override('session.state', async () => {
+      asked++;
+      return fake.session;
+    });
+    followHostConnection('back', store, fake.api);
+    await settle();
+    expect(store.getState().notices).toEqual([]);
+    expect(asked).toBe(1);
+  });
+
   it('goes back to the connect screen when the host ends the session', async () => {
     const { fake, store } = setup({ 'a.txt': 1 });
     await store.getState().connect(login);
@@ -170,6 +200,59 @@ describe('store and the node strip', () => {
     await settle();
     expect(store.getState().cluster?.nodes[1]?.up).toBe(false);
     expect(lists()).toBe(before + 1);
+  });
+
+  it('lists uploads waiting for a slot as queued, and cancels one without asking the host', async () => {
+    const fake = createFakeVault();
+    await fake.api.session.connect(login);
+    const stopped: string[] = [];
+    let finish: () => void = () => undefined;
+    const files: FileTransfers = { ...noFiles, stopUpload: (path) => void stopped.push(path), uploadFiles: () => new Promise((resolve) => (finish = () => resolve([]))) };
+    const store = createVaultStore({ api: fake.api, files });
+    store.setState({ phase: 'signed-in' });
+    const items = ['a.bin', 'b.bin', 'c.bin'].map((path) => ({ path, file: new File(['12345'], path) }));
+    const uploading = store.getState().uploadItems(items);
+    await settle();
+    const rows = () => store.getState().transfers.map((t) => [t.path, t.state]);
+    expect(rows()).toEqual([
+      ['a.bin', 'queued'],
+      ['b.bin', 'queued'],
+      ['c.bin', 'queued'],
+    ]);
+    store.getState().applyTransfer({ id: 'host-a', direction: 'upload', path: 'a.bin', size: 5, done: 1, state: 'running', startedAt: 0, bytesPerSecond: 1 });
+    const waitingB = store.getState().transfers.find((t) => t.path === 'b.bin')!;
+    await store.getState().cancelTransfer(waitingB.id);
+    expect(stopped).toEqual(['b.bin']);
+    expect(fake.calls.filter((c) => c.name === 'transfers.cancel')).toEqual([]);
+    expect(rows()).toEqual([
+      ['b.bin', 'cancelled'],
+      ['c.bin', 'queued'],
+      ['a.bin', 'running'],
+    ]);
+    finish();
+    await uploading;
+    expect(rows()).toEqual([
+      ['b.bin', 'cancelled'],
+      ['a.bin', 'running'],
+    ]);
+  });
+
+  it('asks before an upload replaces files, and replaces them or keeps both as answered', async () => {
+    const fake = createFakeVault({ 'a.txt': 1, 'docs/b.txt': 2, 'docs/inner/c.txt': 3 });
+    await fake.api.session.connect(login);
+    const sent: string[][] = [];
+    const store = createVaultStore({ api: fake.api, files: { ...noFiles, uploadFiles: async (items) => (sent.push(items.map((i) => i.path)), []) } });
+    store.setState({ phase: 'signed-in' });
+    const items = ['a.txt', 'docs/b.txt', 'docs/new.txt', 'docs/inner/c.txt', 'fresh/a.txt'].map((path) => ({ path, file: new File(['x'], baseName(path)) }));
+    await store.getState().uploadItems(items, ['empty']);
+    expect(sent).toEqual([]);
+    expect(store.getState().dialog).toEqual({ kind: 'confirm-replace', items, emptyFolders: ['empty'], replaced: ['a.txt', 'docs/b.txt', 'docs/inner/c.txt'] });
+    await store.getState().uploadItems(items, [], 'keep-both');
+    await store.getState().uploadItems(items, [], 'replace');
+    expect(sent).toEqual([
+      ['a (2).txt', 'docs/b (2).txt', 'docs/new.txt', 'docs/inner/c (2).txt', 'fresh/a.txt'],
+      ['a.txt', 'docs/b.txt', 'docs/new.txt', 'docs/inner/c.txt', 'fresh/a.txt'],
+    ]);
   });
 
   it('stops sending an upload\'s bytes when it is cancelled, and asks the host to cancel it too', async () => {

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Transfer } from '../../src-main/shared/app-models.js';
-import { activeSummary, clearFinished, mergeTransfer, mergeTransfers, panelOrder, progressPercent } from '../../src-renderer/store/transfers-transitions.js';
+import {
+  activeSummary,
+  addWaitingUploads,
+  cancelWaiting,
+  clearFinished,
+  dropWaiting,
+  isWaiting,
+  mergeHostTransfer,
+  mergeTransfer,
+  mergeTransfers,
+  panelOrder,
+  progressPercent,
+} from '../../src-renderer/store/transfers-transitions.js';
 
 const transfer = (id: string, patch: Partial<Transfer> = {}): Transfer => ({
   id,
@@ -32,6 +44,29 @@ describe('transfer transitions', () => {
     expect(merged.map((t) => [t.id, t.state])).toEqual([
       ['a', 'done'],
       ['b', 'running'],
+    ]);
+  });
+
+  it('shows uploads the page holds back as queued until the host reports them, one row per upload', () => {
+    let list = addWaitingUploads([transfer('old', { state: 'done' })], [{ path: 'a.bin', size: 5 }, { path: 'b.bin', size: 7 }], '1', 100);
+    expect(list.filter(isWaiting).map((t) => [t.path, t.state, t.size, t.done])).toEqual([
+      ['a.bin', 'queued', 5, 0],
+      ['b.bin', 'queued', 7, 0],
+    ]);
+    list = mergeHostTransfer(list, transfer('host-a', { path: 'a.bin', state: 'running' }));
+    expect(list.map((t) => t.id)).toEqual(['old', 'waiting:1:1', 'host-a']);
+    // A download of the same name is another transfer.
+    expect(mergeHostTransfer(list, transfer('d', { path: 'b.bin', direction: 'download' })).filter(isWaiting)).toHaveLength(1);
+    expect(mergeTransfers(list, [transfer('host-b', { path: 'b.bin', state: 'queued' })]).filter(isWaiting)).toEqual([]);
+  });
+
+  it('cancels a waiting upload in place, and drops the rows of a batch still waiting when it is over', () => {
+    const list = addWaitingUploads(addWaitingUploads([], [{ path: 'a.bin', size: 5 }, { path: 'b.bin', size: 7 }], '1', 100), [{ path: 'c.bin', size: 1 }], '2', 200);
+    const cancelled = cancelWaiting(list, 'waiting:1:0', 300);
+    expect(cancelled[0]).toMatchObject({ path: 'a.bin', state: 'cancelled', finishedAt: 300 });
+    expect(dropWaiting(cancelled, '1').map((t) => [t.path, t.state])).toEqual([
+      ['a.bin', 'cancelled'],
+      ['c.bin', 'queued'],
     ]);
   });
 

@@ -66,8 +66,10 @@ describe('account: password change and recovery', () => {
       await cluster.stop(2);
       await expect(vault.changePassword(USERS.alice, NEW_PASSWORD)).rejects.toMatchObject({
         code: 'NODE_UNREACHABLE',
-        message: expect.stringMatching(/needs every node, and DFS3 .*is not reachable\. Nothing was changed/),
+        message: expect.stringMatching(/needs every node, and DFS3 \(Cannot reach [^]*\) is not reachable\. Nothing was changed/),
       });
+      // The node is named once, its reason after it.
+      expect(((await vault.changePassword(USERS.alice, NEW_PASSWORD).catch((error: unknown) => error)) as Error).message.match(/DFS3/g)).toHaveLength(1);
       await cluster.restart(2);
       await expectFilesIntact(USERS.alice);
       await expect(connect(NEW_PASSWORD)).rejects.toMatchObject({ code: 'AUTH_FAILED' });

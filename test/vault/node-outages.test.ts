@@ -73,10 +73,14 @@ describe('node outages', () => {
     await cluster.stop(3);
     try {
       const degraded = await cluster.vault();
-      await expect(degraded.putFile(await writeTemp(cluster.dir, 'keep-new.bin', randomBytes(300_000)), 'keep.bin')).rejects.toMatchObject({
-        code: 'QUORUM_FAILED',
-        message: expect.stringContaining('a write needs 3'),
-      });
+      const refused = degraded.putFile(await writeTemp(cluster.dir, 'keep-new.bin', randomBytes(300_000)), 'keep.bin');
+      await expect(refused).rejects.toMatchObject({ code: 'QUORUM_FAILED', message: expect.stringContaining('a write needs 3') });
+      // Each node that failed is named once, with its reason.
+      const { message } = (await refused.catch((error: unknown) => error)) as Error;
+      expect(message).toContain('DFS1 (Cannot reach ');
+      expect(message).toContain('DFS4 (Cannot reach ');
+      expect(message.match(/DFS1/g)).toHaveLength(1);
+      expect(message.match(/DFS4/g)).toHaveLength(1);
       const out = join(cluster.dir, 'keep.out');
       await degraded.getFile('keep.bin', out);
       expect((await readFile(out)).equals(old)).toBe(true);

@@ -25,6 +25,35 @@ function rawRequest(port: number, path: string, headers: Record<string, string>,
   });
 }
 
+/**
+ * PUTs `body` in 64 KiB writes that wait for the socket, as a browser streams a file, and resolves with the answer
+ * and how many bytes went out before it came; rejects when the connection is cut (a browser would send it again).
+ */
+function rawUpload(port: number, token: string, path: string, body: Buffer): Promise<{ status: number; body: string; sent: number }> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method: 'PUT', path: `/api/upload?path=${encodeURIComponent(path)}&size=${body.length}`, headers: { 'X-DFS-Token': token, 'Content-Length': body.length } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, sent }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    void (async () => {
+      for (let at = 0; at < body.length && !req.destroyed; at += 65_536) {
+        const part = body.subarray(at, at + 65_536);
+        sent += part.length;
+        if (!req.write(part)) await new Promise((r) => req.once('drain', r));
+      }
+      req.end();
+    })();
+  });
+}
+
 describe('browser host', () => {
   let dataDir: string;
   let rendererDir: string;
@@ -161,7 +190,6 @@ describe('browser host', () => {
     expect(download.headers.get('content-length')).toBe(String(content.length));
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="big photo.raw"; filename*=UTF-8''big%20photo.raw`);
     expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
-
     await new Promise((r) => setTimeout(r, 200));
     events.abort();
     await reading;
@@ -170,6 +198,14 @@ describe('browser host', () => {
     expect(transfers.filter((t) => t.direction === 'download').at(-1)).toMatchObject({ state: 'done', done: content.length });
     expect(transfers.every((t) => t.state === 'done' || t.done < t.size)).toBe(true);
     expect(received.some((e) => e.event === 'files.changed')).toBe(true);
+  });
+
+  it('names a download as the page asks (a file of a downloaded folder keeps its place), as one safe file name', async () => {
+    for (const [name, saved] of [['photos_big photo.raw', 'photos_big photo.raw'], ['../photos/big photo.raw', '.._photos_big photo.raw'], ['..', 'big photo.raw']]) {
+      const named = await fetch(`${base}/api/download?path=${encodeURIComponent('photos/big photo.raw')}&name=${encodeURIComponent(name!)}&token=${host.token}`);
+      expect(named.headers.get('content-disposition')).toBe(`attachment; filename="${saved}"; filename*=UTF-8''${encodeURIComponent(saved!)}`);
+      await named.body?.cancel();
+    }
   });
 
   it('carries bytes in JSON calls too (uploads.write), for hosts that push chunks', async () => {
@@ -181,6 +217,22 @@ describe('browser host', () => {
     expect(await call('uploads.end', { id: begun.value.id })).toEqual({ ok: true });
     const download = await fetch(`${base}/api/download?path=pushed.bin&token=${host.token}`);
     expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
+  });
+
+  it('reads the whole body of an upload the vault refuses, so the browser gets the vault\'s own error instead of a reset', async () => {
+    await service.stopNode(0);
+    await service.stopNode(1);
+    try {
+      const content = seededBuffer(6 * 1024 * 1024, 11);
+      const upload = await rawUpload(host.port, host.token, 'two-down.bin', content);
+      expect(upload.status).toBe(200);
+      expect(JSON.parse(upload.body)).toMatchObject({ ok: false, error: { code: 'QUORUM_FAILED', message: expect.stringContaining('a write needs 3') } });
+      // The host read every byte the browser sent before it answered: nothing was left for a reset to cut off.
+      expect(upload.sent).toBe(content.length);
+    } finally {
+      await service.startNode(0);
+      await service.startNode(1);
+    }
   });
 
   it('refuses an upload whose body length disagrees with its size, and a download of nothing', async () => {
