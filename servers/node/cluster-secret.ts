@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 const SECRET_BYTES = 32;
 const SECRET_TEXT = /^[0-9a-f]{64}$/;
@@ -62,6 +63,9 @@ async function createSecret(path: string): Promise<void> {
     await link(temp, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`There is no folder ${dirname(path)} for the users file and its secret; create it, or give another --users.`, { cause: error });
+    }
     throw new Error(`Cannot create ${path} (${(error as Error).message}). The node keeps there the secret behind unknown users' logins; make its folder writable, or copy the file from another node that shares the users file.`, { cause: error });
   } finally {
     await rm(temp, { force: true });

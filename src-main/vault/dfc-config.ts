@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { validateUsername } from '../../servers/node/user-store.js';
 import { VaultError } from '../shared/errors.js';
 
 /** One storage node named in dfc.conf. */
@@ -50,8 +51,12 @@ export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
     if (field) {
       const value = field[2]!.trim();
       if (value === '') throw new VaultError('INVALID_CONFIG', `${where}: ${field[1]} is empty.`);
-      if (field[1]!.toLowerCase() === 'username') config.username = value;
-      else config.password = value;
+      if (field[1]!.toLowerCase() === 'username') {
+        // Caught here, naming the line, rather than at login as a wrong password ("alice # me").
+        const invalid = validateUsername(value);
+        if (invalid) throw new VaultError('INVALID_CONFIG', `${where}: ${invalid}${/\s#/.test(value) ? ' (A comment cannot follow a value; put it on a line of its own.)' : ''}`);
+        config.username = value;
+      } else config.password = value;
       return;
     }
     // The line itself is not echoed: a wrong path could name a file of secrets, and the UI shows this message.

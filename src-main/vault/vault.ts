@@ -467,7 +467,16 @@ function skipBytes(parts: Buffer[], count: number): Buffer[] {
 
 function localError(error: unknown, path: string): VaultError {
   const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file or folder' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+  const why =
+    code === 'ENOENT'
+      ? 'no such file or folder'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'ENOTDIR'
+            ? 'part of the path is a file, not a folder'
+            : (error as Error).message;
   return new VaultError('LOCAL_IO', `Cannot open ${path}: ${why}.`, { cause: error });
 }
 

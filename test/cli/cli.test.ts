@@ -87,6 +87,14 @@ describe('dfs-vault CLI', () => {
       err: `There is no folder ${join(cluster.dir, 'nowhere')}/; create it first, or leave out the trailing "/" to save a file by that name.\n`,
     });
     expect(existsSync(join(cluster.dir, 'nowhere'))).toBe(false);
+    expect(await cli(['get', '-c', conf, 'inbox/report.pdf', 'report.pdf/'])).toMatchObject({
+      status: 1,
+      err: `${join(cluster.dir, 'report.pdf')} is a file, not a folder; give a folder, or leave out the trailing "/" to replace that file.\n`,
+    });
+    expect(await cli(['get', '-c', conf, 'inbox/report.pdf', 'report.pdf/copy.pdf'])).toMatchObject({
+      status: 1,
+      err: `Cannot open ${join(cluster.dir, 'report.pdf', 'copy.pdf')}: part of the path is a file, not a folder.\n`,
+    });
   });
 
   it('exits 2 with the usage for bad usage, and 1 with one line for a failed operation', async () => {

@@ -20,6 +20,7 @@ describe('dfc.conf', () => {
   it('names the line and the fix for each mistake', () => {
     expect(() => parseDfcConf('Server DFS1 localhost')).toThrow(/dfc\.conf line 1: "localhost" is not HOST:PORT/);
     expect(() => parseDfcConf('Server DFS1 a:1\nServer DFS1 b:2')).toThrow(/line 2: server DFS1 is listed twice/);
+    expect(() => parseDfcConf('Server DFS1 a:1\nUsername: alice # me')).toThrow('dfc.conf line 2: The username "alice # me" may contain only letters, digits, ".", "_", "@" and "-". (A comment cannot follow a value; put it on a line of its own.)');
     expect(() => parseDfcConf('Server DFS1 host:1\nServer DFS2 HOST:1')).toThrow('line 2: DFS2 has the address of DFS1 (HOST:1); every server needs its own address.');
     expect(() => parseDfcConf('Server DFS1 a:1\nUser Alice')).toThrow(/line 2 is not a dfc\.conf line/);
     // A file of secrets given by mistake is not echoed back (the UI shows this message).

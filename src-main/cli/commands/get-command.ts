@@ -24,8 +24,10 @@ ${VAULT_OPTIONS_HELP}`,
     const vaultPath = positionals[0]!;
     const local = resolve(io.cwd, positionals[1] ?? vaultPath.replace(/\/+$/, '').split('/').pop()!);
     // "out/" means a folder: without one there, the download must not become a file named "out".
-    if (positionals[1]?.endsWith('/') && !(await stat(local).catch(() => undefined))?.isDirectory()) {
-      throw new VaultError('LOCAL_IO', `There is no folder ${local}/; create it first, or leave out the trailing "/" to save a file by that name.`);
+    if (positionals[1]?.endsWith('/')) {
+      const there = await stat(local).catch(() => undefined);
+      if (there && !there.isDirectory()) throw new VaultError('LOCAL_IO', `${local} is a file, not a folder; give a folder, or leave out the trailing "/" to replace that file.`);
+      if (!there) throw new VaultError('LOCAL_IO', `There is no folder ${local}/; create it first, or leave out the trailing "/" to save a file by that name.`);
     }
     return withVault(io, values.config, async (vault) => {
       const progress = progressReporter(io, `Downloading ${vaultPath}`);

@@ -27,9 +27,9 @@ Options:
     const problem = validateUsername(name);
     if (problem) throw new UsageError(problem);
     const file = resolve(io.cwd, values.users ?? 'dfs.conf');
-    if (!(await stat(dirname(file)).catch(() => undefined))?.isDirectory()) {
-      throw new VaultError('LOCAL_IO', `There is no folder ${dirname(file)} for the users file; create it first, or give another --users.`);
-    }
+    const folder = await stat(dirname(file)).catch(() => undefined);
+    if (folder && !folder.isDirectory()) throw new VaultError('LOCAL_IO', `${dirname(file)} is a file, not a folder, so it cannot hold the users file; give another --users.`);
+    if (!folder) throw new VaultError('LOCAL_IO', `There is no folder ${dirname(file)} for the users file; create it first, or give another --users.`);
     await upsertUser(file, name, await askNewPassword(io, `New password for ${name}: `, 'DFS_PASSWORD'));
     io.stdout.write(`Saved ${name} in ${file} (hashed).\n`);
     return 0;

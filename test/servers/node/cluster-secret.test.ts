@@ -43,4 +43,9 @@ describe('cluster secret', () => {
       `${clusterSecretPath(usersFile)} does not hold a node secret (64 hex digits). Copy it from another node that shares the users file, or remove it to have a new one made.`,
     );
   });
+
+  it('names a missing folder of the users file as the thing to fix', async () => {
+    const usersFile = join(dir, 'absent', 'dfs.conf');
+    await expect(loadClusterSecret(usersFile)).rejects.toThrow(`There is no folder ${join(dir, 'absent')} for the users file and its secret; create it, or give another --users.`);
+  });
 });
