@@ -28,7 +28,7 @@ export interface NodeOptions {
   saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
   idleTimeoutMs?: number;
   requestTimeoutMs?: number;
-  /** How long a new connection may take to log in, from its first byte to AUTH_OK (default 10 s). */
+  /** How long a new connection may take to log in, from the moment it is accepted to AUTH_OK (default 10 s). */
   loginTimeoutMs?: number;
   /** Most simultaneous connections; further ones are refused by the kernel queue. */
   maxConnections?: number;
