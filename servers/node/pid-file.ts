@@ -1,9 +1,13 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How long a pid file with no pid in it is taken for one its owner is still writing. */
 const UNREADABLE_WAIT_MS = 500;
 const RETRY_MS = 25;
+/** How long lockPidFile keeps trying to take over a dead holder's file while others do the same. */
+const TAKEOVER_WAIT_MS = 5000;
+/** A takeover gate older than this was left by a taker that died in the middle. */
+const STALE_GATE_MS = 3000;
 
 /** Whether a process with this pid exists (one owned by another user counts). */
 export function isProcessAlive(pid: number): boolean {
@@ -75,17 +79,41 @@ export interface PidLock {
  */
 export async function lockPidFile(path: string, pid: number): Promise<PidLock | { heldBy: number }> {
   let waited = 0;
-  for (let takeovers = 0; takeovers < 3; ) {
+  const deadline = Date.now() + TAKEOVER_WAIT_MS;
+  for (;;) {
     const holder = await createPidFile(path, pid);
     if (!holder) return { release: () => releasePidFile(path) };
     if (holder.alive) return { heldBy: holder.pid };
+    if (Date.now() > deadline) throw new Error(`Cannot lock ${path}: other processes keep taking it.`);
     if (holder.pid === 0 && waited < UNREADABLE_WAIT_MS) {
       await sleep(RETRY_MS);
       waited += RETRY_MS;
       continue;
     }
-    await rm(path, { force: true });
-    takeovers++;
+    await removeStale(path, holder.pid);
   }
-  throw new Error(`Cannot lock ${path}: other processes keep taking it.`);
+}
+
+/**
+ * Removes a dead holder's pid file unless someone took it over first. Takers go one at a time through
+ * `<path>.takeover` (made exclusively; one left by a taker that died is cleared after a few seconds) and
+ * remove the file only if it still names the dead holder: otherwise a second taker could delete the
+ * lock the first had just made, and both would run.
+ */
+async function removeStale(path: string, deadPid: number): Promise<void> {
+  const gate = `${path}.takeover`;
+  try {
+    await (await open(gate, 'wx', 0o600)).close();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const since = (await stat(gate).catch(() => undefined))?.mtimeMs;
+    if (since !== undefined && Date.now() - since > STALE_GATE_MS) await rm(gate, { force: true });
+    await sleep(RETRY_MS);
+    return;
+  }
+  try {
+    if (Number((await readHolder(path)).trim()) === deadPid) await rm(path, { force: true });
+  } finally {
+    await rm(gate, { force: true });
+  }
 }

@@ -29,3 +29,23 @@ describe('lockPidFile', () => {
     await expect(lockPidFile(path, process.pid)).rejects.toThrow(`Cannot read the lock file ${path} (EISDIR); check who holds it, then remove it.`);
   });
 });
+
+describe('lockPidFile taking over a dead holder’s lock', () => {
+  it('gives it to exactly one of several takers at once', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = await mkdtemp(join(tmpdir(), 'dfs-pidfile-race-'));
+    try {
+      // A pid that was a process and is no more.
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      for (let round = 0; round < 20; round++) {
+        const path = join(dir, `node-${round}.pid`);
+        await writeFile(path, `${dead}\n`);
+        const outcomes = await Promise.all(Array.from({ length: 4 }, () => lockPidFile(path, process.pid)));
+        expect(outcomes.filter((o) => 'release' in o)).toHaveLength(1);
+        expect(outcomes.filter((o) => 'heldBy' in o)).toEqual(Array(3).fill({ heldBy: process.pid }));
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
