@@ -198,8 +198,15 @@ export class Vault {
   async getFile(vaultPath: string, localPath: string, options: TransferOptions & { onPieceFailure?: (f: PieceFailure) => void } = {}): Promise<{ size: number; savedAs: string }> {
     const path = normalizeVaultPath(vaultPath);
     const target = await downloadTarget(localPath, path);
-    const { size } = await (target.special ? this.getIntoSpecialFile(path, target.path, options) : this.getIntoFile(path, target.path, options));
-    return { size, savedAs: target.path };
+    try {
+      const { size } = await (target.special ? this.getIntoSpecialFile(path, target.path, options) : this.getIntoFile(path, target.path, options));
+      return { size, savedAs: target.path };
+    } catch (error) {
+      if (!options.signal?.aborted) throw error;
+      // However the cancel surfaced (between stripes, or as connections dropped to stop at once), one account of it.
+      const outcome = target.special ? 'what was written to it so far stays' : 'nothing was saved';
+      throw new VaultError('CANCELLED', `The download of ${path} to ${target.path} was cancelled; ${outcome}.`, { cause: error });
+    }
   }
 
   /** Downloads to a regular file: a temp file beside it, fsynced, then renamed over it. */

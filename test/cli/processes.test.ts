@@ -203,7 +203,10 @@ describe('a transfer interrupted by Ctrl-C', () => {
     const outDir = join(dir, 'out');
     await mkdir(outDir);
     const partialThere = async (): Promise<boolean> => (await readdir(outDir)).some((name) => name.includes('.dfs-partial-'));
-    expect(await interruptWhen(['get', '-c', local.dfcConfPath, 'big.bin', 'copy.bin'], outDir, partialThere)).toEqual({ status: 130, err: 'Interrupted; nothing was saved.\n' });
+    expect(await interruptWhen(['get', '-c', local.dfcConfPath, 'big.bin', 'copy.bin'], outDir, partialThere)).toEqual({
+      status: 130,
+      err: `The download of big.bin to ${join(outDir, 'copy.bin')} was cancelled; nothing was saved.\n`,
+    });
     expect(await readdir(outDir)).toEqual([]);
   });
 

@@ -31,9 +31,7 @@ ${VAULT_OPTIONS_HELP}`,
     }
     return withVault(io, values.config, async (vault) => {
       const progress = progressReporter(io, `Downloading ${vaultPath}`);
-      // What went into a pipe or device is out already; a file is written through a temp file, removed on failure.
-      const intoStream = await stat(local).then((info) => !info.isFile() && !info.isDirectory(), () => false);
-      const { size, savedAs } = await interruptible(intoStream ? 'the output stopped part way.' : 'nothing was saved.', (signal) => {
+      const { size, savedAs } = await interruptible('nothing was saved.', (signal) => {
         // Dropping the connections ends a wait on a stalled node at once; the temp file is removed on the way out.
         signal.addEventListener('abort', () => vault.abort());
         return vault.getFile(vaultPath, local, { onProgress: progress, signal });
