@@ -90,7 +90,7 @@ export async function lockPidFile(path: string, pid: number): Promise<PidLock | 
       waited += RETRY_MS;
       continue;
     }
-    await removeStale(path, holder.pid);
+    await removeIfStillHeldBy(path, holder.pid);
   }
 }
 
@@ -100,7 +100,7 @@ export async function lockPidFile(path: string, pid: number): Promise<PidLock | 
  * remove the file only if it still names the dead holder: otherwise a second taker could delete the
  * lock the first had just made, and both would run.
  */
-async function removeStale(path: string, deadPid: number): Promise<void> {
+export async function removeIfStillHeldBy(path: string, deadPid: number): Promise<void> {
   const gate = `${path}.takeover`;
   try {
     await (await open(gate, 'wx', 0o600)).close();

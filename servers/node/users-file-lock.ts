@@ -1,6 +1,5 @@
-import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPidFile, releasePidFile } from './pid-file.js';
+import { createPidFile, releasePidFile, removeIfStillHeldBy } from './pid-file.js';
 
 /** How long a writer waits for another one before giving up. */
 const WAIT_MS = 10_000;
@@ -17,7 +16,7 @@ export async function withUsersFileLock<T>(usersFile: string, change: () => Prom
   for (;;) {
     const holder = await createPidFile(lockPath, process.pid);
     if (!holder) break;
-    if (holder.pid > 0 && !holder.alive) await rm(lockPath, { force: true });
+    if (holder.pid > 0 && !holder.alive) await removeIfStillHeldBy(lockPath, holder.pid);
     else if (Date.now() > deadline) throw new Error(`${usersFile} is locked by process ${holder.pid || '?'} for more than ${WAIT_MS / 1000} s; try again, or remove ${lockPath} if that process is gone.`);
     else await sleep(RETRY_MS);
   }

@@ -1,0 +1,34 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { withUsersFileLock } from '../../../servers/node/users-file-lock.js';
+
+describe('withUsersFileLock', () => {
+  it('lets one writer at a time take over a lock left by a dead process', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = await mkdtemp(join(tmpdir(), 'dfs-users-lock-'));
+    try {
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      for (let round = 0; round < 50; round++) {
+        const usersFile = join(dir, `dfs-${round}.conf`);
+        await writeFile(`${usersFile}.lock`, `${dead}\n`);
+        let inside = 0;
+        let most = 0;
+        await Promise.all(
+          Array.from({ length: 4 }, () =>
+            withUsersFileLock(usersFile, async () => {
+              most = Math.max(most, ++inside);
+              await sleep(5);
+              inside--;
+            }),
+          ),
+        );
+        expect(most).toBe(1);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
