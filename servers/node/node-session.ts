@@ -7,6 +7,7 @@ import { parseVerifier, SCRAM_MIN_ITERATIONS, ScramServer, type ScramVerifier } 
 import type { LoginThrottle } from './login-throttle.js';
 import type { PieceStore, UserSpace } from './piece-store.js';
 import { accountOf } from './user-store.js';
+import { UsersFileLockedError } from './users-file-lock.js';
 
 /** Most body bytes written to disk in one call. */
 const BATCH_WRITE_BYTES = 4 * 1024 * 1024;
@@ -199,12 +200,22 @@ export class NodeSession {
 
   /** Changes one of this user's verifiers (see SetVerifierMessage); persisted before the OK. */
   private async setVerifier(slot: string, text: string): Promise<void> {
-    const save = this.context.saveVerifier;
-    if (!save) throw new ProtocolError('BAD_REQUEST', 'This node cannot change passwords: its users are fixed by whoever started it.');
+    const saveVerifier = this.context.saveVerifier;
+    if (!saveVerifier) throw new ProtocolError('BAD_REQUEST', 'This node cannot change passwords: its users are fixed by whoever started it.');
     const account = accountOf(this.loginName);
     // A user removed from the users file while logged in must not write itself back in.
     const current = (await this.context.lookupUser())(account);
     if (!current) throw new ProtocolError('NOT_FOUND', `"${account}" is no longer a user of this node.`);
+    const save = async (loginName: string, verifier: ScramVerifier): Promise<void> => {
+      try {
+        await saveVerifier(loginName, verifier);
+      } catch (error) {
+        if (!(error instanceof UsersFileLockedError)) throw error;
+        // The message names the node's files: it goes to the log, the client learns only to retry.
+        this.context.log(`busy serving ${this.remote}: ${error.message}`);
+        throw new ProtocolError('BUSY', 'The node is busy: another process has been changing its users file for a while. Try again in a moment.', { cause: error });
+      }
+    };
     if (slot === 'current') return save(account, acceptableVerifier(text));
     if (slot === 'recovery') return save(account + RECOVERY_LOGIN_SUFFIX, acceptableVerifier(text));
     if (slot !== 'pending') throw new ProtocolError('BAD_REQUEST', `Unknown verifier slot "${slot}".`);

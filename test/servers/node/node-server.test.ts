@@ -9,6 +9,7 @@ import { LoginThrottle } from '../../../servers/node/login-throttle.js';
 import { INVALID_LOGIN_MESSAGE } from '../../../servers/node/node-session.js';
 import { startNode } from '../../../servers/node/node-server.js';
 import { PieceStore } from '../../../servers/node/piece-store.js';
+import { UsersFileLockedError } from '../../../servers/node/users-file-lock.js';
 import type { NodeOptions, RunningNode } from '../../../servers/node/node-server.js';
 import { connectAndLogin, expectReply, logIn, openConnection } from '../../../servers/protocol/client-handshake.js';
 import { MAX_DATA_CHUNK_BYTES, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../servers/protocol/constants.js';
@@ -724,6 +725,20 @@ describe('changing verifiers over the wire (SET_VERIFIER)', () => {
       expect(await setVerifier(conn, slot, formatVerifier(createVerifier('back again'))), slot).toMatchObject({ op: Op.Error, code: 'NOT_FOUND' });
     }
     expect(saved.size).toBe(0);
+  });
+
+  it("answers BUSY, without the node's paths, when the users file stays locked by another process, and keeps the connection", async () => {
+    const logged: string[] = [];
+    const locked = async (): Promise<void> => {
+      throw new UsersFileLockedError('/srv/dfs/dfs.conf is locked by process 4242 for more than 10 s; try again, or remove /srv/dfs/dfs.conf.lock if that process is gone.');
+    };
+    const node = await startTestNode({ ...changeable, saveVerifier: locked, log: (line) => logged.push(line) });
+    const conn = await login(node);
+    const reply = await setVerifier(conn, 'current', formatVerifier(createVerifier('new one')));
+    expect(reply).toMatchObject({ op: Op.Error, code: 'BUSY', message: expect.stringContaining('Try again in a moment') });
+    expect((reply as { message: string }).message).not.toContain('/srv/dfs');
+    expect(logged).toEqual([expect.stringMatching(/^busy serving 127\.0\.0\.1:\d+: \/srv\/dfs\/dfs\.conf is locked by process 4242/)]);
+    await ping(conn);
   });
 
   it('refuses any change on a node started without a way to save users', async () => {

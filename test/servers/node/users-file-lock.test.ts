@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { withUsersFileLock } from '../../../servers/node/users-file-lock.js';
+import { UsersFileLockedError, withUsersFileLock } from '../../../servers/node/users-file-lock.js';
 
 describe('withUsersFileLock', () => {
   it('lets one writer at a time take over a lock left by a dead process', async () => {
@@ -28,6 +28,26 @@ describe('withUsersFileLock', () => {
         expect(most).toBe(1);
       }
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives up on a lock a live process keeps, with a typed error naming the lock, and leaves that lock alone', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = await mkdtemp(join(tmpdir(), 'dfs-users-lock-'));
+    const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      const usersFile = join(dir, 'dfs.conf');
+      await writeFile(`${usersFile}.lock`, `${holder.pid}\n`);
+      let ran = false;
+      const failure = await withUsersFileLock(usersFile, async () => void (ran = true), { waitMs: 200 }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(UsersFileLockedError);
+      expect((failure as UsersFileLockedError).code).toBe('USERS_FILE_LOCKED');
+      expect((failure as Error).message).toContain(`${usersFile}.lock`);
+      expect(ran).toBe(false);
+      expect(await readFile(`${usersFile}.lock`, 'utf8')).toBe(`${holder.pid}\n`);
+    } finally {
+      holder.kill();
       await rm(dir, { recursive: true, force: true });
     }
   });
