@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { FramedConnection } from '../protocol/framed-connection.js';
 import { Op } from '../protocol/messages.js';
@@ -83,6 +84,7 @@ async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNo
     throttle: options.throttle ?? new LoginThrottle(),
     lookupUser: options.lookupUser,
     mockSaltSecret: options.mockSaltSecret,
+    nodeId: randomBytes(16).toString('hex'),
     saveVerifier: options.saveVerifier,
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,

@@ -22,6 +22,8 @@ export interface SessionContext {
   lookupUser: () => Promise<(username: string) => ScramVerifier | undefined>;
   /** Seeds unknown users' fake salts (the same on every node of the cluster). */
   mockSaltSecret: Buffer;
+  /** This node process's random id, sent with every successful login (see AuthOkMessage). */
+  nodeId: string;
   saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
   /** How long a client may stay silent between requests. */
   idleTimeoutMs: number;
@@ -151,7 +153,7 @@ export class NodeSession {
     this.context.throttle.recordSuccess(throttleKey);
     this.loginName = username;
     this.user = this.context.store.userSpace(accountOf(username));
-    await this.conn.send({ op: Op.AuthOk, serverFinal: outcome.serverFinal });
+    await this.conn.send({ op: Op.AuthOk, serverFinal: outcome.serverFinal, nodeId: this.context.nodeId });
     return true;
   }
 

@@ -56,13 +56,20 @@ export async function connectAndLogin(
   return conn;
 }
 
-/** The SCRAM login on an open connection; resolves with the salt and iterations of the verifier it matched. Closes the connection on failure. */
+/** What a login learned: the salt and iterations of the verifier it matched, and the id of the node process (see AuthOkMessage). */
+export interface LoginResult {
+  salt: Buffer;
+  iterations: number;
+  nodeId: string;
+}
+
+/** The SCRAM login on an open connection. Closes the connection on failure. */
 export async function logIn(
   conn: FramedConnection,
   username: string,
   password: string,
   options: { timeoutMs?: number; saltedPasswordCache?: Map<string, Buffer> } = {},
-): Promise<{ salt: Buffer; iterations: number }> {
+): Promise<LoginResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   try {
     const scram = new ScramClient(username, password, { saltedPasswordCache: options.saltedPasswordCache });
@@ -71,7 +78,7 @@ export async function logIn(
     await conn.send({ op: Op.AuthProof, clientFinal: scram.clientFinal(challenge.serverFirst) });
     const ok = expectReply(await conn.receive(timeoutMs), Op.AuthOk);
     scram.verifyServerFinal(ok.serverFinal);
-    return scram.saltAndIterations;
+    return { ...scram.saltAndIterations, nodeId: ok.nodeId };
   } catch (error) {
     conn.destroy();
     throw error;

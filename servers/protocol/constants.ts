@@ -1,5 +1,5 @@
 /** Protocol version spoken by this build; HELLO carries the range a peer accepts. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Four bytes that open every HELLO, so a stray client gets a clear refusal. */
 export const PROTOCOL_MAGIC = 'DFSV';

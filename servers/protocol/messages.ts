@@ -61,7 +61,8 @@ export interface SetVerifierMessage { op: Op.SetVerifier; slot: string; verifier
 /** Node → client: SCRAM server-first-message and the protocol version chosen. */
 export interface ChallengeMessage { op: Op.Challenge; version: number; serverFirst: string }
 /** Node → client: login accepted; `serverFinal` proves the node knows the verifier. */
-export interface AuthOkMessage { op: Op.AuthOk; serverFinal: string }
+/** `nodeId` is random per node process: a client that reaches one node under two names in its configuration can tell. */
+export interface AuthOkMessage { op: Op.AuthOk; serverFinal: string; nodeId: string }
 /** Node → client: a request succeeded; `value` is request-specific (e.g. count removed). */
 export interface OkMessage { op: Op.Ok; value: number }
 /** Node → client: a request failed; the connection stays usable unless the node closes it. */

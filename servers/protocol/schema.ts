@@ -31,7 +31,7 @@ export const SCHEMAS: ReadonlyMap<Op, readonly Field[]> = new Map<Op, readonly F
   [Op.Ping, []],
   [Op.SetVerifier, [['slot', 'str'], ['verifier', 'str']]],
   [Op.Challenge, [['version', 'u16'], ['serverFirst', 'str']]],
-  [Op.AuthOk, [['serverFinal', 'str']]],
+  [Op.AuthOk, [['serverFinal', 'str'], ['nodeId', 'str']]],
   [Op.Ok, [['value', 'u64']]],
   [Op.Error, [['code', 'str'], ['message', 'str']]],
   [Op.GetOk, [['size', 'u64'], ['length', 'u64']]],

@@ -1,4 +1,4 @@
-import { expectReply, logIn, type NodeAddress, openConnection } from '../../servers/protocol/client-handshake.js';
+import { expectReply, logIn, type LoginResult, type NodeAddress, openConnection } from '../../servers/protocol/client-handshake.js';
 import { ProtocolError } from '../../servers/protocol/errors.js';
 import type { FramedConnection } from '../../servers/protocol/framed-connection.js';
 import { Op } from '../../servers/protocol/messages.js';
@@ -23,8 +23,8 @@ export class NodeClient {
   private constructor(
     private readonly conn: FramedConnection,
     readonly timeoutMs: number,
-    /** The salt and iterations of the verifier this login matched (a password change keeps them). */
-    readonly login: { salt: Buffer; iterations: number },
+    /** The salt and iterations of the verifier this login matched (a password change keeps them), and the node process's id. */
+    readonly login: LoginResult,
   ) {}
 
   /** Connects and logs in with SCRAM. */

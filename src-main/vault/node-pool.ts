@@ -60,6 +60,8 @@ export class NodePool {
   private readonly active = new Set<NodeClient>();
   /** Per node: until when it is skipped after a timeout. */
   private readonly stalledUntil: number[];
+  /** Per node: the id its process gave at the last login, to catch two entries that reach one node. */
+  private readonly nodeIds: Array<string | undefined>;
 
   constructor(
     readonly servers: readonly ServerEntry[],
@@ -67,6 +69,7 @@ export class NodePool {
   ) {
     this.idle = servers.map(() => []);
     this.stalledUntil = servers.map(() => 0);
+    this.nodeIds = servers.map(() => undefined);
   }
 
   private markStalled(index: number): void {
@@ -131,9 +134,29 @@ export class NodePool {
         if (error instanceof ProtocolError && error.code === 'TIMEOUT') this.markStalled(index);
         throw toVaultError(error, server.name);
       }
+      this.recordNodeId(index, client);
     }
     this.active.add(client);
     return client;
+  }
+
+  /**
+   * Notes which node process `index` reached; throws INVALID_CONFIG (closing the connection) when another
+   * entry of the configuration reached the same one under another address ("localhost" and
+   * "127.0.0.1", or a LAN name): two pieces of every file would sit on one machine.
+   */
+  private recordNodeId(index: number, client: NodeClient): void {
+    const { nodeId } = client.login;
+    this.nodeIds[index] = nodeId;
+    const other = this.nodeIds.findIndex((id, i) => i !== index && id === nodeId);
+    if (other < 0) return;
+    this.nodeIds[index] = undefined;
+    client.close();
+    const describe = (node: number): string => `${this.servers[node]!.name} (${this.servers[node]!.host}:${this.servers[node]!.port})`;
+    throw new VaultError(
+      'INVALID_CONFIG',
+      `${describe(Math.min(other, index))} and ${describe(Math.max(other, index))} are the same storage node under two addresses. Give every server in dfc.conf a node of its own: two pieces of every file must not share a machine.`,
+    );
   }
 
   /** Gives a connection back; a broken one is dropped. */
@@ -194,9 +217,12 @@ export class NodePool {
   }
 }
 
-/** Throws the first login failure among outcomes: a wrong password must not look like a node outage. */
+/**
+ * Throws the first login failure among outcomes: a wrong password must not look like a node outage,
+ * nor may two entries of dfc.conf that reach one node (INVALID_CONFIG) look like one node down.
+ */
 export function throwIfLoginRejected(outcomes: readonly NodeOutcome<unknown>[]): void {
   for (const outcome of outcomes) {
-    if (!outcome.ok && (outcome.error.code === 'AUTH_FAILED' || outcome.error.code === 'AUTH_THROTTLED')) throw outcome.error;
+    if (!outcome.ok && (outcome.error.code === 'AUTH_FAILED' || outcome.error.code === 'AUTH_THROTTLED' || outcome.error.code === 'INVALID_CONFIG')) throw outcome.error;
   }
 }

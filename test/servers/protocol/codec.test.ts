@@ -259,7 +259,7 @@ describe('decodeBody', () => {
       { op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: 0, maxVersion: 0xffff, clientFirst: '' },
       { op: Op.Ok, value: 0 },
       { op: Op.Ok, value: Number.MAX_SAFE_INTEGER },
-      { op: Op.AuthOk, serverFinal: 'ü'.repeat(32_767) },
+      { op: Op.AuthOk, serverFinal: 'ü'.repeat(32_767), nodeId: '' },
       { op: Op.Data, data: Buffer.alloc(0) },
     ];
     for (const message of edges) expect(decodeBody(encodeMessage(message).subarray(4))).toEqual(message);
