@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { BaseWindow, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
-import type { HostAdapter } from '../service/call-handlers.js';
+import type { DownloadGrant, HostAdapter } from '../service/call-handlers.js';
 import type { DownloadTarget } from '../shared/app-models.js';
 import { VaultError } from '../shared/errors.js';
 import type { FileGrants } from './file-grants.js';
@@ -69,7 +69,7 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
       });
       const folder = result.filePaths[0];
       if (result.canceled || !folder) return { kind: 'cancelled' };
-      grants.grantDownloadFolder(folder);
+      grants.grantDownloadFolder(folder, names);
       return { kind: 'folder', path: folder };
     },
     async chooseConfigFile(): Promise<{ path?: string }> {
@@ -87,8 +87,10 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
     authorizeUploadSource(path: string): void {
       if (!grants.mayUpload(path)) throw new VaultError('INVALID_REQUEST', UPLOAD_NOT_GRANTED);
     },
-    authorizeDownloadDestination(path: string): void {
-      if (!grants.mayDownloadTo(path)) throw new VaultError('INVALID_REQUEST', DOWNLOAD_NOT_GRANTED);
+    authorizeDownloadDestination(path: string): DownloadGrant {
+      const grant = grants.takeDownload(path);
+      if (!grant) throw new VaultError('INVALID_REQUEST', DOWNLOAD_NOT_GRANTED);
+      return grant;
     },
   };
 }

@@ -4,6 +4,7 @@
  * in a save or folder dialog (downloads). Pure bookkeeping with an injected clock and path flavour, tested in Node.
  */
 import * as nodePath from 'node:path';
+import type { DownloadGrant } from '../service/call-handlers.js';
 
 /** How long a dropped or picked file may be uploaded by path. */
 export const UPLOAD_GRANT_TTL_MS = 60 * 60 * 1000;
@@ -12,8 +13,7 @@ export const DOWNLOAD_GRANT_TTL_MS = 10 * 60 * 1000;
 /** The most grants of each kind kept; the oldest go first (a page dropping files forever must not grow main's memory). */
 export const MAX_GRANTS = 10_000;
 
-/** The kinds of grant: an upload source (it and anything inside it), a chosen file (exactly it), a chosen folder (strictly inside it). */
-type Kind = 'source' | 'file' | 'folder';
+
 
 /** The options of `FileGrants`; every one has a default, tests inject the clock and the path flavour. */
 export interface FileGrantsOptions {
@@ -26,9 +26,9 @@ export interface FileGrantsOptions {
   path?: nodePath.PlatformPath;
 }
 
-/** A bounded set of `kind:path` keys, each with an expiry; kept in grant order, so the oldest expire and go first. */
-class GrantSet {
-  private readonly entries = new Map<string, number>();
+/** A bounded set of `kind:path` keys, each with an expiry and a value; kept in grant order, so the oldest expire and go first. */
+class GrantSet<V = true> {
+  private readonly entries = new Map<string, { expires: number; value: V }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -36,18 +36,29 @@ class GrantSet {
     private readonly now: () => number,
   ) {}
 
-  add(key: string): void {
+  add(key: string, value: V): void {
     const now = this.now();
     this.prune(now);
     // Re-inserted, so a path granted again moves to the young end and gets a fresh expiry.
     this.entries.delete(key);
-    this.entries.set(key, now + this.ttlMs);
+    this.entries.set(key, { expires: now + this.ttlMs, value });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
 
   has(key: string): boolean {
-    const expires = this.entries.get(key);
-    return expires !== undefined && expires > this.now();
+    return this.peek(key) !== undefined;
+  }
+
+  /** The value of a live grant, which is used up: the next `take` of the same key finds nothing. */
+  take(key: string): V | undefined {
+    const value = this.peek(key);
+    this.entries.delete(key);
+    return value;
+  }
+
+  private peek(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    return entry !== undefined && entry.expires > this.now() ? entry.value : undefined;
   }
 
   get size(): number {
@@ -55,7 +66,7 @@ class GrantSet {
   }
 
   private prune(now: number): void {
-    for (const [key, expires] of this.entries) {
+    for (const [key, { expires }] of this.entries) {
       if (expires > now) break;
       this.entries.delete(key);
     }
@@ -66,7 +77,7 @@ class GrantSet {
 export class FileGrants {
   private readonly path: nodePath.PlatformPath;
   private readonly uploads: GrantSet;
-  private readonly downloads: GrantSet;
+  private readonly downloads: GrantSet<DownloadGrant>;
 
   constructor(options: FileGrantsOptions = {}) {
     // A monotonic clock: setting the system clock back must not stretch a grant.
@@ -79,29 +90,42 @@ export class FileGrants {
   /** The user dropped or picked this file or folder: it, and anything inside it (a folder is walked), may be read. */
   grantUploadSource(path: string): void {
     const key = this.key(path);
-    if (key !== undefined) this.uploads.add(`source:${key}`);
+    if (key !== undefined) this.uploads.add(`source:${key}`, true);
   }
 
-  /** The user chose this file in a save dialog: exactly it may be written. */
+  /** The user chose this file in a save dialog: exactly it may be written, once. */
   grantDownloadFile(path: string): void {
     const key = this.key(path);
-    if (key !== undefined) this.downloads.add(`file:${key}`);
+    if (key !== undefined) this.downloads.add(key, { kind: 'chosen-file' });
   }
 
-  /** The user chose this folder for several files: anything inside it may be written (not the folder itself). */
-  grantDownloadFolder(path: string): void {
-    const key = this.key(path);
-    if (key !== undefined) this.downloads.add(`folder:${key}`);
+  /**
+   * The user chose `folder` for the files `names` (relative paths, `/`-separated, as the dialog was asked for):
+   * each of those exactly may be written, once, and only strictly inside the folder. Not anything else in it: a
+   * page must not pick, say, an installer in Downloads to replace.
+   */
+  grantDownloadFolder(folder: string, names: readonly string[]): void {
+    const root = this.key(folder);
+    if (root === undefined) return;
+    for (const name of names) {
+      if (typeof name !== 'string' || name === '' || name.includes('\0') || this.path.isAbsolute(name)) continue;
+      const key = this.key(this.path.join(root, name));
+      const relative = key === undefined ? '' : this.path.relative(root, key);
+      const outside = relative === '' || relative === '..' || relative.startsWith(`..${this.path.sep}`) || this.path.isAbsolute(relative);
+      if (key === undefined || outside) continue;
+      this.downloads.add(key, { kind: 'in-folder', folder: this.path.resolve(folder) });
+    }
   }
 
   /** True when `path` was handed over for upload, or is inside a folder that was. */
   mayUpload(path: string): boolean {
-    return this.covered(this.uploads, path, 'source', 'source');
+    return this.covered(this.uploads, path);
   }
 
-  /** True when `path` is a file chosen in a save dialog, or is inside a folder chosen for a download. */
-  mayDownloadTo(path: string): boolean {
-    return this.covered(this.downloads, path, 'file', 'folder');
+  /** How `path` may be downloaded to, using its grant up (a second download there needs the dialog again); undefined when it was never granted. */
+  takeDownload(path: string): DownloadGrant | undefined {
+    const key = this.key(path);
+    return key === undefined ? undefined : this.downloads.take(key);
   }
 
   /** How many grants are held (expired ones may still count until the next grant prunes them). */
@@ -113,15 +137,15 @@ export class FileGrants {
    * Looks `path` up, then each folder above it: resolving first removes `..` and `.` segments, and walking whole
    * path components means `/home/a/Down` never covers `/home/a/Downloads/x`.
    */
-  private covered(set: GrantSet, path: string, atPath: Kind, above: Kind): boolean {
+  private covered(set: GrantSet, path: string): boolean {
     let key = this.key(path);
     if (key === undefined) return false;
-    if (set.has(`${atPath}:${key}`)) return true;
+    if (set.has(`source:${key}`)) return true;
     for (;;) {
       const parent = this.path.dirname(key);
       if (parent === key) return false;
       key = parent;
-      if (set.has(`${above}:${key}`)) return true;
+      if (set.has(`source:${key}`)) return true;
     }
   }
 

@@ -14,9 +14,15 @@ export interface HostAdapter {
    * not trusted with the file system: a script in it must not read any file it names.
    */
   authorizeUploadSource(path: string): void;
-  /** Throws unless the user chose this destination (in a save or folder dialog); a page must not write anywhere it names. */
-  authorizeDownloadDestination(path: string): void;
+  /**
+   * Throws unless the user chose this destination (in a save or folder dialog), and uses that choice up; a page
+   * must not write anywhere it names. Says which dialog granted it.
+   */
+  authorizeDownloadDestination(path: string): DownloadGrant;
 }
+
+/** What a download destination was granted as: the file chosen in a save dialog, or one named file in a folder chosen for several. */
+export type DownloadGrant = { kind: 'chosen-file' } | { kind: 'in-folder'; folder: string };
 
 /** The version shown in the UI; a test keeps it equal to package.json's. */
 export const APP_VERSION = '0.1.0';
@@ -50,8 +56,10 @@ export function createCallHandlers(service: VaultService, host: HostAdapter): Ca
       return service.uploadPaths(items);
     },
     'transfers.download': ({ items }) => {
-      for (const item of items) host.authorizeDownloadDestination(item.destination);
-      return service.download(items);
+      // Into a folder chosen for several files nothing is ever replaced, and nothing is written through a link in it,
+      // whatever the page asks: the user saw no file names, only the folder.
+      const granted = items.map((item) => ({ item, grant: host.authorizeDownloadDestination(item.destination) }));
+      return service.download(granted.map(({ item, grant }) => (grant.kind === 'in-folder' ? { ...item, ifExists: 'keep-both' as const, within: grant.folder } : item)));
     },
     'uploads.begin': (request) => service.beginUpload(request),
     'uploads.write': (request) => service.writeUpload(request),

@@ -1,5 +1,5 @@
 import { lstat, mkdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Transfer } from '../shared/app-models.js';
 import { VaultError } from '../shared/errors.js';
 import type { VaultEntry } from '../shared/models.js';
@@ -75,8 +75,11 @@ export class FileTransfers {
     return { ids };
   }
 
-  /** Queues a download of each vault file to its local destination, once every size is known; returns the ids. */
-  async download(items: Array<{ path: string; destination: string; ifExists?: 'replace' | 'keep-both' }>): Promise<{ ids: string[] }> {
+  /**
+   * Queues a download of each vault file to its local destination, once every size is known; returns the ids. With
+   * `within` (the folder the user chose), a destination reached through a link inside that folder is refused.
+   */
+  async download(items: Array<{ path: string; destination: string; ifExists?: 'replace' | 'keep-both'; within?: string }>): Promise<{ ids: string[] }> {
     const vault = this.options.vault();
     // One listing per folder, however many of its files are downloaded (a folder of thousands, say).
     const listings = new Map<string, Promise<VaultEntry[]>>();
@@ -84,6 +87,7 @@ export class FileTransfers {
     for (const item of items) sizes.push(await this.fileEntry(item.path, listings));
     const ids = items.map((item, i) => {
       const { id, result } = this.transfers.start({ direction: 'download', path: sizes[i]!.path, size: sizes[i]!.size, local: item.destination }, async (context) => {
+        if (item.within !== undefined) await refuseLinksBelow(item.within, dirname(item.destination));
         // A folder downloaded as a whole keeps its layout: make the subfolders on the way.
         await mkdir(dirname(item.destination), { recursive: true });
         const destination = item.ifExists === 'keep-both' ? await freeName(item.destination) : item.destination;
@@ -156,6 +160,24 @@ export class FileTransfers {
     });
     const { size } = await result;
     return { id, size };
+  }
+}
+
+/**
+ * Throws if a folder between `root` (itself not checked: the user chose it) and `folder` is a symbolic link: a
+ * download into the chosen folder must not land wherever such a link points.
+ */
+export async function refuseLinksBelow(root: string, folder: string): Promise<void> {
+  const steps = relative(resolve(root), resolve(folder));
+  if (steps === '..' || steps.startsWith(`..${sep}`) || isAbsolute(steps)) throw new VaultError('INVALID_REQUEST', 'A download into a chosen folder must stay inside it.');
+  let at = resolve(root);
+  for (const step of steps.split(sep).filter(Boolean)) {
+    at = join(at, step);
+    const info = await lstat(at).catch(() => undefined);
+    if (!info) return;
+    if (info.isSymbolicLink()) {
+      throw new VaultError('LOCAL_IO', `${at} is a link; DFS Vault saves only into the folder you chose, not through links in it. Choose another folder, or remove the link.`);
+    }
   }
 }
 

@@ -105,23 +105,26 @@ describe('electron host file checks', () => {
     expect(UPLOAD_NOT_GRANTED).toBe('That file was not given to DFS Vault; drop it on the window or use Upload.');
   });
 
-  it('lets a download write exactly the file chosen in the save dialog, and nowhere else', async () => {
+  it('lets a download write exactly the file chosen in the save dialog, once, and nowhere else', async () => {
     const grants = new FileGrants();
     const host = adapter(fakeDialog({ save: { canceled: false, filePath: '/home/me/Downloads/report.pdf' } }).dialog, undefined, grants);
     expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/report.pdf'))).toMatchObject({ code: 'INVALID_REQUEST' });
     await host.chooseDownloadTarget(['docs/report.pdf']);
-    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/report.pdf'))).toBeUndefined();
     const error = refusal(() => host.authorizeDownloadDestination('/home/me/.bashrc'));
     expect(error).toBeInstanceOf(VaultError);
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', message: DOWNLOAD_NOT_GRANTED });
     expect(DOWNLOAD_NOT_GRANTED).toBe('Choose where to save in the save dialog first.');
+    expect(host.authorizeDownloadDestination('/home/me/Downloads/report.pdf')).toEqual({ kind: 'chosen-file' });
+    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/report.pdf'))).toMatchObject({ code: 'INVALID_REQUEST' });
   });
 
-  it('lets a download write inside the folder chosen for several files, but not beside or above it', async () => {
+  it('lets a download write the files it named inside the folder chosen for them, and nothing else there, beside or above it', async () => {
     const host = adapter(fakeDialog({ open: { canceled: false, filePaths: ['/home/me/Downloads/batch'] } }).dialog);
     await host.chooseDownloadTarget(['a.txt', 'docs/b.txt']);
-    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/batch/a.txt'))).toBeUndefined();
-    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/batch/docs/b.txt'))).toBeUndefined();
+    const inFolder = { kind: 'in-folder', folder: '/home/me/Downloads/batch' };
+    expect(host.authorizeDownloadDestination('/home/me/Downloads/batch/a.txt')).toEqual(inFolder);
+    expect(host.authorizeDownloadDestination('/home/me/Downloads/batch/docs/b.txt')).toEqual(inFolder);
+    expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/batch/setup.exe'))).toMatchObject({ code: 'INVALID_REQUEST' });
     expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/batch/../../.bashrc'))).toMatchObject({ code: 'INVALID_REQUEST' });
     expect(refusal(() => host.authorizeDownloadDestination('/home/me/Downloads/batch-2/a.txt'))).toMatchObject({ code: 'INVALID_REQUEST' });
   });

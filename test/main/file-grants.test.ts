@@ -98,88 +98,86 @@ describe('upload grants', () => {
   it('gives upload grants no power over downloads', () => {
     const { grants } = grantsAt();
     grants.grantUploadSource('/home/u/photos');
-    expect(grants.mayDownloadTo('/home/u/photos/cat.jpg')).toBe(false);
+    expect(grants.takeDownload('/home/u/photos/cat.jpg')).toBeUndefined();
   });
 });
 
 describe('download grants', () => {
-  it('lets exactly the file chosen in the save dialog be written', () => {
+  it('lets exactly the file chosen in the save dialog be written, once', () => {
     const { grants } = grantsAt();
     grants.grantDownloadFile('/home/u/Downloads/report.pdf');
-    expect(grants.mayDownloadTo('/home/u/Downloads/report.pdf')).toBe(true);
-    expect(grants.mayDownloadTo('/home/u/Downloads/report.pdf/x')).toBe(false);
-    expect(grants.mayDownloadTo('/home/u/Downloads/other.pdf')).toBe(false);
-    expect(grants.mayDownloadTo('/home/u/.bashrc')).toBe(false);
+    expect(grants.takeDownload('/home/u/Downloads/report.pdf/x')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/Downloads/other.pdf')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/.bashrc')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/Downloads/./report.pdf')).toEqual({ kind: 'chosen-file' });
+    expect(grants.takeDownload('/home/u/Downloads/report.pdf')).toBeUndefined();
   });
 
-  it('lets anything strictly inside a chosen folder be written, at any depth, but not the folder itself', () => {
+  it('lets the files named for a chosen folder be written inside it, each once, and nothing else in it', () => {
     const { grants } = grantsAt();
-    grants.grantDownloadFolder('/home/u/Downloads');
-    expect(grants.mayDownloadTo('/home/u/Downloads/a.txt')).toBe(true);
-    expect(grants.mayDownloadTo('/home/u/Downloads/docs/2024/b.txt')).toBe(true);
-    expect(grants.mayDownloadTo('/home/u/Downloads')).toBe(false);
-    expect(grants.mayDownloadTo('/home/u/Downloads/')).toBe(false);
+    grants.grantDownloadFolder('/home/u/Downloads', ['a.txt', 'docs/2024/b.txt']);
+    const inFolder = { kind: 'in-folder', folder: '/home/u/Downloads' };
+    expect(grants.takeDownload('/home/u/Downloads/setup.exe')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/Downloads/docs/c.txt')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/Downloads')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/Downloads/a.txt')).toEqual(inFolder);
+    expect(grants.takeDownload('/home/u/Downloads/docs/2024/b.txt')).toEqual(inFolder);
+    expect(grants.takeDownload('/home/u/Downloads/a.txt')).toBeUndefined();
   });
 
-  it('refuses traversal out of a chosen folder', () => {
+  it('grants no name that leads out of the chosen folder, or is the folder itself', () => {
     const { grants } = grantsAt();
-    grants.grantDownloadFolder('/home/u/Downloads');
-    expect(grants.mayDownloadTo('/home/u/Downloads/../.bashrc')).toBe(false);
-    expect(grants.mayDownloadTo('/home/u/Downloads/docs/../../.ssh/authorized_keys')).toBe(false);
-    expect(grants.mayDownloadTo('/home/u/Downloads/./docs/../a.txt')).toBe(true);
+    grants.grantDownloadFolder('/home/u/Downloads', ['../.bashrc', 'docs/../../.ssh/authorized_keys', '/etc/passwd', '', '.', 'x\0y', '..', '..hidden']);
+    expect(grants.size.downloads).toBe(1);
+    expect(grants.takeDownload('/home/u/.bashrc')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/.ssh/authorized_keys')).toBeUndefined();
+    expect(grants.takeDownload('/etc/passwd')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/Downloads/..hidden')).toEqual({ kind: 'in-folder', folder: '/home/u/Downloads' });
   });
 
-  it('does not let a chosen folder cover a sibling whose name starts the same', () => {
+  it('compares a destination resolved, but refuses a relative one', () => {
     const { grants } = grantsAt();
-    grants.grantDownloadFolder('/home/a/Down');
-    expect(grants.mayDownloadTo('/home/a/Downloads/x.txt')).toBe(false);
-    expect(grants.mayDownloadTo('/home/a/Down/x.txt')).toBe(true);
-  });
-
-  it('refuses a relative destination even when it would resolve inside', () => {
-    const { grants } = grantsAt();
-    grants.grantDownloadFolder('/home/u/Downloads');
-    expect(grants.mayDownloadTo('Downloads/a.txt')).toBe(false);
-    expect(grants.mayDownloadTo('../a.txt')).toBe(false);
+    grants.grantDownloadFolder('/home/u/Downloads', ['a.txt', 'b.txt']);
+    expect(grants.takeDownload('Downloads/a.txt')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/Downloads/./docs/../a.txt')).toEqual({ kind: 'in-folder', folder: '/home/u/Downloads' });
+    expect(grants.takeDownload('/home/u/x/../Downloads/b.txt')).toEqual({ kind: 'in-folder', folder: '/home/u/Downloads' });
   });
 
   it('expires ten minutes after the dialog', () => {
     const { grants, clock } = grantsAt();
-    grants.grantDownloadFolder('/home/u/Downloads');
+    grants.grantDownloadFolder('/home/u/Downloads', ['a.txt', 'b.txt']);
     grants.grantDownloadFile('/home/u/one.txt');
     clock.now += DOWNLOAD_GRANT_TTL_MS - 1;
-    expect(grants.mayDownloadTo('/home/u/Downloads/a.txt')).toBe(true);
-    expect(grants.mayDownloadTo('/home/u/one.txt')).toBe(true);
+    expect(grants.takeDownload('/home/u/Downloads/a.txt')).toBeDefined();
     clock.now += 1;
-    expect(grants.mayDownloadTo('/home/u/Downloads/a.txt')).toBe(false);
-    expect(grants.mayDownloadTo('/home/u/one.txt')).toBe(false);
+    expect(grants.takeDownload('/home/u/Downloads/b.txt')).toBeUndefined();
+    expect(grants.takeDownload('/home/u/one.txt')).toBeUndefined();
   });
 
-  it('does not turn a chosen file into a folder grant, nor a chosen folder into a file grant', () => {
+  it('does not turn a chosen file into a folder grant', () => {
     const { grants } = grantsAt();
     grants.grantDownloadFile('/home/u/out');
-    grants.grantDownloadFolder('/home/u/dir');
-    expect(grants.mayDownloadTo('/home/u/out/inner.txt')).toBe(false);
-    expect(grants.mayDownloadTo('/home/u/dir')).toBe(false);
+    expect(grants.takeDownload('/home/u/out/inner.txt')).toBeUndefined();
   });
 
   it('gives download grants no power over uploads', () => {
     const { grants } = grantsAt();
-    grants.grantDownloadFolder('/home/u');
-    grants.grantDownloadFile('/home/u/.bashrc');
+    grants.grantDownloadFolder('/home/u', ['.bashrc']);
+    grants.grantDownloadFile('/home/u/.profile');
     expect(grants.mayUpload('/home/u/.bashrc')).toBe(false);
+    expect(grants.mayUpload('/home/u/.profile')).toBe(false);
   });
 });
 
 describe('grants with Windows paths', () => {
   it('compares drive paths without case and with either separator, and still refuses traversal', () => {
     const { grants } = grantsAt({ path: path.win32 });
-    grants.grantDownloadFolder('C:\\Users\\a\\Downloads');
-    expect(grants.mayDownloadTo('C:\\Users\\a\\Downloads\\docs\\b.txt')).toBe(true);
-    expect(grants.mayDownloadTo('c:/users/A/downloads/b.txt')).toBe(true);
-    expect(grants.mayDownloadTo('C:\\Users\\a\\Downloads\\..\\NTUSER.DAT')).toBe(false);
-    expect(grants.mayDownloadTo('C:\\Users\\a\\Downloads2\\x.txt')).toBe(false);
-    expect(grants.mayDownloadTo('D:\\Users\\a\\Downloads\\x.txt')).toBe(false);
+    grants.grantDownloadFolder('C:\\Users\\a\\Downloads', ['docs/b.txt', 'b.txt', 'x.txt', '../NTUSER.DAT']);
+    expect(grants.takeDownload('C:\\Users\\a\\Downloads\\docs\\b.txt')).toEqual({ kind: 'in-folder', folder: 'C:\\Users\\a\\Downloads' });
+    expect(grants.takeDownload('c:/users/A/downloads/b.txt')).toBeDefined();
+    expect(grants.takeDownload('C:\\Users\\a\\Downloads\\..\\NTUSER.DAT')).toBeUndefined();
+    expect(grants.takeDownload('C:\\Users\\a\\Downloads2\\x.txt')).toBeUndefined();
+    expect(grants.takeDownload('D:\\Users\\a\\Downloads\\x.txt')).toBeUndefined();
   });
 
   it('keeps a granted file to itself on another drive or share', () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -130,6 +130,22 @@ describe('file transfers', () => {
       ]);
       // The transfers make their folders under `dir`: let them end before it is removed.
       await vi.waitFor(() => expect(files.list().map((t) => t.state)).toEqual(['done', 'done', 'done']));
+    }));
+
+  it('refuses a download into a chosen folder that would go through a link inside it, and makes nothing beyond the link', () =>
+    inTempDir(async (dir) => {
+      const chosen = join(dir, 'chosen');
+      const elsewhere = join(dir, 'elsewhere');
+      await mkdir(chosen);
+      await mkdir(elsewhere);
+      await symlink(elsewhere, join(chosen, 'photos'));
+      const { files } = transfersOver(vault);
+      const through = { path: 'photos/a.jpg', destination: join(chosen, 'photos', 'deep', 'a.jpg'), ifExists: 'keep-both' as const, within: chosen };
+      const beside = { path: 'notes.txt', destination: join(chosen, 'notes.txt'), ifExists: 'keep-both' as const, within: chosen };
+      await files.download([through, beside]);
+      await vi.waitFor(() => expect(files.list().map((t) => t.state)).toEqual(['failed', 'done']));
+      expect(files.list()[0]!.error).toMatchObject({ code: 'LOCAL_IO', message: `${join(chosen, 'photos')} is a link; DFS Vault saves only into the folder you chose, not through links in it. Choose another folder, or remove the link.` });
+      expect(await readdir(elsewhere)).toEqual([]);
     }));
 
   it('reports a pushed upload as changed files only once it is committed', async () => {
