@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { realpath as fsRealpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { BaseWindow, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
 import type { DownloadGrant, HostAdapter } from '../service/call-handlers.js';
 import type { DownloadTarget } from '../shared/app-models.js';
@@ -22,10 +23,14 @@ export interface ElectronDialogsOptions {
   parent: () => BaseWindow | undefined;
   /** Where chosen destinations are recorded, and dropped or picked files were (by the grant channel). */
   grants: FileGrants;
+  /** Resolves links (`fs.promises.realpath` by default; tests give a map). */
+  realpath?: (path: string) => Promise<string>;
 }
 
 /** Why an upload by path was refused: the page named a file the user never gave it. */
 export const UPLOAD_NOT_GRANTED = 'That file was not given to DFS Vault; drop it on the window or use Upload.';
+/** Why an upload by path was refused: it lies inside what was dropped by name only, through a link that leads elsewhere. */
+export const UPLOAD_THROUGH_LINK = 'That file is reached through a link that leads out of what you dropped; DFS Vault does not follow links. Drop the file itself.';
 /** Why a download was refused: the page named a destination the user never chose. */
 export const DOWNLOAD_NOT_GRANTED = 'Choose where to save in the save dialog first.';
 
@@ -42,7 +47,7 @@ export function suggestedFileName(vaultPath: string): string {
  * (dropped or picked) and the destinations the user chose in those dialogs.
  */
 export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapter {
-  const { dialog, downloadsDir, parent, grants } = options;
+  const { dialog, downloadsDir, parent, grants, realpath = fsRealpath } = options;
   const save = (dialogOptions: SaveDialogOptions): Promise<SaveDialogReturnValue> => {
     const window = parent();
     return window ? dialog.showSaveDialog(window, dialogOptions) : dialog.showSaveDialog(dialogOptions);
@@ -84,8 +89,14 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
       const path = result.filePaths[0];
       return result.canceled || !path ? {} : { path };
     },
-    authorizeUploadSource(path: string): void {
-      if (!grants.mayUpload(path)) throw new VaultError('INVALID_REQUEST', UPLOAD_NOT_GRANTED);
+    async authorizeUploadSource(path: string): Promise<void> {
+      const root = grants.uploadRootOf(path);
+      if (root === undefined) throw new VaultError('INVALID_REQUEST', UPLOAD_NOT_GRANTED);
+      // The grant compares names; on disk a link inside a dropped folder can lead anywhere.
+      const [realRoot, realPath] = await Promise.all([realpath(root), realpath(path)]).catch((error: unknown) => {
+        throw new VaultError('NOT_FOUND', `${path} is no longer there; drop it again.`, { cause: error });
+      });
+      if (!isInsideOrSame(realRoot, realPath)) throw new VaultError('INVALID_REQUEST', UPLOAD_THROUGH_LINK);
     },
     authorizeDownloadDestination(path: string): DownloadGrant {
       const grant = grants.takeDownload(path);
@@ -93,4 +104,10 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
       return grant;
     },
   };
+}
+
+/** True when `path` is `root` or lies below it (both already resolved). */
+function isInsideOrSame(root: string, path: string): boolean {
+  const steps = relative(root, path);
+  return steps === '' || (steps !== '..' && !steps.startsWith(`..${sep}`) && !isAbsolute(steps));
 }

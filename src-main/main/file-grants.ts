@@ -119,6 +119,11 @@ export class FileGrants {
 
   /** True when `path` was handed over for upload, or is inside a folder that was. */
   mayUpload(path: string): boolean {
+    return this.uploadRootOf(path) !== undefined;
+  }
+
+  /** The granted source that covers `path` (it, or the nearest folder above it that was handed over), resolved; undefined when none does. */
+  uploadRootOf(path: string): string | undefined {
     return this.covered(this.uploads, path);
   }
 
@@ -137,15 +142,15 @@ export class FileGrants {
    * Looks `path` up, then each folder above it: resolving first removes `..` and `.` segments, and walking whole
    * path components means `/home/a/Down` never covers `/home/a/Downloads/x`.
    */
-  private covered(set: GrantSet, path: string): boolean {
+  private covered(set: GrantSet, path: string): string | undefined {
     let key = this.key(path);
-    if (key === undefined) return false;
-    if (set.has(`source:${key}`)) return true;
+    if (key === undefined) return undefined;
+    if (set.has(`source:${key}`)) return key;
     for (;;) {
       const parent = this.path.dirname(key);
-      if (parent === key) return false;
+      if (parent === key) return undefined;
       key = parent;
-      if (set.has(`source:${key}`)) return true;
+      if (set.has(`source:${key}`)) return key;
     }
   }
 

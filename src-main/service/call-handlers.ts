@@ -13,7 +13,7 @@ export interface HostAdapter {
    * Throws unless the user handed this local file or folder to the app (dropped or picked it). The UI's page is
    * not trusted with the file system: a script in it must not read any file it names.
    */
-  authorizeUploadSource(path: string): void;
+  authorizeUploadSource(path: string): Promise<void>;
   /**
    * Throws unless the user chose this destination (in a save or folder dialog), and uses that choice up; a page
    * must not write anywhere it names. Says which dialog granted it.
@@ -51,8 +51,8 @@ export function createCallHandlers(service: VaultService, host: HostAdapter): Ca
     'transfers.list': async () => service.listTransfers(),
     'transfers.cancel': async ({ id }) => service.cancelTransfer(id),
     'transfers.clearFinished': async () => service.clearFinished(),
-    'transfers.uploadPaths': ({ items }) => {
-      for (const item of items) host.authorizeUploadSource(item.source);
+    'transfers.uploadPaths': async ({ items }) => {
+      for (const item of items) await host.authorizeUploadSource(item.source);
       return service.uploadPaths(items);
     },
     'transfers.download': ({ items }) => {
@@ -92,7 +92,7 @@ export function browserHostFiles(): Omit<HostAdapter, 'host' | 'dialogs'> {
   return {
     chooseDownloadTarget: async () => unsupported('Dialogs exist only in the desktop app; in the browser, the browser saves downloads itself.')(),
     chooseConfigFile: async () => unsupported('Dialogs exist only in the desktop app; in the browser, type the path of dfc.conf.')(),
-    authorizeUploadSource: unsupported('The browser host does not read files by path; drop them on the page or use Upload.'),
+    authorizeUploadSource: async () => unsupported('The browser host does not read files by path; drop them on the page or use Upload.')(),
     authorizeDownloadDestination: unsupported('The browser host does not write files by path; the browser saves downloads itself.'),
   };
 }

@@ -1,7 +1,9 @@
 import type { BaseWindow, OpenDialogOptions, SaveDialogOptions } from 'electron';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DOWNLOAD_NOT_GRANTED, type DialogLike, UPLOAD_NOT_GRANTED, electronHostAdapter, suggestedFileName } from '../../src-main/main/dialogs.js';
+import { DOWNLOAD_NOT_GRANTED, type DialogLike, UPLOAD_NOT_GRANTED, UPLOAD_THROUGH_LINK, electronHostAdapter, suggestedFileName } from '../../src-main/main/dialogs.js';
 import { FileGrants } from '../../src-main/main/file-grants.js';
 import { VaultError } from '../../src-main/shared/errors.js';
 
@@ -25,6 +27,16 @@ function fakeDialog(answers: { save?: { canceled: boolean; filePath?: string }; 
 
 function adapter(dialog: DialogLike, parent: () => BaseWindow | undefined = () => WINDOW, grants = new FileGrants()) {
   return electronHostAdapter({ dialog, downloadsDir: () => DOWNLOADS, parent, grants });
+}
+
+/** Runs `body` in a new temporary folder, removed afterwards. */
+async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'dfs-vault-dialogs-'));
+  try {
+    await body(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** The error a hook throws, or undefined when it lets the path through. */
@@ -90,20 +102,45 @@ describe('electron dialogs', () => {
 });
 
 describe('electron host file checks', () => {
-  it('lets an upload read a path the preload reported for a dropped or picked file', () => {
-    const grants = new FileGrants();
-    const host = adapter(fakeDialog({}).dialog, undefined, grants);
-    grants.grantUploadSource('/home/me/photos/cat.jpg');
-    expect(refusal(() => host.authorizeUploadSource('/home/me/photos/cat.jpg'))).toBeUndefined();
-  });
+  it('lets an upload read a path the preload reported for a dropped or picked file, and what is inside a dropped folder', () =>
+    inTempDir(async (dir) => {
+      await mkdir(join(dir, 'photos', '2024'), { recursive: true });
+      await writeFile(join(dir, 'photos', 'cat.jpg'), 'cat');
+      await writeFile(join(dir, 'photos', '2024', 'dog.jpg'), 'dog');
+      const grants = new FileGrants();
+      const host = adapter(fakeDialog({}).dialog, undefined, grants);
+      grants.grantUploadSource(join(dir, 'photos', 'cat.jpg'));
+      await expect(host.authorizeUploadSource(join(dir, 'photos', 'cat.jpg'))).resolves.toBeUndefined();
+      grants.grantUploadSource(join(dir, 'photos'));
+      await expect(host.authorizeUploadSource(join(dir, 'photos', '2024', 'dog.jpg'))).resolves.toBeUndefined();
+    }));
 
-  it('refuses to read a file the user never gave it, with INVALID_REQUEST and what to do instead', () => {
+  it('refuses to read a file the user never gave it, with INVALID_REQUEST and what to do instead', async () => {
     const host = adapter(fakeDialog({}).dialog);
-    const error = refusal(() => host.authorizeUploadSource('/home/me/.ssh/id_rsa'));
+    const error = await host.authorizeUploadSource('/home/me/.ssh/id_rsa').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VaultError);
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', message: UPLOAD_NOT_GRANTED });
     expect(UPLOAD_NOT_GRANTED).toBe('That file was not given to DFS Vault; drop it on the window or use Upload.');
   });
+
+  it('refuses a file inside a dropped folder that a link there leads out of it to, though its name lies inside', () =>
+    inTempDir(async (dir) => {
+      await mkdir(join(dir, 'project'));
+      await mkdir(join(dir, 'secret'));
+      await writeFile(join(dir, 'secret', 'id_rsa'), 'key');
+      await symlink(join(dir, 'secret'), join(dir, 'project', 'link'));
+      await symlink(join(dir, 'secret', 'id_rsa'), join(dir, 'project', 'key-link'));
+      const grants = new FileGrants();
+      const host = adapter(fakeDialog({}).dialog, undefined, grants);
+      grants.grantUploadSource(join(dir, 'project'));
+      for (const path of [join(dir, 'project', 'link', 'id_rsa'), join(dir, 'project', 'key-link')]) {
+        const error = await host.authorizeUploadSource(path).catch((e: unknown) => e);
+        expect(error, path).toMatchObject({ code: 'INVALID_REQUEST', message: UPLOAD_THROUGH_LINK });
+      }
+      // A link the user dropped itself is what they chose.
+      grants.grantUploadSource(join(dir, 'project', 'key-link'));
+      await expect(host.authorizeUploadSource(join(dir, 'project', 'key-link'))).resolves.toBeUndefined();
+    }));
 
   it('lets a download write exactly the file chosen in the save dialog, once, and nowhere else', async () => {
     const grants = new FileGrants();
