@@ -10,8 +10,10 @@ import { PRODUCT_NAME } from '../service/app-data-dir.js';
 import { createCallHandlers } from '../service/call-handlers.js';
 import { keytarCredentialStore } from '../service/credential-store.js';
 import { VaultService } from '../service/vault-service.js';
+import { isFinished } from '../shared/app-models.js';
 import { appPaths } from './app-paths.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol.js';
+import { closeQuestion, guardCloseWhileTransferring } from './close-guard.js';
 import { electronHostAdapter } from './dialogs.js';
 import { FileGrants } from './file-grants.js';
 import { forwardEvents, registerIpcHandlers, registerUploadGrants } from './ipc-handlers.js';
@@ -61,6 +63,17 @@ function start(): void {
 
   const openWindow = (): void => {
     const created = createMainWindow({ BrowserWindow, nativeTheme }, paths, log);
+    // On macOS the app outlives its window, and so do the transfers; elsewhere closing the window quits.
+    if (process.platform !== 'darwin') {
+      guardCloseWhileTransferring(created, {
+        unfinishedTransfers: () => service.listTransfers().filter((transfer) => !isFinished(transfer)).length,
+        confirmClose: async (unfinished) => {
+          const { message, detail, buttons } = closeQuestion(unfinished);
+          const { response } = await dialog.showMessageBox(created, { type: 'warning', message, detail, buttons, defaultId: 0, cancelId: 0, noLink: true });
+          return response === 1;
+        },
+      });
+    }
     const stopEvents = forwardEvents(service, created.webContents);
     created.on('closed', () => {
       stopEvents();
