@@ -47,6 +47,10 @@ export interface SessionLike {
   };
   setPermissionRequestHandler(handler: (webContents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void): void;
   setPermissionCheckHandler(handler: (webContents: unknown, permission: string, requestingOrigin: string, details: { requestingUrl?: string }) => boolean): void;
+  setDevicePermissionHandler(handler: (details: unknown) => boolean): void;
+  on(event: 'select-hid-device', listener: (event: Preventable, details: unknown, callback: (deviceId?: string | null) => void) => void): unknown;
+  on(event: 'select-usb-device', listener: (event: Preventable, details: unknown, callback: (deviceId?: string) => void) => void): unknown;
+  on(event: 'select-serial-port', listener: (event: Preventable, portList: unknown, webContents: unknown, callback: (portId: string) => void) => void): unknown;
 }
 
 /**
@@ -63,6 +67,21 @@ export function hardenSession(session: SessionLike, appUrl: string, log: (line: 
     callback(granted);
   });
   session.setPermissionCheckHandler((_contents, permission, _origin, details) => isPermissionAllowed(permission, details.requestingUrl, appUrl));
+  // No USB, HID or serial device is ever the page's: none is granted, and a chooser is answered "none" at once
+  // (unhandled, some Electron versions picked the first device).
+  session.setDevicePermissionHandler(() => false);
+  session.on('select-hid-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback(null);
+  });
+  session.on('select-usb-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+  session.on('select-serial-port', (event, _ports, _contents, callback) => {
+    event.preventDefault();
+    callback('');
+  });
 }
 
 /** An event whose default action can be cancelled. */
@@ -75,10 +94,11 @@ export interface WebContentsLike {
   on(event: 'will-navigate', listener: (event: Preventable, url: string) => void): unknown;
   on(event: 'will-redirect', listener: (event: Preventable) => void): unknown;
   on(event: 'will-attach-webview', listener: (event: Preventable) => void): unknown;
+  on(event: 'select-bluetooth-device', listener: (event: Preventable, devices: unknown, callback: (deviceId: string) => void) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
 
-/** No navigation away from the app, no redirects, no <webview>, no new windows: every attempt is refused and logged. */
+/** No navigation away from the app, no redirects, no <webview>, no new windows, no Bluetooth device: every attempt is refused (navigations and windows logged). */
 export function hardenWebContents(contents: WebContentsLike, log: (line: string) => void = () => undefined): void {
   contents.on('will-navigate', (event, url) => {
     event.preventDefault();
@@ -86,6 +106,10 @@ export function hardenWebContents(contents: WebContentsLike, log: (line: string)
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('select-bluetooth-device', (event, _devices, callback) => {
+    event.preventDefault();
+    callback('');
+  });
   contents.setWindowOpenHandler(({ url }) => {
     log(`Blocked a new window for ${String(url).slice(0, 200)}.`);
     return { action: 'deny' };

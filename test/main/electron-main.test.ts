@@ -82,6 +82,10 @@ const electron = vi.hoisted(() => {
     webRequest: { onHeadersReceived: () => void session.headerListeners++ },
     setPermissionRequestHandler: (handler: unknown) => void (session.requestHandler = handler),
     setPermissionCheckHandler: (handler: unknown) => void (session.checkHandler = handler),
+    deviceHandler: undefined as unknown,
+    setDevicePermissionHandler: (handler: unknown) => void (session.deviceHandler = handler),
+    deviceChoosers: [] as string[],
+    on: (event: string) => void session.deviceChoosers.push(event),
     protocol: { handle: (scheme: string, handler: never) => void protocolHandlers.set(scheme, handler) },
   };
   const module = {
@@ -168,10 +172,12 @@ describe('electron main (run in Node with a stand-in electron module)', () => {
     expect(electron.app.listenerCount('web-contents-created')).toBe(1);
   });
 
-  it('hardens the session: CSP header and permission handlers', () => {
+  it('hardens the session: CSP header, permission handlers, and no device for the page', () => {
     expect(electron.session.headerListeners).toBe(1);
     expect(electron.session.requestHandler).toBeTypeOf('function');
     expect(electron.session.checkHandler).toBeTypeOf('function');
+    expect(electron.session.deviceHandler).toBeTypeOf('function');
+    expect(electron.session.deviceChoosers.sort()).toEqual(['select-hid-device', 'select-serial-port', 'select-usb-device']);
   });
 
   it('opens one sandboxed window with the preload bundle and the renderer page on app://', () => {

@@ -49,14 +49,14 @@ describe('permissions', () => {
     let onHeaders: ((details: OnHeadersReceivedListenerDetails, callback: (response: HeadersReceivedResponse) => void) => void) | undefined;
     let onRequest: Parameters<SessionLike['setPermissionRequestHandler']>[0] | undefined;
     let onCheck: Parameters<SessionLike['setPermissionCheckHandler']>[0] | undefined;
-    hardenSession(
-      {
-        webRequest: { onHeadersReceived: (listener) => void (onHeaders = listener) },
-        setPermissionRequestHandler: (handler) => void (onRequest = handler),
-        setPermissionCheckHandler: (handler) => void (onCheck = handler),
-      },
-      APP_URL,
-    );
+    let onDevice: Parameters<SessionLike['setDevicePermissionHandler']>[0] | undefined;
+    const session = Object.assign(new EventEmitter(), {
+      webRequest: { onHeadersReceived: (listener: typeof onHeaders) => void (onHeaders = listener) },
+      setPermissionRequestHandler: (handler: typeof onRequest) => void (onRequest = handler),
+      setPermissionCheckHandler: (handler: typeof onCheck) => void (onCheck = handler),
+      setDevicePermissionHandler: (handler: typeof onDevice) => void (onDevice = handler),
+    });
+    hardenSession(session as unknown as SessionLike, APP_URL);
     const response = vi.fn();
     onHeaders!({ responseHeaders: {} } as OnHeadersReceivedListenerDetails, response);
     expect(response).toHaveBeenCalledWith({ responseHeaders: { 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
@@ -65,6 +65,27 @@ describe('permissions', () => {
     expect(granted).toHaveBeenCalledWith(false);
     expect(onCheck!({}, 'notifications', 'app://dfs-vault', { requestingUrl: APP_URL })).toBe(false);
     expect(onCheck!({}, 'clipboard-sanitized-write', 'app://dfs-vault', { requestingUrl: APP_URL })).toBe(false);
+    expect(onDevice!({ deviceType: 'usb', origin: 'app://dfs-vault' })).toBe(false);
+  });
+
+  it.each([
+    ['select-hid-device', [{ deviceList: [{ deviceId: 'h1' }] }], null],
+    ['select-usb-device', [{ deviceList: [{ deviceId: 'u1' }] }], undefined],
+    ['select-serial-port', [[{ portId: 's1' }], {}], ''],
+  ])('answers a device chooser (%s) with no device, instead of the first one', (event, args, none) => {
+    const session = Object.assign(new EventEmitter(), {
+      webRequest: { onHeadersReceived: () => undefined },
+      setPermissionRequestHandler: () => undefined,
+      setPermissionCheckHandler: () => undefined,
+      setDevicePermissionHandler: () => undefined,
+    });
+    hardenSession(session as unknown as SessionLike, APP_URL);
+    const preventDefault = vi.fn();
+    const callback = vi.fn();
+    session.emit(event, { preventDefault }, ...args, callback);
+    expect(preventDefault).toHaveBeenCalled();
+    expect(callback).toHaveBeenCalledTimes(1);
+    expect(callback.mock.calls[0]![0]).toBe(none);
   });
 });
 
@@ -90,6 +111,14 @@ describe('web contents', () => {
     expect(contents.attempt('will-navigate', 'app://dfs-vault/other.html')).toBe(true);
     expect(contents.attempt('will-redirect', 'https://example.com/')).toBe(true);
     expect(contents.attempt('will-attach-webview', {}, {})).toBe(true);
+  });
+
+  it('answers a Bluetooth device chooser with no device', () => {
+    const contents = new FakeContents();
+    hardenWebContents(contents as unknown as WebContentsLike);
+    const callback = vi.fn();
+    expect(contents.attempt('select-bluetooth-device', [{ deviceId: 'b1', deviceName: 'Headset' }], callback)).toBe(true);
+    expect(callback).toHaveBeenCalledWith('');
   });
 
   it('opens no window for any URL, https included, and logs each refusal', () => {
