@@ -28,8 +28,13 @@ export interface VaultServiceOptions {
   statusIntervalMs?: number;
   /** How long a pushed upload waits for its next chunk before it is cancelled (default 60 s). */
   uploadIdleTimeoutMs?: number;
+  /** How long signing out or closing waits for uploads that are committing before it closes the connections (default 10 s). */
+  commitWaitMs?: number;
   log?: (line: string) => void;
 }
+
+/** The default of `commitWaitMs`: within the 15 s a quit waits for the whole close. */
+const COMMIT_WAIT_MS = 10_000;
 
 interface Session {
   vault: Vault;
@@ -366,6 +371,9 @@ export class VaultService {
     if (!session) return;
     this.session = undefined;
     this.files.cancelAll();
+    // An upload already committing may have landed on some nodes: cut off, its outcome would be unknown (and
+    // reported as cancelled). It gets a while to finish; a node that hangs must not hold a quit forever.
+    await settledWithin(this.files.commitsEnded(), this.options.commitWaitMs ?? COMMIT_WAIT_MS);
     session.vault.close();
   }
 
@@ -400,6 +408,17 @@ export class VaultService {
     } catch (error) {
       this.options.log?.(`Could not refresh the node strip: ${(error as Error).message}`);
     }
+  }
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
