@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { BaseWindow, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
 import type { HostAdapter } from '../service/call-handlers.js';
 import type { DownloadTarget } from '../shared/app-models.js';
@@ -26,6 +26,8 @@ export interface ElectronDialogsOptions {
 
 /** Why an upload by path was refused: the page named a file the user never gave it. */
 export const UPLOAD_NOT_GRANTED = 'That file was not given to DFS Vault; drop it on the window or use Upload.';
+/** Why a sign-in was refused: the page named a dfc.conf the user never picked (nor signed in with before). */
+export const CONFIG_NOT_GRANTED = 'Choose the dfc.conf with Browse… first: the app reads only a config file picked there or signed in with before.';
 /** Why a download was refused: the page named a destination the user never chose. */
 export const DOWNLOAD_NOT_GRANTED = 'Choose where to save in the save dialog first.';
 
@@ -43,6 +45,9 @@ export function suggestedFileName(vaultPath: string): string {
  */
 export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapter {
   const { dialog, downloadsDir, parent, grants } = options;
+  // Config files picked in the open dialog, for this run (the service itself allows the ones it stored). Each one is
+  // a user's pick, so the set stays small; it lives apart from the upload and download grants: it lets only a read.
+  const pickedConfigs = new Set<string>();
   const save = (dialogOptions: SaveDialogOptions): Promise<SaveDialogReturnValue> => {
     const window = parent();
     return window ? dialog.showSaveDialog(window, dialogOptions) : dialog.showSaveDialog(dialogOptions);
@@ -82,8 +87,14 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
         ],
       });
       const path = result.filePaths[0];
-      return result.canceled || !path ? {} : { path };
+      if (result.canceled || !path) return {};
+      pickedConfigs.add(resolve(path));
+      return { path };
     },
+    authorizeConfigPath(path: string): void {
+      if (!pickedConfigs.has(resolve(path))) throw new VaultError('INVALID_REQUEST', CONFIG_NOT_GRANTED);
+    },
+    configErrors: 'without-contents',
     authorizeUploadSource(path: string): void {
       if (!grants.mayUpload(path)) throw new VaultError('INVALID_REQUEST', UPLOAD_NOT_GRANTED);
     },
