@@ -1,5 +1,5 @@
 import { realpath as fsRealpath } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { BaseWindow, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
 import type { DownloadGrant, HostAdapter } from '../service/call-handlers.js';
 import type { DownloadTarget } from '../shared/app-models.js';
@@ -31,6 +31,8 @@ export interface ElectronDialogsOptions {
 export const UPLOAD_NOT_GRANTED = 'That file was not given to DFS Vault; drop it on the window or use Upload.';
 /** Why an upload by path was refused: it lies inside what was dropped by name only, through a link that leads elsewhere. */
 export const UPLOAD_THROUGH_LINK = 'That file is reached through a link that leads out of what you dropped; DFS Vault does not follow links. Drop the file itself.';
+/** Why a sign-in was refused: the page named a dfc.conf the user never picked (nor signed in with before). */
+export const CONFIG_NOT_GRANTED = 'Choose the dfc.conf with Browse… first: the app reads only a config file picked there or signed in with before.';
 /** Why a download was refused: the page named a destination the user never chose. */
 export const DOWNLOAD_NOT_GRANTED = 'Choose where to save in the save dialog first.';
 
@@ -48,6 +50,9 @@ export function suggestedFileName(vaultPath: string): string {
  */
 export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapter {
   const { dialog, downloadsDir, parent, grants, realpath = fsRealpath } = options;
+  // Config files picked in the open dialog, for this run (the service itself allows the ones it stored). Each one is
+  // a user's pick, so the set stays small; it lives apart from the upload and download grants: it lets only a read.
+  const pickedConfigs = new Set<string>();
   const save = (dialogOptions: SaveDialogOptions): Promise<SaveDialogReturnValue> => {
     const window = parent();
     return window ? dialog.showSaveDialog(window, dialogOptions) : dialog.showSaveDialog(dialogOptions);
@@ -87,8 +92,14 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
         ],
       });
       const path = result.filePaths[0];
-      return result.canceled || !path ? {} : { path };
+      if (result.canceled || !path) return {};
+      pickedConfigs.add(resolve(path));
+      return { path };
     },
+    authorizeConfigPath(path: string): void {
+      if (!pickedConfigs.has(resolve(path))) throw new VaultError('INVALID_REQUEST', CONFIG_NOT_GRANTED);
+    },
+    configErrors: 'without-contents',
     async authorizeUploadSource(path: string): Promise<void> {
       const root = grants.uploadRootOf(path);
       if (root === undefined) throw new VaultError('INVALID_REQUEST', UPLOAD_NOT_GRANTED);

@@ -1,10 +1,11 @@
 import type { DownloadTarget } from '../shared/app-models.js';
 import { type CallHandlers, type CallOutcome, isCallName, parseRequest } from '../shared/contract.js';
 import { VaultError, serializeError } from '../shared/errors.js';
+import type { ConfigPathPolicy } from './cluster-targets.js';
 import type { VaultService } from './vault-service.js';
 
 /** What differs between hosts: their name, native dialogs where they exist, and which local files the UI may touch. */
-export interface HostAdapter {
+export interface HostAdapter extends ConfigPathPolicy {
   host: 'electron' | 'web';
   dialogs: boolean;
   chooseDownloadTarget(names: string[]): Promise<DownloadTarget>;
@@ -33,11 +34,11 @@ export function createCallHandlers(service: VaultService, host: HostAdapter): Ca
     'app.info': async () => ({ host: host.host, dialogs: host.dialogs, version: APP_VERSION, platform: process.platform }),
     'session.state': () => service.state(),
     'session.resume': () => service.resume(),
-    'session.connect': (request) => service.connect(request),
+    'session.connect': (request) => service.connect(request, host),
     'session.signOut': (request) => service.signOut(request),
     'account.changePassword': (request) => service.changePassword(request),
     'account.recoveryKey': (request) => service.recoveryKey(request),
-    'account.recover': (request) => service.recover(request),
+    'account.recover': (request) => service.recover(request, host),
     'cluster.status': () => service.clusterView(),
     'cluster.startLocal': () => service.startLocal(),
     'cluster.stopLocal': () => service.stopLocal(),
@@ -82,8 +83,10 @@ export async function dispatchCall(handlers: CallHandlers, name: unknown, reques
 }
 
 /**
- * What the browser host adds: no dialogs, and no access to local paths at all. The browser sends and saves file
- * bytes itself (streamed HTTP bodies), so a page holding the token can neither read nor write files by name.
+ * What the browser host adds: no dialogs, and no access to local paths but one. The browser sends and saves file
+ * bytes itself (streamed HTTP bodies), so a page holding the token can neither read nor write files by name. The one
+ * exception is a dfc.conf, whose path the user types on the connect screen: it is read, but whatever goes wrong the
+ * page is told only that the file could not be used (not whether it exists, its size, or anything in it).
  */
 export function browserHostFiles(): Omit<HostAdapter, 'host' | 'dialogs'> {
   const unsupported = (what: string) => (): never => {
@@ -94,5 +97,7 @@ export function browserHostFiles(): Omit<HostAdapter, 'host' | 'dialogs'> {
     chooseConfigFile: async () => unsupported('Dialogs exist only in the desktop app; in the browser, type the path of dfc.conf.')(),
     authorizeUploadSource: async () => unsupported('The browser host does not read files by path; drop them on the page or use Upload.')(),
     authorizeDownloadDestination: unsupported('The browser host does not write files by path; the browser saves downloads itself.'),
+    authorizeConfigPath: () => undefined,
+    configErrors: 'generic',
   };
 }

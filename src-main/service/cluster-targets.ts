@@ -1,10 +1,24 @@
 import type { ClusterTarget } from '../shared/app-models.js';
 import { VaultError } from '../shared/errors.js';
-import { type ServerEntry, loadDfcConf, parseAddress } from '../vault/dfc-config.js';
+import { type ConfigErrorDetail, type ServerEntry, loadDfcConf, parseAddress } from '../vault/dfc-config.js';
 
-/** The nodes of a dfc.conf file or of typed `host:port` addresses (the local cluster is resolved by its manager). */
-export async function serversOfTarget(target: Exclude<ClusterTarget, { kind: 'local' }>): Promise<ServerEntry[]> {
-  if (target.kind === 'config') return (await loadDfcConf(target.path)).servers;
+/**
+ * How a UI host lets its page name a dfc.conf: the page is not trusted with the file system, so which paths it may
+ * have read, and how much a failed read tells it, are the host's to say.
+ */
+export interface ConfigPathPolicy {
+  /** Throws unless the page may have the dfc.conf at this absolute path read (paths the service stored are not asked about). */
+  authorizeConfigPath(path: string): void;
+  /** `without-contents` where only files the user picked are read; `generic` where the page may name any file. */
+  readonly configErrors: Exclude<ConfigErrorDetail, 'full'>;
+}
+
+/**
+ * The nodes of a dfc.conf file or of typed `host:port` addresses (the local cluster is resolved by its manager).
+ * A config error quotes nothing from the file unless `detail` asks for it.
+ */
+export async function serversOfTarget(target: Exclude<ClusterTarget, { kind: 'local' }>, detail: ConfigErrorDetail = 'without-contents'): Promise<ServerEntry[]> {
+  if (target.kind === 'config') return (await loadDfcConf(target.path, detail)).servers;
   return parseAddressList(target.addresses);
 }
 

@@ -44,10 +44,9 @@ export class FileTransfers {
     return this.transfers.list();
   }
 
-  /** Cancels a transfer; a pushed one also fails its sender's next write. */
+  /** Cancels a transfer; a pushed one also fails its sender's next write. One already committing goes on to its real outcome. */
   cancel(id: string): void {
-    this.transfers.cancel(id);
-    this.pushed.fail(id, new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.'));
+    if (this.transfers.cancel(id)) this.pushed.fail(id, new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.'));
   }
 
   /** Forgets finished transfers. */
@@ -55,10 +54,18 @@ export class FileTransfers {
     this.transfers.clearFinished();
   }
 
-  /** Cancels every transfer and fails every pushed upload's sender (at sign-out, before the vault closes). */
+  /**
+   * Cancels every transfer not yet committing and fails the senders of pushed uploads (at sign-out, before the vault
+   * closes); `commitsEnded` then waits for the committing ones.
+   */
   cancelAll(): void {
     this.transfers.cancelAll();
     this.pushed.failAll(new VaultError('CANCELLED', 'Signed out; the upload was cancelled.'));
+  }
+
+  /** Settles once every upload committing now has finished (done or failed). */
+  commitsEnded(): Promise<void> {
+    return this.transfers.commitsEnded();
   }
 
   /** Queues an upload of each file under the given local files and folders, each streamed from disk; returns the ids. */

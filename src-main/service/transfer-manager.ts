@@ -8,10 +8,11 @@ const PROGRESS_INTERVAL_MS = 150;
 /** Transfers running at once; the rest wait their turn, in order. */
 const DEFAULT_CONCURRENCY = 2;
 
-/** What a transfer's task gets: progress reporting and a signal that fires on Cancel. */
+/** What a transfer's task gets: progress reporting and a signal that fires on Cancel (never once it is committing). */
 export interface TransferContext {
   readonly signal: AbortSignal;
   progress(done: number): void;
+  /** Every byte is sent and the commit begins: from now on a Cancel is refused and the task's own outcome stands. */
   committing(): void;
 }
 
@@ -20,6 +21,9 @@ interface Entry {
   samples: RateSample[];
   controller: AbortController;
   lastEmit: number;
+  /** Settles when the transfer has finished, whatever its outcome. */
+  ended: Promise<void>;
+  end: () => void;
 }
 
 /** Runs uploads and downloads with a concurrency limit, tracks their progress, speed and ETA, and cancels them. */
@@ -48,28 +52,41 @@ export class TransferManager {
     task: (context: TransferContext) => Promise<T>,
   ): { id: string; result: Promise<T> } {
     const id = randomUUID();
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
     const entry: Entry = {
       transfer: { id, ...info, done: 0, state: 'queued', startedAt: this.now(), bytesPerSecond: 0 },
       samples: [],
       controller: new AbortController(),
       lastEmit: 0,
+      ended,
+      end,
     };
     this.entries.set(id, entry);
     this.emit(entry);
     return { id, result: this.run(entry, task) };
   }
 
-  /** Cancels a queued or running transfer; finished ones are left as they are. */
-  cancel(id: string): void {
+  /**
+   * Cancels a queued or running transfer and returns true. Finished ones are left as they are, and so are committing
+   * ones: their commit may already have landed on the nodes, so only its real outcome can be reported.
+   */
+  cancel(id: string): boolean {
     const entry = this.entries.get(id);
     if (!entry) throw new VaultError('NOT_FOUND', 'That transfer no longer exists.');
-    if (isFinished(entry.transfer)) return;
+    if (!cancellable(entry)) return false;
     entry.controller.abort(new VaultError('CANCELLED', `The transfer of "${entry.transfer.path}" was cancelled.`));
+    return true;
   }
 
-  /** Cancels everything (the app is quitting or the user signed out). */
+  /** Cancels everything not yet committing (the app is quitting or the user signed out); see `commitsEnded`. */
   cancelAll(): void {
-    for (const entry of this.entries.values()) if (!isFinished(entry.transfer)) entry.controller.abort(new VaultError('CANCELLED', 'Cancelled.'));
+    for (const entry of this.entries.values()) if (cancellable(entry)) entry.controller.abort(new VaultError('CANCELLED', 'Cancelled.'));
+  }
+
+  /** Settles once every transfer committing now has finished (done or failed), so its connections can be closed. */
+  async commitsEnded(): Promise<void> {
+    await Promise.all([...this.entries.values()].filter((e) => e.transfer.state === 'committing').map((e) => e.ended));
   }
 
   /** Forgets finished transfers. */
@@ -124,6 +141,7 @@ export class TransferManager {
     const { secondsLeft: _, ...rest } = entry.transfer;
     entry.transfer = { ...rest, state, finishedAt: this.now(), ...(error && state === 'failed' ? { error: serializeError(error) } : {}) };
     this.emit(entry);
+    entry.end();
   }
 
   private emit(entry: Entry): void {
@@ -155,4 +173,9 @@ export class TransferManager {
     this.running--;
     this.waiting.shift()?.();
   }
+}
+
+/** Whether a Cancel still applies: the transfer has neither finished nor begun to commit. */
+function cancellable(entry: Entry): boolean {
+  return !isFinished(entry.transfer) && entry.transfer.state !== 'committing';
 }

@@ -5,10 +5,10 @@ import type { EventName, EventOf } from '../shared/contract.js';
 import { VaultError } from '../shared/errors.js';
 import type { FileHealth, RepairResult, VaultEntry } from '../shared/models.js';
 import type { ByteSource } from '../vault/byte-source.js';
-import type { ServerEntry } from '../vault/dfc-config.js';
+import type { ConfigErrorDetail, ServerEntry } from '../vault/dfc-config.js';
 import { Vault } from '../vault/vault.js';
 import { type AppSettings, loadSettings, saveSettings } from './app-settings.js';
-import { serversOfTarget } from './cluster-targets.js';
+import { type ConfigPathPolicy, sameTarget, serversOfTarget } from './cluster-targets.js';
 import type { CredentialStore } from './credential-store.js';
 import { EventHub } from './event-hub.js';
 import { FileTransfers } from './file-transfers.js';
@@ -28,8 +28,13 @@ export interface VaultServiceOptions {
   statusIntervalMs?: number;
   /** How long a pushed upload waits for its next chunk before it is cancelled (default 60 s). */
   uploadIdleTimeoutMs?: number;
+  /** How long signing out or closing waits for uploads that are committing before it closes the connections (default 10 s). */
+  commitWaitMs?: number;
   log?: (line: string) => void;
 }
+
+/** The default of `commitWaitMs`: within the 15 s a quit waits for the whole close. */
+const COMMIT_WAIT_MS = 10_000;
 
 interface Session {
   vault: Vault;
@@ -111,12 +116,15 @@ export class VaultService {
     return this.connect({ target: login.target, username: login.username, password, remember: true });
   }
 
-  /** Logs in; for the local cluster, starts it first and creates the account if it is new. Remembers or forgets the password. */
-  async connect(request: { target: ClusterTarget; username: string; password: string; remember: boolean }): Promise<SessionState> {
+  /**
+   * Logs in; for the local cluster, starts it first and creates the account if it is new. Remembers or forgets the
+   * password. A dfc.conf named by a page is read only as its host's `policy` allows (see `configDetail`).
+   */
+  async connect(request: { target: ClusterTarget; username: string; password: string; remember: boolean }, policy?: ConfigPathPolicy): Promise<SessionState> {
     const { username, password } = request;
     const target = absoluteTarget(request.target);
     request = { ...request, target };
-    const servers = await this.serversFor(target, { username, password });
+    const servers = await this.serversFor(target, { username, password }, policy);
     const vault = await Vault.connect({ servers, username, password });
     await this.endSession();
     this.session = { vault, username, target };
@@ -168,9 +176,9 @@ export class VaultService {
    * local cluster when that is the target, but creates no account and signs nobody in: the user then signs in with
    * the new password. A remembered login of this user and cluster gets the new password.
    */
-  async recover(request: { target: ClusterTarget; username: string; recoveryKey: string; newPassword: string }): Promise<PasswordChange> {
+  async recover(request: { target: ClusterTarget; username: string; recoveryKey: string; newPassword: string }, policy?: ConfigPathPolicy): Promise<PasswordChange> {
     const target = absoluteTarget(request.target);
-    const servers = target.kind === 'local' ? await this.localServers() : await serversOfTarget(target);
+    const servers = target.kind === 'local' ? await this.localServers() : await serversOfTarget(target, await this.configDetail(target, policy));
     await Vault.recover({ servers, username: request.username, recoveryKey: request.recoveryKey, newPassword: request.newPassword });
     await this.updateSettings({ lastUsed: { username: request.username, target } });
     const change = await this.keychainFollows({ username: request.username, target }, request.newPassword);
@@ -335,10 +343,23 @@ export class VaultService {
     return this.session;
   }
 
-  private async serversFor(target: ClusterTarget, account: { username: string; password: string }): Promise<ServerEntry[]> {
-    if (target.kind !== 'local') return serversOfTarget(target);
+  private async serversFor(target: ClusterTarget, account: { username: string; password: string }, policy?: ConfigPathPolicy): Promise<ServerEntry[]> {
+    if (target.kind !== 'local') return serversOfTarget(target, await this.configDetail(target, policy));
     await this.local.ensureAccount({ name: account.username, password: account.password });
     return this.localServers();
+  }
+
+  /**
+   * Checks that the page may have this target's dfc.conf read, and says how much a failed read may tell it. The
+   * paths the service stored itself (the last login's, the remembered one's) are always allowed; any other only as
+   * the host's policy allows. Without a policy (code, not a page) any path is read; errors quote nothing either way.
+   */
+  private async configDetail(target: ClusterTarget, policy?: ConfigPathPolicy): Promise<ConfigErrorDetail> {
+    if (!policy) return 'without-contents';
+    if (target.kind !== 'config') return policy.configErrors;
+    const { lastUsed, remembered } = await this.settings;
+    if (![lastUsed, remembered].some((login) => login && sameTarget(login.target, target))) policy.authorizeConfigPath(target.path);
+    return policy.configErrors;
   }
 
   /** The local cluster's nodes, started first unless running. */
@@ -366,6 +387,9 @@ export class VaultService {
     if (!session) return;
     this.session = undefined;
     this.files.cancelAll();
+    // An upload already committing may have landed on some nodes: cut off, its outcome would be unknown (and
+    // reported as cancelled). It gets a while to finish; a node that hangs must not hold a quit forever.
+    await settledWithin(this.files.commitsEnded(), this.options.commitWaitMs ?? COMMIT_WAIT_MS);
     session.vault.close();
   }
 
@@ -400,6 +424,17 @@ export class VaultService {
     } catch (error) {
       this.options.log?.(`Could not refresh the node strip: ${(error as Error).message}`);
     }
+  }
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -26,11 +26,21 @@ export function parseAddress(text: string): { host: string; port: number } | und
 }
 
 /**
+ * How much a config error tells. `full` (the CLI: a person reading their own file) quotes the wrong values and sizes.
+ * `without-contents` (a UI page, for a file the user picked) names the path and the line but quotes nothing from the
+ * file and gives no size. `generic` (a UI page that may have named any file) says the same for every failure, so it
+ * does not tell whether the file exists, is readable, or what it holds.
+ */
+export type ConfigErrorDetail = 'full' | 'without-contents' | 'generic';
+
+/**
  * Parses the classic dfc.conf: `Server DFS1 127.0.0.1:10001` lines, `Username: Alice`,
  * `Password: SimplePassword`; `#` starts a comment line, and may end a Server line after a space
- * (not a Username or Password line, where it may be part of the value). Errors name the line and the fix.
+ * (not a Username or Password line, where it may be part of the value). Errors name the line and the fix;
+ * with `without-contents` they quote no value from the file.
  */
-export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
+export function parseDfcConf(text: string, source = 'dfc.conf', detail: Exclude<ConfigErrorDetail, 'generic'> = 'full'): ClientConfig {
+  const quote = detail === 'full';
   const config: ClientConfig = { servers: [] };
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.replace(/^\uFEFF/, '').trim();
@@ -39,11 +49,14 @@ export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
     const server = /^Server\s+(\S+)\s+(\S+)(?:\s+#.*)?$/i.exec(line);
     if (server) {
       const address = parseAddress(server[2]!);
-      if (!address) throw new VaultError('INVALID_CONFIG', `${where}: "${server[2]}" is not HOST:PORT (for example 127.0.0.1:10001).`);
-      if (config.servers.some((s) => s.name === server[1])) throw new VaultError('INVALID_CONFIG', `${where}: server ${server[1]} is listed twice.`);
+      if (!address) throw new VaultError('INVALID_CONFIG', `${where}: ${quote ? `"${server[2]}"` : 'the address'} is not HOST:PORT (for example 127.0.0.1:10001).`);
+      if (config.servers.some((s) => s.name === server[1])) throw new VaultError('INVALID_CONFIG', `${where}: ${quote ? `server ${server[1]}` : 'a server name'} is listed twice.`);
       const same = config.servers.find((s) => s.host.toLowerCase() === address.host.toLowerCase() && s.port === address.port);
       // Two "nodes" at one address would hold two pieces of every file on one machine: losing it could lose files.
-      if (same) throw new VaultError('INVALID_CONFIG', `${where}: ${server[1]} has the address of ${same.name} (${server[2]}); every server needs its own address.`);
+      if (same) {
+        const which = quote ? `${server[1]} has the address of ${same.name} (${server[2]})` : 'this server has the address of an earlier one';
+        throw new VaultError('INVALID_CONFIG', `${where}: ${which}; every server needs its own address.`);
+      }
       config.servers.push({ name: server[1]!, ...address });
       return;
     }
@@ -54,7 +67,8 @@ export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
       if (field[1]!.toLowerCase() === 'username') {
         // Caught here, naming the line, rather than at login as a wrong password ("alice # me").
         const invalid = validateUsername(value);
-        if (invalid) throw new VaultError('INVALID_CONFIG', `${where}: ${invalid}${/\s#/.test(value) ? ' (A comment cannot follow a value; put it on a line of its own.)' : ''}`);
+        const problem = quote ? invalid : 'the username may contain only letters, digits, ".", "_", "@" and "-", at most 64 of them.';
+        if (invalid) throw new VaultError('INVALID_CONFIG', `${where}: ${problem}${/\s#/.test(value) ? ' (A comment cannot follow a value; put it on a line of its own.)' : ''}`);
         config.username = value;
       } else config.password = value;
       return;
@@ -71,22 +85,40 @@ export function parseDfcConf(text: string, source = 'dfc.conf'): ClientConfig {
 /** Largest dfc.conf read: a real one is a few lines; anything bigger is the wrong file. */
 export const MAX_DFC_CONF_BYTES = 64 * 1024;
 
-/** Reads and parses a dfc.conf file (a regular file of at most 64 KiB: never a device, a pipe or a huge file). */
-export async function loadDfcConf(path: string): Promise<ClientConfig> {
+/** What a page learns when a dfc.conf it named fails in any way (`generic`). */
+export function unusableConfigMessage(path: string): string {
+  return `${path} could not be used as a dfc.conf: it is missing, cannot be read, or is not a dfc.conf with lines such as "Server DFS1 127.0.0.1:10001". Check the path.`;
+}
+
+/**
+ * Reads and parses a dfc.conf file (a regular file of at most 64 KiB: never a device, a pipe or a huge file).
+ * `detail` sets how much its errors tell (the CLI's full detail by default).
+ */
+export async function loadDfcConf(path: string, detail: ConfigErrorDetail = 'full'): Promise<ClientConfig> {
+  if (detail !== 'generic') return readDfcConf(path, detail);
+  try {
+    return await readDfcConf(path, 'without-contents');
+  } catch {
+    // No cause kept: nothing of what went wrong is to reach the page, not even through a log of the error.
+    throw new VaultError('INVALID_CONFIG', unusableConfigMessage(path));
+  }
+}
+
+async function readDfcConf(path: string, detail: Exclude<ConfigErrorDetail, 'generic'>): Promise<ClientConfig> {
+  const quote = detail === 'full';
   let text: string;
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new VaultError('INVALID_CONFIG', `${path} is not a file; give the path of a dfc.conf.`);
-    if (info.size > MAX_DFC_CONF_BYTES) throw new VaultError('INVALID_CONFIG', `${path} is ${info.size} bytes, too large for a dfc.conf (at most ${MAX_DFC_CONF_BYTES}); is it the right file?`);
+    if (info.size > MAX_DFC_CONF_BYTES) {
+      throw new VaultError('INVALID_CONFIG', `${path} is ${quote ? `${info.size} bytes, ` : ''}too large for a dfc.conf (at most ${MAX_DFC_CONF_BYTES}${quote ? '' : ' bytes'}); is it the right file?`);
+    }
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof VaultError) throw error;
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new VaultError(
-      'INVALID_CONFIG',
-      missing ? `Config file not found: ${path}. Pass one with -c, or start a local cluster with "dfs-vault cluster --dir ./vault --user NAME:PASSWORD".` : `Cannot read ${path}: ${(error as Error).message}`,
-      { cause: error },
-    );
+    const hint = quote ? ' Pass one with -c, or start a local cluster with "dfs-vault cluster --dir ./vault --user NAME:PASSWORD".' : '';
+    throw new VaultError('INVALID_CONFIG', missing ? `Config file not found: ${path}.${hint}` : `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return parseDfcConf(text, path);
+  return parseDfcConf(text, path, detail);
 }

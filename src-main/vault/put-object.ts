@@ -46,6 +46,7 @@ export interface PutRequest {
   onProgress?: ProgressListener;
   /** Called once every byte is sent, while the nodes' commit acknowledgements are awaited. */
   onCommitting?: () => void;
+  /** Stops the upload, storing nothing, until `onCommitting`; from then on the commit and prune run to their end. */
   signal?: AbortSignal;
 }
 
@@ -131,6 +132,8 @@ export async function putObject(pool: NodePool, cipher: VaultCipher, request: Pu
     if (request.source && layout.size > 0 && (await request.source.read(Buffer.alloc(1))) !== 0) {
       throw new VaultError('LOCAL_IO', `The source has more than the ${size} bytes announced (was the file changed while uploading?). Nothing was stored.`);
     }
+    // The last moment a cancel can still mean "nothing was stored": once the commit goes out, only its outcome counts.
+    if (request.signal?.aborted) throw new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.');
     request.onCommitting?.();
     const nodes = await upload.commit();
     upload.finish();

@@ -46,11 +46,12 @@ export const TransferRow = memo(function TransferRow({ transfer }: { transfer: T
         {transfer.state === 'done' ? formatBytes(transfer.size) : formatProgress(transfer.done, transfer.size)}
       </span>
       <span className="transfer-rate">{rateText(transfer)}</span>
-      <span className="transfer-state" title={transfer.state === 'committing' ? 'Every byte is sent; waiting for the nodes to confirm.' : undefined}>
+      <span className="transfer-state" title={transfer.state === 'committing' ? 'Every byte is sent; waiting for the nodes to confirm. It can no longer be cancelled.' : undefined}>
         {state}
       </span>
       <span className="transfer-action">
-        {!isFinished(transfer) && (
+        {/* The service refuses a Cancel once the commit has gone out: its outcome is the nodes' to tell. */}
+        {!isFinished(transfer) && transfer.state !== 'committing' && (
           <button type="button" className="button button-small" aria-label={`Cancel ${name}`} onClick={() => void cancelTransfer(transfer.id)}>
             Cancel
           </button>

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DOWNLOAD_NOT_GRANTED, type DialogLike, UPLOAD_NOT_GRANTED, UPLOAD_THROUGH_LINK, electronHostAdapter, suggestedFileName } from '../../src-main/main/dialogs.js';
+import { CONFIG_NOT_GRANTED, DOWNLOAD_NOT_GRANTED, type DialogLike, UPLOAD_NOT_GRANTED, UPLOAD_THROUGH_LINK, electronHostAdapter, suggestedFileName } from '../../src-main/main/dialogs.js';
 import { FileGrants } from '../../src-main/main/file-grants.js';
 import { VaultError } from '../../src-main/shared/errors.js';
 
@@ -171,6 +171,18 @@ describe('electron host file checks', () => {
     await adapter(fakeDialog({ save: { canceled: true, filePath: '/home/me/x.txt' } }).dialog, undefined, grants).chooseDownloadTarget(['x.txt']);
     await adapter(fakeDialog({ open: { canceled: true, filePaths: ['/home/me'] } }).dialog, undefined, grants).chooseDownloadTarget(['a', 'b']);
     expect(grants.size).toEqual({ uploads: 0, downloads: 0 });
+  });
+
+  it('lets the service read a dfc.conf only once it was picked in the open dialog, and not after a cancelled one', async () => {
+    const host = adapter(fakeDialog({ open: { canceled: false, filePaths: ['/home/me/dfc.conf'] } }).dialog);
+    expect(refusal(() => host.authorizeConfigPath('/home/me/dfc.conf'))).toEqual(new VaultError('INVALID_REQUEST', CONFIG_NOT_GRANTED));
+    await host.chooseConfigFile();
+    expect(refusal(() => host.authorizeConfigPath('/home/me/dfc.conf'))).toBeUndefined();
+    expect(refusal(() => host.authorizeConfigPath('/home/me/./dfc.conf'))).toBeUndefined();
+    expect(refusal(() => host.authorizeConfigPath('/home/me/.ssh/id_ed25519'))).toMatchObject({ code: 'INVALID_REQUEST' });
+    const cancelled = adapter(fakeDialog({ open: { canceled: true, filePaths: ['/home/me/dfc.conf'] } }).dialog);
+    await cancelled.chooseConfigFile();
+    expect(refusal(() => cancelled.authorizeConfigPath('/home/me/dfc.conf'))).toMatchObject({ code: 'INVALID_REQUEST' });
   });
 
   it('does not let a config file picked in the open dialog be written or uploaded', async () => {

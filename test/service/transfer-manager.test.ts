@@ -241,6 +241,38 @@ describe('transfer manager', () => {
     expect(manager.list()[0]?.state).toBe('committing');
   });
 
+  it('refuses a Cancel once the transfer is committing: it ends with its real outcome', async () => {
+    const { manager } = harness();
+    const committed = controlledTask();
+    const failing = controlledTask();
+    const a = manager.start(info('a.txt'), committed.task);
+    const b = manager.start(info('b.txt'), failing.task);
+    (await committed.started).committing();
+    (await failing.started).committing();
+    expect(manager.cancel(a.id)).toBe(false);
+    manager.cancelAll();
+    expect((await committed.started).signal.aborted).toBe(false);
+    committed.gate.resolve('stored');
+    failing.gate.reject(new VaultError('QUORUM_FAILED', 'Only two nodes took the file.'));
+    expect(await a.result).toBe('stored');
+    expect(await rejection(b.result)).toMatchObject({ code: 'QUORUM_FAILED' });
+    expect(manager.list().map((t) => t.state)).toEqual(['done', 'failed']);
+  });
+
+  it('tells when the transfers committing now have ended, and not before', async () => {
+    const { manager } = harness();
+    const work = controlledTask();
+    manager.start(info('a.txt'), work.task);
+    (await work.started).committing();
+    let ended = false;
+    const waiting = manager.commitsEnded().then(() => (ended = true));
+    await settle();
+    expect(ended).toBe(false);
+    work.gate.resolve('stored');
+    await waiting;
+    expect(manager.list()[0]?.state).toBe('done');
+  });
+
   it('throttles progress announcements but always announces state changes', async () => {
     const { manager, announced, clock } = harness();
     const work = controlledTask();

@@ -29,6 +29,23 @@ describe('dfc.conf', () => {
     expect(() => parseDfcConf('Server DFS1 a:70000')).toThrow(/not HOST:PORT/);
   });
 
+  it('names the line but quotes no value from the file when the message is for a page', () => {
+    const messages = ['Server DFS1 s3cr3t-token', 'Server s3cr3t a:1\nServer s3cr3t b:2', 'Server A s3cr3t:1\nServer B s3cr3t:1', 'Server A a:1\nUsername: s3cr3t!'].map((text) => {
+      try {
+        parseDfcConf(text, '/home/me/dfc.conf', 'without-contents');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'parsed';
+    });
+    expect(messages).toEqual([
+      '/home/me/dfc.conf line 1: the address is not HOST:PORT (for example 127.0.0.1:10001).',
+      '/home/me/dfc.conf line 2: a server name is listed twice.',
+      '/home/me/dfc.conf line 2: this server has the address of an earlier one; every server needs its own address.',
+      '/home/me/dfc.conf line 2: the username may contain only letters, digits, ".", "_", "@" and "-", at most 64 of them.',
+    ]);
+  });
+
   it('parses addresses strictly', () => {
     expect(parseAddress('10.0.0.1:1')).toEqual({ host: '10.0.0.1', port: 1 });
     expect(parseAddress('host:0')).toBeUndefined();
@@ -51,6 +68,28 @@ describe('loading dfc.conf', () => {
       await writeFile(join(dir, 'big.conf'), `# ${'x'.repeat(MAX_DFC_CONF_BYTES)}\n`);
       await expect(loadDfcConf(join(dir, 'big.conf'))).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('too large for a dfc.conf') });
       await expect(loadDfcConf(join(dir, 'missing.conf'))).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('Config file not found') });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives no size to a page, and one message for every failure when the page may have named any file', async () => {
+    const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadDfcConf, unusableConfigMessage, MAX_DFC_CONF_BYTES } = await import('../../src-main/vault/dfc-config.js');
+    const dir = await mkdtemp(join(tmpdir(), 'dfc-'));
+    try {
+      await writeFile(join(dir, 'dfc.conf'), 'Server DFS1 127.0.0.1:10001\n');
+      await writeFile(join(dir, 'big.conf'), `# ${'x'.repeat(MAX_DFC_CONF_BYTES)}\n`);
+      await writeFile(join(dir, 'token'), 'Server DFS1 s3cr3t-token\n');
+      const big = await loadDfcConf(join(dir, 'big.conf'), 'without-contents').catch((error: Error) => error.message);
+      expect(big).toBe(`${join(dir, 'big.conf')} is too large for a dfc.conf (at most ${MAX_DFC_CONF_BYTES} bytes); is it the right file?`);
+      expect((await loadDfcConf(join(dir, 'dfc.conf'), 'generic')).servers).toHaveLength(1);
+      for (const name of ['big.conf', 'token', 'missing.conf', '.']) {
+        const path = join(dir, name);
+        await expect(loadDfcConf(path, 'generic')).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: unusableConfigMessage(path) });
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -25,6 +25,25 @@ describe('versions, folders and deletes', () => {
     for (const root of cluster.roots) expect(await committedPieceFiles(root)).toHaveLength(1);
   });
 
+  it('stores nothing when cancelled as the last stripe goes out, but finishes a commit that a cancel arrives during', async () => {
+    const vault = await cluster.vault();
+    const first = randomBytes(5000);
+    await vault.putFile(await writeTemp(cluster.dir, 'v1', first), 'doc');
+    const out = join(cluster.dir, 'out');
+    const late = new AbortController();
+    const onProgress = (done: number, total: number): void => {
+      if (done === total - 1) late.abort();
+    };
+    await expect(vault.putFile(await writeTemp(cluster.dir, 'v2', randomBytes(7000)), 'doc', { signal: late.signal, onProgress })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await vault.getFile('doc', out);
+    expect((await readFile(out)).equals(first)).toBe(true);
+    const during = new AbortController();
+    const third = randomBytes(9000);
+    await vault.putFile(await writeTemp(cluster.dir, 'v3', third), 'doc', { signal: during.signal, onCommitting: () => during.abort() });
+    await vault.getFile('doc', out);
+    expect((await readFile(out)).equals(third)).toBe(true);
+  });
+
   it('keeps a deleted file deleted when a node that missed the delete comes back', async () => {
     const vault = await cluster.vault();
     await vault.putFile(await writeTemp(cluster.dir, 'gone', randomBytes(4000)), 'gone.txt');
