@@ -23,6 +23,8 @@ export interface RememberedLoginOptions {
   recorded: () => Promise<Login | undefined>;
   /** Records that login in the settings, or with undefined, clears it. */
   record: (login: Login | undefined) => Promise<void>;
+  /** The app's data folder: each one has a local cluster of its own, so it is part of that cluster's keychain account. */
+  dataDir: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export class RememberedLogin {
   /** The password the keychain holds for `login`, or undefined when it holds none or no keychain is running. */
   async passwordOf(login: Login): Promise<string | undefined> {
     if (!(await this.keychainAvailability()).available) return undefined;
-    return this.options.credentials.load(accountOf(login.username, login.target));
+    return this.options.credentials.load(accountOf(login.username, login.target, this.options.dataDir));
   }
 
   /**
@@ -60,13 +62,13 @@ export class RememberedLogin {
     this.keychain = undefined;
     if (!(await this.keychainAvailability()).available) return;
     try {
-      await this.options.credentials.save(accountOf(request.username, request.target), request.password);
+      await this.options.credentials.save(accountOf(request.username, request.target, this.options.dataDir), request.password);
     } catch (error) {
       this.keychain = Promise.resolve({ available: false, reason: (error as Error).message });
       return;
     }
     if (previous && !sameLogin(previous, request)) {
-      await this.options.credentials.forget(accountOf(previous.username, previous.target)).catch(() => undefined);
+      await this.options.credentials.forget(accountOf(previous.username, previous.target, this.options.dataDir)).catch(() => undefined);
     }
     await this.options.record({ username: request.username, target: request.target });
   }
@@ -75,7 +77,7 @@ export class RememberedLogin {
   async forget(): Promise<void> {
     const login = await this.options.recorded();
     if (!login) return;
-    if ((await this.keychainAvailability()).available) await this.options.credentials.forget(accountOf(login.username, login.target));
+    if ((await this.keychainAvailability()).available) await this.options.credentials.forget(accountOf(login.username, login.target, this.options.dataDir));
     await this.options.record(undefined);
   }
 
@@ -87,7 +89,7 @@ export class RememberedLogin {
   async takeNewPassword(login: Login, password: string): Promise<PasswordChange> {
     const remembered = await this.options.recorded();
     if (!remembered || !sameLogin(remembered, login)) return { keychainUpdated: false };
-    const account = accountOf(remembered.username, remembered.target);
+    const account = accountOf(remembered.username, remembered.target, this.options.dataDir);
     // Re-probe: a keychain may have stopped since the last look.
     this.keychain = undefined;
     const availability = await this.keychainAvailability();
@@ -107,9 +109,12 @@ export class RememberedLogin {
   }
 }
 
-/** The keychain account of a login: one per user and cluster. */
-export function accountOf(username: string, target: ClusterTarget): string {
-  return `${username} @ ${targetLabel(target)}`;
+/**
+ * The keychain account of a login: one per user and cluster. Local clusters are told apart by the data folder that
+ * holds them (the app's own, a `web --data` one): "Forget" in one must not drop another's password.
+ */
+export function accountOf(username: string, target: ClusterTarget, dataDir: string): string {
+  return `${username} @ ${target.kind === 'local' ? `local cluster in ${dataDir}` : targetLabel(target)}`;
 }
 
 /** Whether two logins are the same user on the same cluster. */

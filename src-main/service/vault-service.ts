@@ -66,6 +66,7 @@ export class VaultService {
       credentials: options.credentials,
       recorded: async () => (await this.settings).remembered,
       record: (login) => this.updateSettings({ remembered: login }),
+      dataDir: options.dataDir,
     });
     this.files = new FileTransfers({
       vault: () => this.vault(),

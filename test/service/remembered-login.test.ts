@@ -5,6 +5,7 @@ import type { ClusterTarget } from '../../src-main/shared/app-models.js';
 import { VaultError } from '../../src-main/shared/errors.js';
 
 const LOCAL = { kind: 'local' } as const;
+const DATA_DIR = '/home/carol/.config/DFS Vault';
 const ADDRESSES: ClusterTarget = { kind: 'addresses', addresses: ['127.0.0.1:10001', '127.0.0.1:10002'] };
 const NOT_RUNNING = 'No keychain service is running on this machine.';
 const LOCKED = 'The keychain is locked, so the password cannot be remembered.';
@@ -38,7 +39,7 @@ class SwitchableKeychain implements CredentialStore {
 }
 
 /** A RememberedLogin over `keychain` whose settings are one in-memory field, with every write counted. */
-function setup(keychain: CredentialStore, recorded?: Login): { remembered: RememberedLogin; settings: { login?: Login; writes: number } } {
+function setup(keychain: CredentialStore, recorded?: Login, dataDir = DATA_DIR): { remembered: RememberedLogin; settings: { login?: Login; writes: number } } {
   const settings: { login?: Login; writes: number } = { ...(recorded ? { login: recorded } : {}), writes: 0 };
   const remembered = new RememberedLogin({
     credentials: keychain,
@@ -48,6 +49,7 @@ function setup(keychain: CredentialStore, recorded?: Login): { remembered: Remem
       if (login) settings.login = login;
       else delete settings.login;
     },
+    dataDir,
   });
   return { remembered, settings };
 }
@@ -57,9 +59,21 @@ describe('remembered login', () => {
     const keychain = new SwitchableKeychain();
     const { remembered, settings } = setup(keychain);
     await remembered.afterSignIn({ username: 'carol', target: LOCAL, password: 'pw', remember: true });
-    expect([...keychain.secrets]).toEqual([[accountOf('carol', LOCAL), 'pw']]);
+    expect([...keychain.secrets]).toEqual([[accountOf('carol', LOCAL, DATA_DIR), 'pw']]);
     expect(settings.login).toEqual({ username: 'carol', target: LOCAL });
     expect(await remembered.passwordOf({ username: 'carol', target: LOCAL })).toBe('pw');
+  });
+
+  it("keeps the local clusters of two data folders apart: forgetting one user's login there leaves the other's password", async () => {
+    const keychain = new SwitchableKeychain();
+    const app = setup(keychain);
+    const web = setup(keychain, undefined, '/home/carol/web-vault');
+    await app.remembered.afterSignIn({ username: 'carol', target: LOCAL, password: 'app', remember: true });
+    await web.remembered.afterSignIn({ username: 'carol', target: LOCAL, password: 'web', remember: true });
+    expect(await app.remembered.passwordOf({ username: 'carol', target: LOCAL })).toBe('app');
+    await web.remembered.afterSignIn({ username: 'carol', target: LOCAL, password: 'web', remember: false });
+    expect(await web.remembered.passwordOf({ username: 'carol', target: LOCAL })).toBeUndefined();
+    expect(await app.remembered.passwordOf({ username: 'carol', target: LOCAL })).toBe('app');
   });
 
   it('replaces another remembered login, whose password leaves the keychain', async () => {
@@ -67,7 +81,7 @@ describe('remembered login', () => {
     const { remembered, settings } = setup(keychain);
     await remembered.afterSignIn({ username: 'carol', target: LOCAL, password: 'pw', remember: true });
     await remembered.afterSignIn({ username: 'carol', target: ADDRESSES, password: 'other', remember: true });
-    expect([...keychain.secrets]).toEqual([[accountOf('carol', ADDRESSES), 'other']]);
+    expect([...keychain.secrets]).toEqual([[accountOf('carol', ADDRESSES, DATA_DIR), 'other']]);
     expect(settings.login).toEqual({ username: 'carol', target: ADDRESSES });
   });
 
@@ -117,7 +131,7 @@ describe('remembered login', () => {
 
   it('gives no password when the keychain has stopped since', async () => {
     const keychain = new SwitchableKeychain();
-    keychain.secrets.set(accountOf('carol', LOCAL), 'pw');
+    keychain.secrets.set(accountOf('carol', LOCAL, DATA_DIR), 'pw');
     keychain.running = false;
     const { remembered } = setup(keychain, { username: 'carol', target: LOCAL });
     expect(await remembered.passwordOf({ username: 'carol', target: LOCAL })).toBeUndefined();
@@ -125,7 +139,7 @@ describe('remembered login', () => {
 
   it('forgets the remembered login on request, and writes nothing when none is remembered', async () => {
     const keychain = new SwitchableKeychain();
-    keychain.secrets.set(accountOf('carol', LOCAL), 'pw');
+    keychain.secrets.set(accountOf('carol', LOCAL, DATA_DIR), 'pw');
     const { remembered, settings } = setup(keychain, { username: 'carol', target: LOCAL });
     await remembered.forget();
     expect(keychain.secrets.size).toBe(0);
@@ -144,26 +158,26 @@ describe('remembered login', () => {
 
   it('gives a remembered login its new password after a change', async () => {
     const keychain = new SwitchableKeychain();
-    keychain.secrets.set(accountOf('carol', LOCAL), 'old');
+    keychain.secrets.set(accountOf('carol', LOCAL, DATA_DIR), 'old');
     const { remembered, settings } = setup(keychain, { username: 'carol', target: LOCAL });
     expect(await remembered.takeNewPassword({ username: 'carol', target: LOCAL }, 'new')).toEqual({ keychainUpdated: true });
-    expect([...keychain.secrets]).toEqual([[accountOf('carol', LOCAL), 'new']]);
+    expect([...keychain.secrets]).toEqual([[accountOf('carol', LOCAL, DATA_DIR), 'new']]);
     expect(settings.login).toEqual({ username: 'carol', target: LOCAL });
   });
 
   it('leaves the keychain alone when the changed login is not the remembered one', async () => {
     const keychain = new SwitchableKeychain();
-    keychain.secrets.set(accountOf('carol', LOCAL), 'old');
+    keychain.secrets.set(accountOf('carol', LOCAL, DATA_DIR), 'old');
     const { remembered, settings } = setup(keychain, { username: 'carol', target: LOCAL });
     expect(await remembered.takeNewPassword({ username: 'carol', target: ADDRESSES }, 'new')).toEqual({ keychainUpdated: false });
     expect(await remembered.takeNewPassword({ username: 'dave', target: LOCAL }, 'new')).toEqual({ keychainUpdated: false });
-    expect([...keychain.secrets]).toEqual([[accountOf('carol', LOCAL), 'old']]);
+    expect([...keychain.secrets]).toEqual([[accountOf('carol', LOCAL, DATA_DIR), 'old']]);
     expect(settings).toEqual({ login: { username: 'carol', target: LOCAL }, writes: 0 });
   });
 
   it('forgets a remembered login whose new password the keychain cannot take, and says so', async () => {
     const keychain = new SwitchableKeychain();
-    keychain.secrets.set(accountOf('carol', LOCAL), 'old');
+    keychain.secrets.set(accountOf('carol', LOCAL, DATA_DIR), 'old');
     keychain.locked = true;
     const { remembered, settings } = setup(keychain, { username: 'carol', target: LOCAL });
     expect(await remembered.takeNewPassword({ username: 'carol', target: LOCAL }, 'new')).toEqual({
@@ -186,8 +200,8 @@ describe('remembered login', () => {
   });
 
   it('names one keychain account per user and cluster', () => {
-    expect(accountOf('carol', LOCAL)).toBe('carol @ local cluster');
-    expect(accountOf('carol', ADDRESSES)).toBe('carol @ 127.0.0.1:10001,127.0.0.1:10002');
-    expect(accountOf('carol', { kind: 'config', path: '/home/carol/dfc.conf' })).toBe('carol @ /home/carol/dfc.conf');
+    expect(accountOf('carol', LOCAL, DATA_DIR)).toBe('carol @ local cluster in /home/carol/.config/DFS Vault');
+    expect(accountOf('carol', ADDRESSES, DATA_DIR)).toBe('carol @ 127.0.0.1:10001,127.0.0.1:10002');
+    expect(accountOf('carol', { kind: 'config', path: '/home/carol/dfc.conf' }, DATA_DIR)).toBe('carol @ /home/carol/dfc.conf');
   });
 });

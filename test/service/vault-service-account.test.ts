@@ -73,7 +73,7 @@ describe('account: change password, recovery key and recovery, on the local clus
 
   it('refuses a wrong current password, keeping the old one and the remembered login', async () => {
     await expect(service.changePassword({ current: 'not it', next: SECOND })).rejects.toMatchObject({ code: 'AUTH_FAILED' });
-    expect([...keychain.secrets]).toEqual([[accountOf(USER, LOCAL), FIRST]]);
+    expect([...keychain.secrets]).toEqual([[accountOf(USER, LOCAL, dataDir), FIRST]]);
     expect((await service.state()).status).toBe('signed-in');
   });
 
@@ -90,7 +90,7 @@ describe('account: change password, recovery key and recovery, on the local clus
 
   it('changes the password: the session goes on, the keychain holds the new one, the old one is refused', async () => {
     expect(await service.changePassword({ current: FIRST, next: SECOND })).toEqual({ keychainUpdated: true });
-    expect([...keychain.secrets]).toEqual([[accountOf(USER, LOCAL), SECOND]]);
+    expect([...keychain.secrets]).toEqual([[accountOf(USER, LOCAL, dataDir), SECOND]]);
     // The signed-in vault keeps working (its connections log in with the new password from now on).
     expect((await download(service, 'kept.bin')).equals(CONTENT)).toBe(true);
     expect(await filesContaining(dataDir, SECOND)).toEqual([]);
@@ -142,7 +142,7 @@ describe('account: change password, recovery key and recovery, on the local clus
     expect(await service.recover({ target: LOCAL, username: USER, recoveryKey: typed, newPassword: THIRD })).toEqual({ keychainUpdated: true });
     expect((await service.clusterView()).local).toBe('running');
     expect((await service.state()).status).toBe('signed-out');
-    expect([...keychain.secrets]).toEqual([[accountOf(USER, LOCAL), THIRD]]);
+    expect([...keychain.secrets]).toEqual([[accountOf(USER, LOCAL, dataDir), THIRD]]);
 
     await expect(service.connect({ target: LOCAL, username: USER, password: SECOND, remember: false })).rejects.toMatchObject({ code: 'AUTH_FAILED', message: INVALID_LOGIN_TEXT });
     await service.connect({ target: LOCAL, username: USER, password: THIRD, remember: true });
@@ -241,7 +241,7 @@ describe('account: a change that took effect but left a node accepting the old p
       keychainUpdated: true,
       unfinished: 'The new password works on every node, but DFS2 (timed out) still also accepts the old one. Change the password again when it is reachable to finish.',
     });
-    expect([...keychain.secrets]).toEqual([[accountOf('erin', LOCAL), SECOND]]);
+    expect([...keychain.secrets]).toEqual([[accountOf('erin', LOCAL, dataDir), SECOND]]);
     // The next start signs in with it.
     await service.close();
     service = new VaultService({ dataDir, credentials: keychain });

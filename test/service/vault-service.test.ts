@@ -285,7 +285,7 @@ describe('remember me', () => {
     first = new VaultService({ dataDir, credentials: keychain });
     const state = await first.connect({ target: LOCAL, username: 'carol', password: PASSWORD, remember: true });
     expect(state.keychain).toEqual({ available: true, remembered: { username: 'carol', target: LOCAL } });
-    expect([...keychain.secrets]).toEqual([[accountOf('carol', LOCAL), PASSWORD]]);
+    expect([...keychain.secrets]).toEqual([[accountOf('carol', LOCAL, dataDir), PASSWORD]]);
     expect(await filesContaining(dataDir, PASSWORD)).toEqual([]);
 
     // Quitting stops the nodes; the next start of the app (same data folder and keychain) starts them and logs in by itself.
