@@ -101,7 +101,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = ({ api }) => (set,
       void get().openFolder('');
     }
     if (state.status === 'signed-out' && wasIn) {
-      set({ folder: '', entries: [], listing: 'idle', filter: '', selection: EMPTY_SELECTION, dialog: null });
+      set({ folder: '', entries: [], listing: 'idle', filter: '', selection: EMPTY_SELECTION, dialog: null, waitingDialogs: [] });
     }
   },
 });

@@ -118,8 +118,43 @@ describe('store', () => {
     await store.getState().connect(login);
     await store.getState().checkPaths(['a.txt']);
     expect(store.getState().dialog).toMatchObject({ kind: 'check-results', results: [{ path: 'a.txt', health: 'degraded' }] });
+    store.getState().closeDialog();
     await store.getState().repairPaths(['a.txt']);
     expect(store.getState().dialog).toMatchObject({ kind: 'repair-results', results: [{ path: 'a.txt', after: { good: 4, total: 4 } }] });
+  });
+
+  it('keeps a dialog the user is in when a check ends, and shows the results after it', async () => {
+    const { fake, store } = setup({ 'a.txt': 1 });
+    await store.getState().connect(login);
+    await settle();
+    let finishCheck: () => void = () => undefined;
+    fake.override('files.check', async () => {
+      await new Promise<void>((resolve) => (finishCheck = resolve));
+      return [{ path: 'a.txt', kind: 'file' as const, size: 1, health: 'healthy' as const, pieces: { good: 4, total: 4 }, detail: [] }];
+    });
+    const checking = store.getState().checkPaths(['a.txt']);
+    store.getState().openDialog({ kind: 'change-password' });
+    finishCheck();
+    await checking;
+    expect(store.getState().dialog).toEqual({ kind: 'change-password' });
+    store.getState().closeDialog();
+    expect(store.getState().dialog).toMatchObject({ kind: 'check-results', results: [{ path: 'a.txt' }] });
+    store.getState().closeDialog();
+    expect(store.getState().dialog).toBeNull();
+  });
+
+  it('keeps an upload waiting for its Replace answer when another dialog comes, and drops waiting dialogs on sign-out', async () => {
+    const { store } = setup({ 'a.txt': 1 });
+    await store.getState().connect(login);
+    await settle();
+    await store.getState().uploadItems([{ path: 'a.txt', file: new File(['x'], 'a.txt') }]);
+    expect(store.getState().dialog?.kind).toBe('confirm-replace');
+    await store.getState().repairPaths(['a.txt']);
+    expect(store.getState().dialog?.kind).toBe('confirm-replace');
+    expect(store.getState().waitingDialogs.map((d) => d.kind)).toEqual(['repair-results']);
+    await store.getState().signOut(false);
+    expect(store.getState().dialog).toBeNull();
+    expect(store.getState().waitingDialogs).toEqual([]);
   });
 
   it('keeps transfers from events and clears the finished ones', async () => {
