@@ -2,6 +2,7 @@ import { ChangePasswordDialog } from './change-password-dialog.js';
 import { CheckResultsDialog } from './check-results-dialog.js';
 import { ConfirmDeleteDialog } from './confirm-delete-dialog.js';
 import { ConfirmReplaceDialog } from './confirm-replace-dialog.js';
+import { ConfirmSignOutDialog } from './confirm-sign-out-dialog.js';
 import { NewFolderDialog } from './new-folder-dialog.js';
 import { RecoveryKeyDialog } from './recovery-key-dialog.js';
 import { RepairResultsDialog } from './repair-results-dialog.js';
@@ -41,5 +42,7 @@ function OpenDialog({ dialog }: { dialog: Dialog }) {
       return <ChangePasswordDialog />;
     case 'recovery-key':
       return <RecoveryKeyDialog />;
+    case 'confirm-sign-out':
+      return <ConfirmSignOutDialog forget={dialog.forget} transfers={dialog.transfers} />;
   }
 }

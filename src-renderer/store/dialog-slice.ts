@@ -11,7 +11,9 @@ export type Dialog =
   | { kind: 'check-results'; results: FileHealth[] }
   | { kind: 'repair-results'; results: RepairResult[] }
   | { kind: 'change-password' }
-  | { kind: 'recovery-key' };
+  | { kind: 'recovery-key' }
+  /** Signing out would cancel `transfers` uploads and downloads under way. */
+  | { kind: 'confirm-sign-out'; forget: boolean; transfers: number };
 
 /** Which dialog is open, and those waiting their turn. */
 export interface DialogSlice {

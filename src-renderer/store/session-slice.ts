@@ -2,6 +2,7 @@ import type { AppInfo, SessionState } from '../../src-main/shared/app-models.js'
 import type { RequestOf } from '../../src-main/shared/contract.js';
 import { EMPTY_SELECTION } from './selection.js';
 import type { SliceCreator } from './state.js';
+import { isFinished } from './transfers-transitions.js';
 
 /** Where the app is: asking the host at start, on the connect screen, or in the vault. */
 export type Phase = 'starting' | 'signed-out' | 'signed-in';
@@ -21,6 +22,8 @@ export interface SessionSlice {
   /** Signs in (starting the local cluster first when that is the target); true on success. */
   connect(request: ConnectRequest): Promise<boolean>;
   signOut(forget: boolean): Promise<void>;
+  /** Signs out, first asking in a dialog when transfers are under way (signing out cancels them). */
+  requestSignOut(forget: boolean): void;
   /** Opens the desktop's file dialog for a dfc.conf; the chosen path, or null. */
   chooseConfigFile(): Promise<string | null>;
   /** Adopts a session state from a call or a `session.changed` event. */
@@ -80,6 +83,12 @@ export const createSessionSlice: SliceCreator<SessionSlice> = ({ api }) => (set,
     } finally {
       set({ signingOut: false });
     }
+  },
+
+  requestSignOut(forget) {
+    const transfers = get().transfers.filter((t) => !isFinished(t)).length;
+    if (transfers > 0) get().openDialog({ kind: 'confirm-sign-out', forget, transfers });
+    else void get().signOut(forget);
   },
 
   async chooseConfigFile() {

@@ -157,6 +157,22 @@ describe('store', () => {
     expect(store.getState().waitingDialogs).toEqual([]);
   });
 
+  it('asks before a sign-out cancels transfers under way, and signs out at once when none is', async () => {
+    const { fake, store } = setup({ 'a.txt': 1 });
+    await store.getState().connect(login);
+    await settle();
+    fake.emit('transfer.changed', { id: 'up', direction: 'upload', path: 'big.bin', size: 100, done: 40, state: 'running', startedAt: 1, bytesPerSecond: 10 });
+    store.getState().requestSignOut(false);
+    await settle();
+    expect(store.getState().phase).toBe('signed-in');
+    expect(store.getState().dialog).toEqual({ kind: 'confirm-sign-out', forget: false, transfers: 1 });
+    store.getState().closeDialog();
+    fake.emit('transfer.changed', { id: 'up', direction: 'upload', path: 'big.bin', size: 100, done: 100, state: 'done', startedAt: 1, finishedAt: 2, bytesPerSecond: 10 });
+    store.getState().requestSignOut(false);
+    await settle();
+    expect(store.getState().phase).toBe('signed-out');
+  });
+
   it('keeps transfers from events and clears the finished ones', async () => {
     const { fake, store } = setup();
     const base = { direction: 'upload' as const, size: 10, startedAt: 1, bytesPerSecond: 0 };
