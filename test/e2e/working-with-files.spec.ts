@@ -311,6 +311,43 @@ test('cancels an upload midway: nothing is stored and no error is shown', async 
   }
 });
 
+test('asks before the page is left while an upload is under way, and lets it go once none is', async ({ vaultApp }) => {
+  test.skip(vaultApp.kind !== 'web', 'Only the browser host\'s page sends the bytes of its uploads.');
+  const page = vaultApp.page;
+  const dir = await mkdtemp(join(tmpdir(), 'dfs-e2e-leave-'));
+  const big = join(dir, 'leaving.bin');
+  await writeFile(big, '');
+  await truncate(big, 4 * 1024 ** 3);
+  try {
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
+    await chooser.setFiles(big);
+    const transfer = page.locator('[data-transfer-path="leaving.bin"]').first();
+    await expect(transfer).toHaveAttribute('data-state', 'running');
+    // A reload would end the upload the page is streaming: the browser asks first, and staying keeps it going.
+    const asked = page.waitForEvent('dialog', { timeout: 10_000 });
+    const reload = page.reload({ timeout: 5_000 }).catch(() => undefined);
+    const dialog = await asked;
+    expect(dialog.type()).toBe('beforeunload');
+    await dialog.dismiss();
+    await reload;
+    await expect(transfer).toHaveAttribute('data-state', 'running');
+    await page.getByRole('button', { name: 'Cancel leaving.bin' }).click();
+    await expect(transfer).toHaveAttribute('data-state', 'cancelled');
+    let askedAgain = false;
+    const onDialog = (d: import('@playwright/test').Dialog): void => {
+      askedAgain = true;
+      void d.accept();
+    };
+    page.on('dialog', onDialog);
+    await page.reload();
+    page.off('dialog', onDialog);
+    expect(askedAgain).toBe(false);
+    await expect(row(page, 'alpha.bin')).toBeVisible();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('lists uploads waiting their turn as queued, and cancels them before they start', async ({ vaultApp }) => {
   const page = vaultApp.page;
   // Five 4 GiB sparse files: the page sends three at a time, so two wait in the page, unknown to the host.
