@@ -253,6 +253,8 @@ test('says "File is incomplete." when three nodes are down, and the file is back
   await expect(page.locator('[data-transfer-path="mid.doc"][data-state="failed"]').first()).toContainText('File is incomplete.');
   for (const node of ['DFS1', 'DFS2', 'DFS3']) await page.getByRole('button', { name: `Start ${node}` }).click();
   await expect(row(page, 'mid.doc').locator('[data-col="health"]')).toContainText('healthy 4/4');
+  // One click, one download: the browser did not try again behind the user's back.
+  await expect(page.locator('[data-transfer-path="mid.doc"][data-state="failed"]')).toHaveCount(1);
 });
 
 test('offers no local cluster controls while signed in to another cluster', async ({ vaultApp }) => {
