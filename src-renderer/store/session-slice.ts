@@ -57,7 +57,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = ({ api }) => (set,
   },
 
   async connect(request) {
-    set({ connecting: true });
+    // The last attempt's error (a mistyped password, say) must not stand beside the next one while it runs.
+    set((s) => ({ connecting: true, notices: s.notices.filter((n) => n.kind !== 'error' || n.persistent) }));
     try {
       const state = await api.session.connect(request);
       get().applySession(state);

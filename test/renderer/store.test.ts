@@ -43,6 +43,20 @@ describe('store', () => {
     expect(store.getState().phase).not.toBe('signed-in');
   });
 
+  it('takes a failed attempt\'s error away as soon as the next sign-in starts', async () => {
+    const { fake, store } = setup();
+    expect(await store.getState().connect({ ...login, password: 'wrong' })).toBe(false);
+    expect(store.getState().notices).toHaveLength(1);
+    let answer: () => void = () => undefined;
+    fake.override('session.connect', () => new Promise((_, reject) => (answer = () => reject(new Error('The nodes did not answer.')))));
+    const second = store.getState().connect(login);
+    expect(store.getState().connecting).toBe(true);
+    expect(store.getState().notices).toEqual([]);
+    answer();
+    expect(await second).toBe(false);
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['The nodes did not answer.']);
+  });
+
   it('warns that nothing is remembered when the keychain is unavailable', async () => {
     const { store } = setup({}, { keychain: false });
     await store.getState().connect({ ...login, remember: true });
