@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { FileTransfers } from '../../src-renderer/api/file-transfers.js';
 import { HOST_LOST_TEXT, connectEvents, followHostConnection } from '../../src-renderer/store/events.js';
+import { healthTargets } from '../../src-renderer/store/folder-slice.js';
 import { createVaultStore } from '../../src-renderer/store/store.js';
 import { baseName } from '../../src-renderer/store/vault-paths.js';
 import { createFakeVault, settle } from './helpers/fake-vault.js';
@@ -185,6 +186,15 @@ describe('store', () => {
     store.getState().requestSignOut(false);
     await settle();
     expect(store.getState().phase).toBe('signed-out');
+  });
+
+  it('checks and repairs the selected folders as well as files, and everything in the folder when nothing is selected', async () => {
+    const { store } = setup({ 'a.txt': 1, 'docs/b.txt': 2, 'photos/c.jpg': 3 });
+    await store.getState().connect(login);
+    await settle();
+    expect(healthTargets(store.getState()).sort()).toEqual(['a.txt', 'docs', 'photos']);
+    store.getState().setSelection({ selected: ['docs'], anchor: 'docs', focused: 'docs' });
+    expect(healthTargets(store.getState())).toEqual(['docs']);
   });
 
   it('keeps transfers from events and clears the finished ones', async () => {
