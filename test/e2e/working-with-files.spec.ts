@@ -170,6 +170,9 @@ test('shows a notice over the foot of the list, without moving the page or cover
   await row(page, 'noticed.txt').click();
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  // The notice is raised before the list is fetched again: once the row is gone, it is this delete's, not an earlier
+  // "Deleted 1 item." still fading (which the new one takes the place of).
+  await expect(row(page, 'noticed.txt')).toHaveCount(0);
   const notice = page.getByRole('status').locator('.notice', { hasText: 'Deleted 1 item.' });
   await expect(notice).toBeVisible();
   expect(await grid.boundingBox()).toEqual(before);
