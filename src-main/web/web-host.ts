@@ -160,7 +160,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     } catch (error) {
       // Once headers are out, cutting the connection makes the browser mark the download failed (it has fewer bytes
       // than Content-Length).
-      if (response.headersSent) response.destroy();
+      if (response.headersSent || gone.signal.aborted) response.destroy();
       else fail(response, error);
     }
     void request;
