@@ -4,6 +4,7 @@ import { connectHost } from './api/host.js';
 import { App } from './components/app.js';
 import { NoTokenScreen } from './components/screens.js';
 import { StoreProvider } from './components/store-context.js';
+import { guardLeaving } from './dom/leave-guard.js';
 import { connectEvents, followHostConnection } from './store/events.js';
 import { createVaultStore } from './store/store.js';
 import './styles/base.css';
@@ -26,6 +27,7 @@ if (host.kind === 'no-token') {
   const store = createVaultStore(host);
   connectEvents(host.api, store);
   host.onConnection((state) => followHostConnection(state, store, host.api));
+  if (host.kind === 'web') guardLeaving(window, store);
   void store.getState().start();
   root.render(
     <StrictMode>

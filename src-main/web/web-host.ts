@@ -129,30 +129,39 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   async function download(url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = url.searchParams.get('path') ?? '';
     const entry = await options.service.fileEntry(path);
-    response.writeHead(200, {
-      ...securityHeaders(),
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': entry.size,
-      // The browser saves under this name, whatever the link asked for: a file of a downloaded folder is named by the
-      // page after its place in it ("album_nested_b.txt"), since a browser download cannot make folders.
-      'Content-Disposition': contentDisposition(savedName(url.searchParams.get('name'), entry.name)),
-      'Cache-Control': 'no-store',
-    });
+    // The headers wait for the first bytes: a download that fails before any (a file that is incomplete now) is then
+    // answered with its error. Sent first and cut, a 200 made the browser try again, and the panel showed two failures.
+    const startResponse = (): void => {
+      if (response.headersSent) return;
+      response.writeHead(200, {
+        ...securityHeaders(),
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': entry.size,
+        // The browser saves under this name, whatever the link asked for: a file of a downloaded folder is named by the
+        // page after its place in it ("album_nested_b.txt"), since a browser download cannot make folders.
+        'Content-Disposition': contentDisposition(savedName(url.searchParams.get('name'), entry.name)),
+        'Cache-Control': 'no-store',
+      });
+    };
     const gone = new AbortController();
     response.on('close', () => {
       if (!response.writableFinished) gone.abort();
     });
     const sink = async (parts: Buffer[]): Promise<void> => {
+      startResponse();
       for (const part of parts) {
         if (!response.write(part)) await once(response, 'drain', { signal: gone.signal });
       }
     };
     try {
       await options.service.downloadStream(path, sink, gone.signal);
+      startResponse();
       response.end();
-    } catch {
-      // Headers are out: cutting the connection makes the browser mark the download failed (it has fewer bytes than Content-Length).
-      response.destroy();
+    } catch (error) {
+      // Once headers are out, cutting the connection makes the browser mark the download failed (it has fewer bytes
+      // than Content-Length).
+      if (response.headersSent || gone.signal.aborted) response.destroy();
+      else fail(response, error);
     }
     void request;
   }

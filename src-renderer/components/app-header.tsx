@@ -7,7 +7,7 @@ function Account() {
   const username = useVault((s) => s.session?.username ?? '');
   const target = useVault((s) => s.session?.target);
   const signingOut = useVault((s) => s.signingOut);
-  const signOut = useVault((s) => s.signOut);
+  const signOut = useVault((s) => s.requestSignOut);
   return (
     <div className="account">
       <span className="account-avatar" aria-hidden="true">
@@ -18,11 +18,11 @@ function Account() {
         <span className="account-target">{targetDescription(target)}</span>
       </span>
       <AccountMenu />
-      <button type="button" className="button button-small" disabled={signingOut} onClick={() => void signOut(false)}>
+      <button type="button" className="button button-small" disabled={signingOut} onClick={() => signOut(false)}>
         <Icon name="sign-out" />
         Sign out
       </button>
-      <button type="button" className="button button-small button-quiet" disabled={signingOut} onClick={() => void signOut(true)} title="Sign out and remove the remembered password from the keychain">
+      <button type="button" className="button button-small button-quiet" disabled={signingOut} onClick={() => signOut(true)} title="Sign out and remove the remembered password from the keychain">
         Sign out and forget
       </button>
     </div>

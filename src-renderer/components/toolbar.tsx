@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { pickedUploads } from '../dom/picked-files.js';
+import { healthTargets } from '../store/folder-slice.js';
 import { FilterBox } from './filter-box.js';
 import { Icon, type IconName } from './icons.js';
 import { useVault, useVaultStore } from './store-context.js';
@@ -19,19 +20,12 @@ export function Toolbar() {
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const selectedCount = useVault((s) => s.selection.selected.length);
-  const selectedFiles = useVault((s) => s.entries.filter((e) => e.type === 'file' && s.selection.selected.includes(e.path)).length);
-  const fileCount = useVault((s) => s.entries.filter((e) => e.type === 'file').length);
+  const entryCount = useVault((s) => s.entries.length);
   const work = useVault((s) => s.folderWork);
 
   const selectedEntries = () => {
     const s = store.getState();
     return s.entries.filter((e) => s.selection.selected.includes(e.path));
-  };
-  const healthTargets = () => {
-    const s = store.getState();
-    const files = s.entries.filter((e) => e.type === 'file');
-    const chosen = files.filter((e) => s.selection.selected.includes(e.path));
-    return (chosen.length > 0 ? chosen : files).map((e) => e.path);
   };
   const upload = (input: HTMLInputElement | null) => {
     if (!input) return;
@@ -40,7 +34,7 @@ export function Toolbar() {
     input.value = '';
     void store.getState().uploadItems(items);
   };
-  const scope = selectedFiles > 0 ? `${selectedFiles} selected ${selectedFiles === 1 ? 'file' : 'files'}` : `every file in this folder`;
+  const scope = selectedCount > 0 ? `the ${selectedCount} selected ${selectedCount === 1 ? 'item' : 'items'}` : 'everything in this folder';
 
   return (
     <div className="toolbar">
@@ -80,8 +74,8 @@ export function Toolbar() {
       </div>
       <span className="tool-separator" aria-hidden="true" />
       <div className="tool-group">
-        <ToolButton icon="check" label="Check" disabled={fileCount === 0} busy={work === 'check'} title={`Check the pieces of ${scope}`} onClick={() => void store.getState().checkPaths(healthTargets())} />
-        <ToolButton icon="wrench" label="Repair" disabled={fileCount === 0} busy={work === 'repair'} title={`Rebuild missing pieces of ${scope}`} onClick={() => void store.getState().repairPaths(healthTargets())} />
+        <ToolButton icon="check" label="Check" disabled={entryCount === 0} busy={work === 'check'} title={`Check the pieces of ${scope}`} onClick={() => void store.getState().checkPaths(healthTargets(store.getState()))} />
+        <ToolButton icon="wrench" label="Repair" disabled={entryCount === 0} busy={work === 'repair'} title={`Rebuild missing pieces of ${scope}`} onClick={() => void store.getState().repairPaths(healthTargets(store.getState()))} />
       </div>
       <div className="toolbar-end">
         <FilterBox />

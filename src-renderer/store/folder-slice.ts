@@ -31,6 +31,15 @@ export function visiblePaths(state: Pick<FolderSlice, 'entries' | 'sort' | 'filt
   return visibleEntries(state.entries, state.sort, state.filter).map((e) => e.path);
 }
 
+/**
+ * What Check and Repair work on: the selected files and folders (a folder with everything in it), else everything in
+ * this folder.
+ */
+export function healthTargets(state: Pick<FolderSlice, 'entries'> & { selection: { selected: readonly string[] } }): string[] {
+  const chosen = state.entries.filter((e) => state.selection.selected.includes(e.path));
+  return (chosen.length > 0 ? chosen : state.entries).map((e) => e.path);
+}
+
 function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }

@@ -2,6 +2,7 @@ import type { AppInfo, SessionState } from '../../src-main/shared/app-models.js'
 import type { RequestOf } from '../../src-main/shared/contract.js';
 import { EMPTY_SELECTION } from './selection.js';
 import type { SliceCreator } from './state.js';
+import { isFinished } from './transfers-transitions.js';
 
 /** Where the app is: asking the host at start, on the connect screen, or in the vault. */
 export type Phase = 'starting' | 'signed-out' | 'signed-in';
@@ -21,6 +22,8 @@ export interface SessionSlice {
   /** Signs in (starting the local cluster first when that is the target); true on success. */
   connect(request: ConnectRequest): Promise<boolean>;
   signOut(forget: boolean): Promise<void>;
+  /** Signs out, first asking in a dialog when transfers are under way (signing out cancels them). */
+  requestSignOut(forget: boolean): void;
   /** Opens the desktop's file dialog for a dfc.conf; the chosen path, or null. */
   chooseConfigFile(): Promise<string | null>;
   /** Adopts a session state from a call or a `session.changed` event. */
@@ -54,7 +57,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = ({ api }) => (set,
   },
 
   async connect(request) {
-    set({ connecting: true });
+    // The last attempt's error (a mistyped password, say) must not stand beside the next one while it runs.
+    set((s) => ({ connecting: true, notices: s.notices.filter((n) => n.kind !== 'error' || n.persistent) }));
     try {
       const state = await api.session.connect(request);
       get().applySession(state);
@@ -82,6 +86,12 @@ export const createSessionSlice: SliceCreator<SessionSlice> = ({ api }) => (set,
     }
   },
 
+  requestSignOut(forget) {
+    const transfers = get().transfers.filter((t) => !isFinished(t)).length;
+    if (transfers > 0) get().openDialog({ kind: 'confirm-sign-out', forget, transfers });
+    else void get().signOut(forget);
+  },
+
   async chooseConfigFile() {
     try {
       return (await api.dialogs.chooseConfigFile()).path ?? null;
@@ -101,7 +111,7 @@ export const createSessionSlice: SliceCreator<SessionSlice> = ({ api }) => (set,
       void get().openFolder('');
     }
     if (state.status === 'signed-out' && wasIn) {
-      set({ folder: '', entries: [], listing: 'idle', filter: '', selection: EMPTY_SELECTION, dialog: null });
+      set({ folder: '', entries: [], listing: 'idle', filter: '', selection: EMPTY_SELECTION, dialog: null, waitingDialogs: [] });
     }
   },
 });

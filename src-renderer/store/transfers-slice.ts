@@ -42,9 +42,9 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = ({ api, files 
 
   async cancelTransfer(id) {
     const transfer = get().transfers.find((t) => t.id === id);
-    if (transfer?.direction === 'upload') files.stopUpload(transfer.path);
     // The host does not know an upload still waiting here: keeping it from starting is all there is to do.
     if (transfer && isWaiting(transfer)) {
+      files.stopUpload(transfer.path);
       set((s) => ({ transfers: cancelWaiting(s.transfers, id, Date.now()) }));
       return;
     }
@@ -52,6 +52,10 @@ export const createTransfersSlice: SliceCreator<TransfersSlice> = ({ api, files 
       await api.transfers.cancel({ id });
     } catch (error) {
       get().reportError(error);
+    } finally {
+      // Only now stop the bytes this page sends: cut first, the upload reached the host as a broken request, and a
+      // loaded machine could mark it failed ("aborted") before the cancel arrived.
+      if (transfer?.direction === 'upload') files.stopUpload(transfer.path);
     }
   },
 

@@ -68,15 +68,35 @@ export function progressPercent(transfer: Pick<Transfer, 'state' | 'done' | 'siz
   return Math.max(0, Math.min(99, Math.floor((transfer.done / transfer.size) * 100)));
 }
 
-/** How many transfers are under way, and their bytes done / total. */
+/**
+ * The transfers of the stretch of work still going on: those under way, and those that ran alongside them (or
+ * alongside those, and so on) since the last moment nothing was under way. None once everything has finished.
+ */
+function currentStretch(list: readonly Transfer[]): Transfer[] {
+  let stretch: Transfer[] = [];
+  let busyUntil = -Infinity;
+  for (const t of [...list].sort((a, b) => a.startedAt - b.startedAt)) {
+    // Nothing was under way between the stretch so far and this transfer: an earlier stretch, over.
+    if (t.startedAt > busyUntil) stretch = [];
+    stretch.push(t);
+    busyUntil = Math.max(busyUntil, isFinished(t) ? (t.finishedAt ?? t.startedAt) : Infinity);
+  }
+  return busyUntil === Infinity ? stretch : [];
+}
+
+/**
+ * How many transfers are under way, and the bytes done / total of the work they are part of. Those that finished
+ * meanwhile still count (all their bytes done), so the total does not go backwards each time one of them ends;
+ * failed and cancelled ones drop out, their bytes never to arrive.
+ */
 export function activeSummary(list: readonly Transfer[]): { count: number; done: number; size: number } {
   let count = 0;
   let done = 0;
   let size = 0;
-  for (const t of list) {
-    if (isFinished(t)) continue;
-    count += 1;
-    done += t.done;
+  for (const t of currentStretch(list)) {
+    if (t.state === 'failed' || t.state === 'cancelled') continue;
+    if (!isFinished(t)) count += 1;
+    done += t.state === 'done' ? t.size : t.done;
     size += t.size;
   }
   return { count, done, size };

@@ -84,6 +84,16 @@ for (const width of [600, 400]) {
   });
 }
 
+test('keeps each transfer\'s state and bytes in sight in a 400 px window, the name cut short', async () => {
+  await page.setViewportSize({ width: 400, height: 700 });
+  const list = page.locator('#transfer-list');
+  const transfer = page.locator(`[data-transfer-path="${LONG_FILE}"]`).first();
+  await expect(transfer).toHaveAttribute('data-state', 'done');
+  for (const part of ['.transfer-state', '.transfer-bytes', '.progress']) await expectInside(transfer.locator(part), list);
+  expect(await list.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+  await expectCut(transfer.locator('.transfer-name'), LONG_FILE);
+});
+
 /** Asserts that `inner` lies within `outer` from left to right. */
 async function expectInside(inner: Locator, outer: Locator): Promise<void> {
   const [a, b] = await Promise.all([edges(inner), edges(outer)]);

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { seededBuffer } from '../helpers/gf-reference.js';
 import { SCREENSHOT_DIR, expect, fileRow, signIn, skipWhereHostIsMissing, test } from './fixtures.js';
 
@@ -170,6 +170,9 @@ test('shows a notice over the foot of the list, without moving the page or cover
   await row(page, 'noticed.txt').click();
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Delete', exact: true }).click();
+  // The notice is raised before the list is fetched again: once the row is gone, it is this delete's, not an earlier
+  // "Deleted 1 item." still fading (which the new one takes the place of).
+  await expect(row(page, 'noticed.txt')).toHaveCount(0);
   const notice = page.getByRole('status').locator('.notice', { hasText: 'Deleted 1 item.' });
   await expect(notice).toBeVisible();
   expect(await grid.boundingBox()).toEqual(before);
@@ -253,6 +256,8 @@ test('says "File is incomplete." when three nodes are down, and the file is back
   await expect(page.locator('[data-transfer-path="mid.doc"][data-state="failed"]').first()).toContainText('File is incomplete.');
   for (const node of ['DFS1', 'DFS2', 'DFS3']) await page.getByRole('button', { name: `Start ${node}` }).click();
   await expect(row(page, 'mid.doc').locator('[data-col="health"]')).toContainText('healthy 4/4');
+  // One click, one download: the browser did not try again behind the user's back.
+  await expect(page.locator('[data-transfer-path="mid.doc"][data-state="failed"]')).toHaveCount(1);
 });
 
 test('offers no local cluster controls while signed in to another cluster', async ({ vaultApp }) => {
@@ -286,19 +291,33 @@ test('says when no node answers at the typed addresses', async ({ vaultApp }) =>
   await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
 });
 
+/**
+ * Picks a 4 GiB sparse file with the Upload button and waits until it is on its way: the browser streams it from
+ * disk, so it is still going for as long as a test needs. Returns its transfer row and what removes the file.
+ */
+async function startSparseUpload(page: Page, name: string): Promise<{ transfer: Locator; cleanUp(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'dfs-e2e-sparse-'));
+  const cleanUp = () => rm(dir, { recursive: true, force: true });
+  try {
+    const path = join(dir, name);
+    await writeFile(path, '');
+    await truncate(path, 4 * 1024 ** 3);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
+    await chooser.setFiles(path);
+    const transfer = page.locator(`[data-transfer-path="${name}"]`).first();
+    await expect(transfer).toHaveAttribute('data-state', 'running');
+    return { transfer, cleanUp };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
 test('cancels an upload midway: nothing is stored and no error is shown', async ({ vaultApp }) => {
   const page = vaultApp.page;
-  // A 4 GiB sparse file on disk, picked with the Upload button: the browser streams it from disk, and it is still
-  // on its way when Cancel is clicked (the nodes would store 8 GiB if the cancel failed, so it must not).
-  const dir = await mkdtemp(join(tmpdir(), 'dfs-e2e-big-'));
-  const big = join(dir, 'big.bin');
-  await writeFile(big, '');
-  await truncate(big, 4 * 1024 ** 3);
+  // Still on its way when Cancel is clicked (the nodes would store 8 GiB if the cancel failed, so it must not).
+  const { transfer, cleanUp } = await startSparseUpload(page, 'big.bin');
   try {
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
-    await chooser.setFiles(big);
-    const transfer = page.locator('[data-transfer-path="big.bin"]').first();
-    await expect(transfer).toHaveAttribute('data-state', 'running');
     await page.getByRole('button', { name: 'Cancel big.bin' }).click();
     await expect(transfer).toHaveAttribute('data-state', 'cancelled');
     await expect(page.getByRole('alert')).toHaveCount(0);
@@ -307,7 +326,37 @@ test('cancels an upload midway: nothing is stored and no error is shown', async 
     // One transfer: the browser did not send the file again on another connection.
     await expect(page.locator('[data-transfer-path="big.bin"]')).toHaveCount(1);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await cleanUp();
+  }
+});
+
+test('asks before the page is left while an upload is under way, and lets it go once none is', async ({ vaultApp }) => {
+  test.skip(vaultApp.kind !== 'web', 'Only the browser host\'s page sends the bytes of its uploads.');
+  const page = vaultApp.page;
+  const { transfer, cleanUp } = await startSparseUpload(page, 'leaving.bin');
+  try {
+    // A reload would end the upload the page is streaming: the browser asks first, and staying keeps it going.
+    const asked = page.waitForEvent('dialog', { timeout: 10_000 });
+    const reload = page.reload({ timeout: 5_000 }).catch(() => undefined);
+    const dialog = await asked;
+    expect(dialog.type()).toBe('beforeunload');
+    await dialog.dismiss();
+    await reload;
+    await expect(transfer).toHaveAttribute('data-state', 'running');
+    await page.getByRole('button', { name: 'Cancel leaving.bin' }).click();
+    await expect(transfer).toHaveAttribute('data-state', 'cancelled');
+    let askedAgain = false;
+    const onDialog = (d: import('@playwright/test').Dialog): void => {
+      askedAgain = true;
+      void d.accept();
+    };
+    page.on('dialog', onDialog);
+    await page.reload();
+    page.off('dialog', onDialog);
+    expect(askedAgain).toBe(false);
+    await expect(row(page, 'alpha.bin')).toBeVisible();
+  } finally {
+    await cleanUp();
   }
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { FileTransfers } from '../../src-renderer/api/file-transfers.js';
 import { HOST_LOST_TEXT, connectEvents, followHostConnection } from '../../src-renderer/store/events.js';
+import { healthTargets } from '../../src-renderer/store/folder-slice.js';
 import { createVaultStore } from '../../src-renderer/store/store.js';
 import { baseName } from '../../src-renderer/store/vault-paths.js';
 import { createFakeVault, settle } from './helpers/fake-vault.js';
@@ -41,6 +42,20 @@ describe('store', () => {
     expect(await store.getState().connect({ ...login, password: 'wrong' })).toBe(false);
     expect(store.getState().notices.map((n) => [n.kind, n.text, n.code])).toEqual([['error', 'Invalid Username/Password. Please try again.', 'AUTH_FAILED']]);
     expect(store.getState().phase).not.toBe('signed-in');
+  });
+
+  it('takes a failed attempt\'s error away as soon as the next sign-in starts', async () => {
+    const { fake, store } = setup();
+    expect(await store.getState().connect({ ...login, password: 'wrong' })).toBe(false);
+    expect(store.getState().notices).toHaveLength(1);
+    let answer: () => void = () => undefined;
+    fake.override('session.connect', () => new Promise((_, reject) => (answer = () => reject(new Error('The nodes did not answer.')))));
+    const second = store.getState().connect(login);
+    expect(store.getState().connecting).toBe(true);
+    expect(store.getState().notices).toEqual([]);
+    answer();
+    expect(await second).toBe(false);
+    expect(store.getState().notices.map((n) => n.text)).toEqual(['The nodes did not answer.']);
   });
 
   it('warns that nothing is remembered when the keychain is unavailable', async () => {
@@ -118,8 +133,68 @@ describe('store', () => {
     await store.getState().connect(login);
     await store.getState().checkPaths(['a.txt']);
     expect(store.getState().dialog).toMatchObject({ kind: 'check-results', results: [{ path: 'a.txt', health: 'degraded' }] });
+    store.getState().closeDialog();
     await store.getState().repairPaths(['a.txt']);
     expect(store.getState().dialog).toMatchObject({ kind: 'repair-results', results: [{ path: 'a.txt', after: { good: 4, total: 4 } }] });
+  });
+
+  it('keeps a dialog the user is in when a check ends, and shows the results after it', async () => {
+    const { fake, store } = setup({ 'a.txt': 1 });
+    await store.getState().connect(login);
+    await settle();
+    let finishCheck: () => void = () => undefined;
+    fake.override('files.check', async () => {
+      await new Promise<void>((resolve) => (finishCheck = resolve));
+      return [{ path: 'a.txt', kind: 'file' as const, size: 1, health: 'healthy' as const, pieces: { good: 4, total: 4 }, detail: [] }];
+    });
+    const checking = store.getState().checkPaths(['a.txt']);
+    store.getState().openDialog({ kind: 'change-password' });
+    finishCheck();
+    await checking;
+    expect(store.getState().dialog).toEqual({ kind: 'change-password' });
+    store.getState().closeDialog();
+    expect(store.getState().dialog).toMatchObject({ kind: 'check-results', results: [{ path: 'a.txt' }] });
+    store.getState().closeDialog();
+    expect(store.getState().dialog).toBeNull();
+  });
+
+  it('keeps an upload waiting for its Replace answer when another dialog comes, and drops waiting dialogs on sign-out', async () => {
+    const { store } = setup({ 'a.txt': 1 });
+    await store.getState().connect(login);
+    await settle();
+    await store.getState().uploadItems([{ path: 'a.txt', file: new File(['x'], 'a.txt') }]);
+    expect(store.getState().dialog?.kind).toBe('confirm-replace');
+    await store.getState().repairPaths(['a.txt']);
+    expect(store.getState().dialog?.kind).toBe('confirm-replace');
+    expect(store.getState().waitingDialogs.map((d) => d.kind)).toEqual(['repair-results']);
+    await store.getState().signOut(false);
+    expect(store.getState().dialog).toBeNull();
+    expect(store.getState().waitingDialogs).toEqual([]);
+  });
+
+  it('asks before a sign-out cancels transfers under way, and signs out at once when none is', async () => {
+    const { fake, store } = setup({ 'a.txt': 1 });
+    await store.getState().connect(login);
+    await settle();
+    fake.emit('transfer.changed', { id: 'up', direction: 'upload', path: 'big.bin', size: 100, done: 40, state: 'running', startedAt: 1, bytesPerSecond: 10 });
+    store.getState().requestSignOut(false);
+    await settle();
+    expect(store.getState().phase).toBe('signed-in');
+    expect(store.getState().dialog).toEqual({ kind: 'confirm-sign-out', forget: false, transfers: 1 });
+    store.getState().closeDialog();
+    fake.emit('transfer.changed', { id: 'up', direction: 'upload', path: 'big.bin', size: 100, done: 100, state: 'done', startedAt: 1, finishedAt: 2, bytesPerSecond: 10 });
+    store.getState().requestSignOut(false);
+    await settle();
+    expect(store.getState().phase).toBe('signed-out');
+  });
+
+  it('checks and repairs the selected folders as well as files, and everything in the folder when nothing is selected', async () => {
+    const { store } = setup({ 'a.txt': 1, 'docs/b.txt': 2, 'photos/c.jpg': 3 });
+    await store.getState().connect(login);
+    await settle();
+    expect(healthTargets(store.getState()).sort()).toEqual(['a.txt', 'docs', 'photos']);
+    store.getState().setSelection({ selected: ['docs'], anchor: 'docs', focused: 'docs' });
+    expect(healthTargets(store.getState())).toEqual(['docs']);
   });
 
   it('keeps transfers from events and clears the finished ones', async () => {
@@ -258,12 +333,14 @@ describe('store and the node strip', () => {
   it('stops sending an upload\'s bytes when it is cancelled, and asks the host to cancel it too', async () => {
     const fake = createFakeVault();
     const stopped: string[] = [];
-    const store = createVaultStore({ api: fake.api, files: { ...noFiles, stopUpload: (path) => void stopped.push(path) } });
+    const cancelCalls = () => fake.calls.filter((c) => c.name === 'transfers.cancel').length;
+    // The host hears of the cancel before the page stops sending: a request cut first would reach it as a failure.
+    const store = createVaultStore({ api: fake.api, files: { ...noFiles, stopUpload: (path) => void stopped.push(`${path} after ${cancelCalls()} cancel`) } });
     store.getState().applyTransfer({ id: 't1', direction: 'upload', path: 'big.bin', size: 10, done: 1, state: 'running', startedAt: 0, bytesPerSecond: 1 });
     store.getState().applyTransfer({ id: 't2', direction: 'download', path: 'other.bin', size: 10, done: 1, state: 'running', startedAt: 0, bytesPerSecond: 1 });
     await store.getState().cancelTransfer('t1');
     await store.getState().cancelTransfer('t2');
-    expect(stopped).toEqual(['big.bin']);
+    expect(stopped).toEqual(['big.bin after 1 cancel']);
     expect(fake.calls.filter((c) => c.name === 'transfers.cancel').map((c) => c.request)).toEqual([{ id: 't1' }, { id: 't2' }]);
   });
 });

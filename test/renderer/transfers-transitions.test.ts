@@ -86,6 +86,25 @@ describe('transfer transitions', () => {
   it('lists the newest first and sums what is under way', () => {
     const list = [transfer('old', { startedAt: 1, done: 100 }), transfer('new', { startedAt: 5, done: 300 }), transfer('fin', { startedAt: 3, state: 'done', done: 1000 })];
     expect(panelOrder(list).map((t) => t.id)).toEqual(['new', 'fin', 'old']);
-    expect(activeSummary(list)).toEqual({ count: 2, done: 400, size: 2000 });
+    // "fin" ran alongside the two still under way: its bytes count as done.
+    expect(activeSummary(list)).toEqual({ count: 2, done: 1400, size: 3000 });
+  });
+
+  it('never takes back the bytes done of a batch as its transfers finish one by one', () => {
+    const batch = (aDone: number, bDone: number, aState: Transfer['state'] = 'running', bState: Transfer['state'] = 'running') => [
+      transfer('earlier', { startedAt: 0, state: 'done', done: 1000, finishedAt: 1 }),
+      transfer('a', { startedAt: 10, done: aDone, state: aState, ...(aState === 'done' ? { finishedAt: 20 } : {}) }),
+      transfer('b', { startedAt: 11, done: bDone, state: bState, ...(bState === 'done' ? { finishedAt: 30 } : {}) }),
+      transfer('c', { startedAt: 12, done: 0, state: 'queued' }),
+    ];
+    const steps = [batch(900, 500), batch(1000, 600, 'done'), batch(1000, 1000, 'done', 'done')].map(activeSummary);
+    // "earlier" ended before this batch began: not part of it.
+    expect(steps).toEqual([
+      { count: 3, done: 1400, size: 3000 },
+      { count: 2, done: 1600, size: 3000 },
+      { count: 1, done: 2000, size: 3000 },
+    ]);
+    expect(activeSummary([transfer('x', { state: 'done', done: 1000, finishedAt: 2 })])).toEqual({ count: 0, done: 0, size: 0 });
+    expect(activeSummary([transfer('x', { state: 'failed', finishedAt: 2 }), transfer('y', { startedAt: 1, done: 10 })])).toEqual({ count: 1, done: 10, size: 1000 });
   });
 });

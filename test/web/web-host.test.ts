@@ -235,6 +235,20 @@ describe('browser host', () => {
     }
   });
 
+  it('answers a download that cannot start with its error, not a 200 cut short that the browser would try again', async () => {
+    const content = seededBuffer(40_000, 12);
+    const upload = await fetch(`${base}/api/upload?path=scarce.bin&size=${content.length}`, { method: 'PUT', headers: { 'X-DFS-Token': host.token }, body: content });
+    expect(await upload.json()).toMatchObject({ ok: true });
+    for (const node of [0, 1, 2]) await service.stopNode(node);
+    try {
+      const download = await fetch(`${base}/api/download?path=scarce.bin&token=${host.token}`);
+      expect(download.status).toBe(500);
+      expect(await download.json()).toMatchObject({ ok: false, error: { code: 'INCOMPLETE', message: 'File is incomplete.' } });
+    } finally {
+      for (const node of [0, 1, 2]) await service.startNode(node);
+    }
+  });
+
   it('refuses an upload whose body length disagrees with its size, and a download of nothing', async () => {
     const upload = await fetch(`${base}/api/upload?path=x.bin&size=10`, { method: 'PUT', headers: { 'X-DFS-Token': host.token }, body: Buffer.alloc(5) });
     expect(upload.status).toBe(400);

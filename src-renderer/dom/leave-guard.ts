@@ -1,0 +1,24 @@
+import type { Transfer } from '../../src-main/shared/app-models.js';
+import type { VaultStore } from '../store/store.js';
+import { isFinished } from '../store/transfers-transitions.js';
+
+/** True while uploads are under way: in the browser, this page sends their bytes, so leaving it ends them. */
+export function uploadsUnderWay(transfers: readonly Transfer[]): boolean {
+  return transfers.some((t) => t.direction === 'upload' && !isFinished(t));
+}
+
+/**
+ * Asks the browser to confirm a reload or a closed tab while uploads are under way (the page streams them: gone with
+ * it, they would be cancelled without a word). Only for the browser host: in Electron the window's close is the app's.
+ * Returns the function that stops guarding.
+ */
+export function guardLeaving(target: Pick<Window, 'addEventListener' | 'removeEventListener'>, store: VaultStore): () => void {
+  const onBeforeUnload = (event: BeforeUnloadEvent) => {
+    if (!uploadsUnderWay(store.getState().transfers)) return;
+    event.preventDefault();
+    // Older Chromium asks only when returnValue is set.
+    event.returnValue = '';
+  };
+  target.addEventListener('beforeunload', onBeforeUnload);
+  return () => target.removeEventListener('beforeunload', onBeforeUnload);
+}
