@@ -12,7 +12,6 @@ import { seededBuffer } from '../helpers/gf-reference.js';
 import { SCREENSHOT_DIR, expect, fileRow, signIn, skipWhereHostIsMissing, startWebHost, stopProcess, test } from './fixtures.js';
 
 const USER = 'erin';
-const ACCOUNT = `${USER} @ local cluster`;
 const FIRST = 'erin-first-password';
 const CHANGED = 'erin-changed-password';
 const RESET = 'erin-password-after-reset';
@@ -25,6 +24,8 @@ skipWhereHostIsMissing();
 test.skip(({ vaultHost }) => vaultHost !== 'web', 'The browser host is enough to show this; the desktop app shares the same service and UI code.');
 
 let appData: string;
+/** The keychain account of this user's login on the host's local cluster (named with its data folder). */
+const account = (): string => `${USER} @ local cluster in ${appData}`;
 let host: { child: ChildProcess; url: string };
 let context: BrowserContext;
 let page: Page;
@@ -45,7 +46,7 @@ test.afterAll(async () => {
   await context?.close();
   if (host) await stopProcess(host.child);
   // Leave the shared keychain as the other specs expect it: nothing of this account.
-  await keytar.deletePassword('dfs-vault', ACCOUNT).catch(() => false);
+  await keytar.deletePassword('dfs-vault', account()).catch(() => false);
   if (appData) await rm(appData, { recursive: true, force: true });
 });
 
@@ -61,7 +62,7 @@ test('signs in with "Remember me" and uploads a file', async () => {
   await chooser.setFiles([FILE]);
   await expect(page.locator(`[data-transfer-path="${FILE.name}"]`).first()).toHaveAttribute('data-state', 'done');
   await expect(fileRow(page, FILE.name)).toBeVisible();
-  expect(await keytar.getPassword('dfs-vault', ACCOUNT)).toBe(FIRST);
+  expect(await keytar.getPassword('dfs-vault', account())).toBe(FIRST);
 });
 
 test('changes the password from the account menu, catching a mismatch and a wrong current password in the form', async () => {
@@ -87,7 +88,7 @@ test('changes the password from the account menu, catching a mismatch and a wron
   await expect(page.getByRole('status').filter({ hasText: 'Password changed. The keychain remembers the new one.' })).toBeVisible();
   // Focus is back on the menu's button.
   await expect(page.getByRole('button', { name: 'Account', exact: true })).toBeFocused();
-  expect(await keytar.getPassword('dfs-vault', ACCOUNT)).toBe(CHANGED);
+  expect(await keytar.getPassword('dfs-vault', account())).toBe(CHANGED);
 });
 
 test('refuses the old password after signing out, and signs in with the new one', async () => {
@@ -148,7 +149,7 @@ test('resets a forgotten password with the recovery key, and every file is still
   await expect(page.getByRole('status').filter({ hasText: 'Password reset. Sign in with your new password.' })).toBeVisible();
   await expect(page.getByLabel('Password', { exact: true })).toBeFocused();
   // The login was remembered, so the keychain now holds the new password.
-  expect(await keytar.getPassword('dfs-vault', ACCOUNT)).toBe(RESET);
+  expect(await keytar.getPassword('dfs-vault', account())).toBe(RESET);
 
   await signIn(page, USER, CHANGED);
   await expect(page.getByRole('alert')).toContainText(INVALID_LOGIN_TEXT);
@@ -161,5 +162,5 @@ test('resets a forgotten password with the recovery key, and every file is still
 test('"Sign out and forget" leaves nothing of this account in the keychain', async () => {
   await page.getByRole('button', { name: 'Sign out and forget' }).click();
   await expect(page.getByLabel('Username')).toBeVisible();
-  expect(await keytar.getPassword('dfs-vault', ACCOUNT)).toBeNull();
+  expect(await keytar.getPassword('dfs-vault', account())).toBeNull();
 });

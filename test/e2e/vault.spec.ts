@@ -201,12 +201,12 @@ test('shows the classic message for a wrong password', async ({ vaultApp }) => {
   await expect(page.getByLabel('Password', { exact: true })).toBeFocused();
 });
 
-test('"Remember me" keeps the password in the keychain, signs in at the next start, and "Sign out and forget" removes it', async ({ vaultApp }) => {
+test('"Remember me" keeps the password in the keychain, signs in at the next start, and "Sign out and forget" removes it', async ({ vaultApp, appData }) => {
   let page = vaultApp.page;
   await signIn(page, USER, PASSWORD, { remember: true });
   await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
   const stored = await keytar.findCredentials('dfs-vault');
-  expect(stored).toEqual([{ account: `${USER} @ local cluster`, password: PASSWORD }]);
+  expect(stored).toEqual([{ account: `${USER} @ local cluster in ${appData}`, password: PASSWORD }]);
 
   page = await vaultApp.restart();
   await expect(page.getByRole('grid', { name: 'Files' })).toBeVisible();
