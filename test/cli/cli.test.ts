@@ -130,4 +130,35 @@ describe('dfs-vault CLI', () => {
     expect(text).not.toContain('s3cret');
     expect((await cli(['user', 'add', 'bad name', '--users', users], { DFS_PASSWORD: 'x' })).status).toBe(2);
   });
+
+  it('keeps an existing user\'s password unless --replace, since their files open only with it', async () => {
+    const users = join(cluster.dir, 'keep.conf');
+    await writeFile(users, 'dave classic\n');
+    // The same password again only hashes it (the classic line's upgrade).
+    expect((await cli(['user', 'add', 'dave', '--users', users], { DFS_PASSWORD: 'classic' })).status).toBe(0);
+    const hashed = await readFile(users, 'utf8');
+    expect(hashed).toMatch(/^dave SCRAM-SHA-256\$/);
+    expect(await cli(['user', 'add', 'dave', '--users', users], { DFS_PASSWORD: 'other' })).toMatchObject({
+      status: 1,
+      err: `dave already has another password in ${users}, and their files open only with it; nothing was changed. dave can change it with "dfs-vault passwd" (or "dfs-vault recover"); add --replace for an account without files.\n`,
+    });
+    expect(await readFile(users, 'utf8')).toBe(hashed);
+    expect((await cli(['user', 'add', 'dave', '--users', users, '--replace'], { DFS_PASSWORD: 'other' })).status).toBe(0);
+    expect(await readFile(users, 'utf8')).not.toBe(hashed);
+  });
+
+  it('cluster refuses to give an existing account another password, and changes nothing', async () => {
+    const dir = join(cluster.dir, 'other-cluster');
+    await mkdir(dir);
+    const users = join(dir, 'dfs.conf');
+    expect((await cli(['user', 'add', 'erin', '--users', users], { DFS_PASSWORD: 'first' })).status).toBe(0);
+    const before = await readFile(users, 'utf8');
+    // An unknown host makes the nodes fail to start at once, should the check be missing.
+    const refused = await cli(['cluster', '--dir', dir, '--user', 'erin:typo', '--port', '0', '--host', 'nosuch.invalid']);
+    expect(refused).toMatchObject({
+      status: 1,
+      err: `erin already has another password in ${users}, and their files open only with it. Give that password with --user, or change it with "dfs-vault passwd" once the cluster runs.\n`,
+    });
+    expect(await readFile(users, 'utf8')).toBe(before);
+  });
 });

@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { launchCluster } from '../../../servers/cluster/local-cluster.js';
-import { validateUsername } from '../../../servers/node/user-store.js';
+import { holdsOtherPassword, validateUsername } from '../../../servers/node/user-store.js';
+import { VaultError } from '../../shared/errors.js';
 import { type CliIo, UsageError, waitForSignal } from '../cli-io.js';
 import { type Command, parseCommandArgs, printHelp } from '../command.js';
 
@@ -20,8 +21,9 @@ export const clusterCommand: Command = {
   usage: `Usage: dfs-vault cluster [--dir DIR] [--user NAME:PASSWORD]... [--nodes N] [--port FIRST] [--host ADDRESS]
 
 Starts N storage nodes (default 4) as separate processes on consecutive ports from FIRST
-(default 10001), with data in DIR/DFS1..DIR/DFSn. Creates or updates the accounts given
-with --user in DIR/dfs.conf (stored hashed) and writes DIR/dfc.conf for the first one.
+(default 10001), with data in DIR/DFS1..DIR/DFSn. Creates the accounts given with --user
+in DIR/dfs.conf (stored hashed) and writes DIR/dfc.conf for the first one. An account that
+exists keeps its password ("dfs-vault passwd" changes it); --user must give that password.
 Prints "ready" once every node accepts logins, and runs until Ctrl-C (or SIGTERM), then
 stops all nodes cleanly.
 
@@ -52,6 +54,12 @@ Options:
     if (!Number.isInteger(basePort) || basePort < 0 || basePort + nodes - 1 > 65535) throw new UsageError(`--port takes a port number (got "${values.port}").`);
     const users = (values.user ?? []).map(parseUser);
     const dir = resolve(io.cwd, values.dir ?? 'vault');
+    // Replacing a password here would lock the user out of their files: their key opens only with the old one.
+    for (const user of users) {
+      if (await holdsOtherPassword(join(dir, 'dfs.conf'), user.name, user.password)) {
+        throw new VaultError('INVALID_REQUEST', `${user.name} already has another password in ${join(dir, 'dfs.conf')}, and their files open only with it. Give that password with --user, or change it with "dfs-vault passwd" once the cluster runs.`);
+      }
+    }
     const cluster = await launchCluster({ dir, nodes, basePort, host: values.host, users, log: (line) => io.stderr.write(`${line}\n`) });
     // Listen for the stop signals before announcing readiness: whoever reads "ready" may signal at once.
     const signalled = waitForSignal();
