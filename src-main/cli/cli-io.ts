@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { VaultError } from '../shared/errors.js';
 
@@ -134,6 +135,32 @@ export function progressReporter(io: CliIo, label: string): ((done: number, tota
     },
   );
   return report;
+}
+
+/**
+ * A download sink writing to `out` (standard output), waiting for 'drain' when it is full. A broken
+ * stream (the reader of a pipe went away) fails the next write instead of crashing the process.
+ */
+export function streamSink(out: Writable): { write: (parts: Buffer[]) => Promise<void>; close: () => void } {
+  let broken: Error | undefined;
+  const onError = (error: Error): void => void (broken ??= error);
+  out.on('error', onError);
+  const fail = (error: Error): VaultError => new VaultError('LOCAL_IO', `Could not write to the output: ${error.message}. The download stopped part way.`, { cause: error });
+  return {
+    async write(parts) {
+      for (const part of parts) {
+        if (broken) throw fail(broken);
+        if (out.write(part)) continue;
+        try {
+          await once(out, 'drain');
+        } catch (error) {
+          throw fail(error as Error);
+        }
+      }
+      if (broken) throw fail(broken);
+    },
+    close: () => void out.off('error', onError),
+  };
 }
 
 /**

@@ -428,8 +428,9 @@ async function downloadTarget(localPath: string, path: string): Promise<{ path: 
   const link = await lstat(target).catch(() => undefined);
   if (link?.isSymbolicLink()) {
     if (!info) throw new VaultError('LOCAL_IO', `${target} is a link to a file that does not exist; remove the link or give another name.`);
-    // The rename goes over the file the link names, so the link stays a link.
-    target = await realpath(target);
+    // The rename goes over the file the link names, so the link stays a link. A device or pipe is written
+    // through the link: /dev/stdout names a pipe that has no path (realpath fails on "pipe:[…]").
+    if (info.isFile()) target = await realpath(target);
   }
   return { path: target, special: info !== undefined && !info.isFile() };
 }

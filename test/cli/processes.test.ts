@@ -155,6 +155,41 @@ describe('a download that the local disk cannot hold', () => {
   });
 });
 
+describe('a download to standard output', () => {
+  /** Runs the executable with stdout piped to the test, kept as bytes. */
+  function runRaw(args: string[], cwd: string): Promise<{ status: number | null; out: Buffer; err: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (status) => resolve({ status, out: Buffer.concat(out), err }));
+    });
+  }
+
+  it('writes the file\'s bytes and nothing else to a pipe, given "-" or /dev/stdout', async () => {
+    const { TestCluster } = await import('../helpers/test-cluster.js');
+    const { renderDfcConf } = await import('../../servers/cluster/cluster-files.js');
+    const { randomBytes } = await import('node:crypto');
+    const cluster = await TestCluster.start();
+    try {
+      const bytes = randomBytes(1_500_000);
+      const vault = await cluster.vault();
+      await vault.putFile(await writeTemp(cluster.dir, 'photo.jpg', bytes), 'photo.jpg');
+      vault.close();
+      await writeFile(join(cluster.dir, 'dfc.conf'), renderDfcConf(cluster.servers, 'alice', 'wonderland'));
+      const dash = await runRaw(['get', 'photo.jpg', '-'], cluster.dir);
+      expect({ status: dash.status, err: dash.err, same: dash.out.equals(bytes) }).toEqual({ status: 0, err: '', same: true });
+      expect(existsSync(join(cluster.dir, '-'))).toBe(false);
+      const device = await runRaw(['get', 'photo.jpg', '/dev/stdout'], cluster.dir);
+      expect({ status: device.status, err: device.err, same: device.out.equals(bytes) }).toEqual({ status: 0, err: 'Saved photo.jpg to /dev/stdout (1.5 MB).\n', same: true });
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
 describe('a transfer interrupted by Ctrl-C', () => {
   let dir: string;
   let local: LocalCluster;
