@@ -74,6 +74,21 @@ describe('the dfs-vault executable', () => {
     }
   });
 
+  it('ends a cluster whose every node was killed with exit 1 and a line saying so', async () => {
+    const cluster = spawn(process.execPath, [bin, 'cluster', '--dir', 'doomed', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    cluster.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cluster.on('exit', resolve));
+    try {
+      await waitForLine(cluster, /ready/);
+      for (const node of ['DFS1', 'DFS2', 'DFS3', 'DFS4']) process.kill(Number(await readFile(join(dir, 'doomed', node, 'node.pid'), 'utf8')), 'SIGKILL');
+      expect(await exited).toBe(1);
+      expect(err).toMatch(/stopped unexpectedly \(SIGKILL\)\.\nEvery node has stopped, so the cluster is down; start it again with the same command \(your files stay in \S+doomed\)\.\n$/);
+    } finally {
+      cluster.kill('SIGKILL');
+    }
+  });
+
   it('serves the app to a browser with "web", behind its token, and stops its local nodes on SIGINT', async () => {
     const data = join(dir, 'web-data');
     const child = spawn(process.execPath, [bin, 'web', '--data', data], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

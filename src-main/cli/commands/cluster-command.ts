@@ -66,8 +66,21 @@ Options:
     for (const node of cluster.nodes) io.stdout.write(`${node.spec.name} listening on ${node.spec.host}:${node.port} (data in ${node.spec.root})\n`);
     const who = users[0] ? `; log in as ${users[0].name}` : '; add an account with "dfs-vault user add NAME --users ' + cluster.usersFile + '"';
     io.stdout.write(`Cluster ready: ${nodes} nodes, client config ${cluster.dfcConfPath}${who}. Press Ctrl-C to stop.\n`);
-    for (const node of cluster.nodes) node.onExit = (how) => io.stderr.write(`${node.spec.name} stopped unexpectedly (${how}).\n`);
-    const signal = await signalled;
+    // With every node gone nothing keeps the process alive: say so and fail, rather than end quietly with 0.
+    const allLost = new Promise<'lost'>((resolveLost) => {
+      let lost = 0;
+      for (const node of cluster.nodes) {
+        node.onExit = (how) => {
+          io.stderr.write(`${node.spec.name} stopped unexpectedly (${how}).\n`);
+          if (++lost === cluster.nodes.length) resolveLost('lost');
+        };
+      }
+    });
+    const signal = await Promise.race([signalled, allLost]);
+    if (signal === 'lost') {
+      io.stderr.write(`Every node has stopped, so the cluster is down; start it again with the same command (your files stay in ${dir}).\n`);
+      return 1;
+    }
     io.stdout.write(`${signal}: stopping the nodes...\n`);
     await cluster.stop();
     io.stdout.write('All nodes stopped.\n');
