@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { VaultError } from '../shared/errors.js';
+import { whyWriteFailed } from '../vault/write-errors.js';
 
 /** The streams and environment a command runs with (tests pass their own). */
 export interface CliIo {
@@ -145,7 +146,7 @@ export function streamSink(out: Writable): { write: (parts: Buffer[]) => Promise
   let broken: Error | undefined;
   const onError = (error: Error): void => void (broken ??= error);
   out.on('error', onError);
-  const fail = (error: Error): VaultError => new VaultError('LOCAL_IO', `Could not write to the output: ${error.message}. The download stopped part way.`, { cause: error });
+  const fail = (error: Error): VaultError => new VaultError('LOCAL_IO', `Could not write to the output: ${whyWriteFailed(error)}. The download stopped part way.`, { cause: error });
   return {
     async write(parts) {
       for (const part of parts) {

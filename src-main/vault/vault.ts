@@ -17,6 +17,7 @@ import type { PieceFailure } from './stripe-reader.js';
 import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
 import { folderEntries, folderExists, liveObjects } from './vault-listing.js';
 import { VaultCipher } from './vault-cipher.js';
+import { whyWriteFailed } from './write-errors.js';
 import type { StripeSealer } from './crypto/stripe-seal.js';
 import { normalizeVaultPath, parentOf } from './vault-path.js';
 
@@ -450,7 +451,7 @@ async function writeFully(handle: FileHandle, parts: Buffer[], position: number 
     try {
       ({ bytesWritten } = await handle.writev(pending, position === null ? undefined : position + done));
     } catch (error) {
-      throw new VaultError('LOCAL_IO', `Could not write to ${path}: ${(error as Error).message}. ${outcome}`, { cause: error });
+      throw new VaultError('LOCAL_IO', `Could not write to ${path}: ${whyWriteFailed(error)}. ${outcome}`, { cause: error });
     }
     if (bytesWritten === 0) throw new VaultError('LOCAL_IO', `Could not write to ${path}; is the disk full? ${outcome}`);
     done += bytesWritten;

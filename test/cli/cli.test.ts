@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDfcConf } from '../../servers/cluster/cluster-files.js';
 import { COMMANDS, runCli } from '../../src-main/cli/run-cli.js';
@@ -95,6 +96,18 @@ describe('dfs-vault CLI', () => {
       status: 1,
       err: `Cannot open ${join(cluster.dir, 'report.pdf', 'copy.pdf')}: part of the path is a file, not a folder.\n`,
     });
+  });
+
+  it('says in plain words that the disk is full, or that the reader of the output went away', async () => {
+    expect((await cli(['put', '-c', conf, 'report.pdf', 'outbound.pdf'])).status).toBe(0);
+    expect(await cli(['get', '-c', conf, 'outbound.pdf', '/dev/full'])).toMatchObject({
+      status: 1,
+      err: 'Could not write to /dev/full: the disk is full. The download stopped part way.\n',
+    });
+    const io = capturedIo(cluster.dir);
+    io.stdout = new Writable({ write: (_chunk, _encoding, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+    expect(await runCli(['get', '-c', conf, 'outbound.pdf', '-'], io)).toBe(1);
+    expect(io.err()).toBe('Could not write to the output: the program reading the output stopped reading. The download stopped part way.\n');
   });
 
   it('exits 2 with the usage for bad usage, and 1 with one line for a failed operation', async () => {
