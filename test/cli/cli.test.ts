@@ -142,6 +142,10 @@ describe('dfs-vault CLI', () => {
     expect(text).toMatch(/^carol SCRAM-SHA-256\$4096:/m);
     expect(text).not.toContain('s3cret');
     expect((await cli(['user', 'add', 'bad name', '--users', users], { DFS_PASSWORD: 'x' })).status).toBe(2);
+    expect(await cli(['user', 'add', 'carol', '--users', cluster.dir], { DFS_PASSWORD: 's3cret' })).toMatchObject({
+      status: 1,
+      err: `${cluster.dir} is a folder; give the users file in it, such as --users ${join(cluster.dir, 'dfs.conf')}.\n`,
+    });
   });
 
   it('keeps an existing user\'s password unless --replace, since their files open only with it', async () => {

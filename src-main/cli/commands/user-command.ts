@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { VaultError } from '../../shared/errors.js';
 import { holdsOtherPassword, upsertUser, validateUsername } from '../../../servers/node/user-store.js';
 import { UsageError, askNewPassword } from '../cli-io.js';
@@ -35,6 +35,7 @@ Options:
     const folder = await stat(dirname(file)).catch(() => undefined);
     if (folder && !folder.isDirectory()) throw new VaultError('LOCAL_IO', `${dirname(file)} is a file, not a folder, so it cannot hold the users file; give another --users.`);
     if (!folder) throw new VaultError('LOCAL_IO', `There is no folder ${dirname(file)} for the users file; create it first, or give another --users.`);
+    if ((await stat(file).catch(() => undefined))?.isDirectory()) throw new VaultError('LOCAL_IO', `${file} is a folder; give the users file in it, such as --users ${join(file, 'dfs.conf')}.`);
     const password = await askNewPassword(io, `New password for ${name}: `, 'DFS_PASSWORD');
     if (!values.replace && (await holdsOtherPassword(file, name, password))) {
       throw new VaultError('INVALID_REQUEST', `${name} already has another password in ${file}, and their files open only with it; nothing was changed. ${name} can change it with "dfs-vault passwd" (or "dfs-vault recover"); add --replace for an account without files.`);
