@@ -133,6 +133,9 @@ describe('dfs-vault CLI', () => {
       expect(help.out).toMatch(/^Usage: dfs-vault /);
     }
     expect((await cli(['--help'])).out).toContain('Commands:');
+    expect(await cli(['help', 'get'])).toMatchObject({ status: 0, out: expect.stringMatching(/^Usage: dfs-vault get /) });
+    // Without a command it is bad usage: the help goes to stderr, and stdout stays empty.
+    expect(await cli([])).toMatchObject({ status: 2, out: '', err: expect.stringContaining('Commands:') });
   });
 
   it('adds a user to a users file, hashed, with the password from DFS_PASSWORD', async () => {
