@@ -288,14 +288,15 @@ export class Vault {
     return folderEntries(objects, path);
   }
 
-  /** Creates a folder and any of its parents that are missing. */
-  async mkdir(folder: string): Promise<void> {
+  /** Creates a folder and any of its parents that are missing; resolves with its normalized path. */
+  async mkdir(folder: string): Promise<string> {
     const path = normalizeVaultPath(folder);
     const kind = await currentKind(this.pool, this.cipher, path);
     if (kind === 'file') throw new VaultError('NOT_A_FILE', `"${path}" is already a file.`);
-    if (kind === 'folder') return;
+    if (kind === 'folder') return path;
     await this.makeParentFolders(path);
     await this.putFolderRecord(path);
+    return path;
   }
 
   /**

@@ -63,6 +63,7 @@ describe('dfs-vault CLI', () => {
 
   it('runs mkdir, rm, check and repair with readable reports', async () => {
     expect(await cli(['mkdir', '-c', conf, 'albums/2025'])).toMatchObject({ status: 0, out: 'Created folder albums/2025/\n' });
+    expect(await cli(['mkdir', '-c', conf, '/albums//2025/'])).toMatchObject({ status: 0, out: 'Created folder albums/2025/\n' });
     await cli(['put', '-c', conf, 'report.pdf', 'albums/2025/a.jpg']);
     // Folders show as folders, so their records are not taken for files.
     expect(await cli(['check', '-c', conf, 'albums'])).toMatchObject({ status: 0, out: 'albums/            4/4  healthy\nalbums/2025/       4/4  healthy\nalbums/2025/a.jpg  4/4  healthy\n' });
@@ -124,6 +125,7 @@ describe('dfs-vault CLI', () => {
     expect(await cli(['put', '-c', conf, 'missing.txt'])).toMatchObject({ status: 1, err: expect.stringContaining('Cannot open') });
     expect(await cli(['ls', '-c', join(cluster.dir, 'absent.conf')])).toMatchObject({ status: 1, err: expect.stringContaining('Config file not found') });
     expect(await cli(['put', '-c', conf, 'report.pdf', '../up'])).toMatchObject({ status: 1, err: expect.stringContaining('contains ".."') });
+    expect(await cli(['put', '-c', conf, 'report.pdf', 'two\nlines'])).toMatchObject({ status: 1, err: '"two\\nlines" contains a control character (such as NUL or a newline); rename it.\n' });
   });
 
   it('prints --help for every command, with exit 0', async () => {
