@@ -77,6 +77,18 @@ describe('dfs-vault CLI', () => {
     ]);
   });
 
+  it('repair names a node that is down once, not once for every file', async () => {
+    await cluster.stop(3);
+    try {
+      expect(await cli(['repair', '-c', conf])).toMatchObject({
+        status: 1,
+        out: expect.stringMatching(/^DFS4 is not reachable, so \d+ pieces there could not be rebuilt; run "dfs-vault repair" again once it is back\.\n$/),
+      });
+    } finally {
+      await cluster.restart(3);
+    }
+  });
+
   it('takes a trailing "/" as a folder on either side, and names the file a download into a folder wrote', async () => {
     expect(await cli(['put', '-c', conf, 'report.pdf', 'inbox/'])).toMatchObject({ status: 0, out: 'Stored inbox/report.pdf (123 KB).\n' });
     await mkdir(join(cluster.dir, 'downloads'));
