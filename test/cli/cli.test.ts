@@ -181,6 +181,19 @@ describe('dfs-vault CLI', () => {
     expect(await readFile(users, 'utf8')).not.toBe(hashed);
   });
 
+  it('cluster refuses a folder another cluster runs in, in one line, and changes nothing there', async () => {
+    const dir = join(cluster.dir, 'busy-cluster');
+    await mkdir(dir);
+    const users = join(dir, 'dfs.conf');
+    expect((await cli(['user', 'add', 'erin', '--users', users], { DFS_PASSWORD: 'first' })).status).toBe(0);
+    const before = await readFile(users, 'utf8');
+    // A live process (the one that started this test) holds the folder, as a running "dfs-vault cluster" or the app does.
+    await writeFile(join(dir, 'launcher.pid'), String(process.ppid));
+    const refused = await cli(['cluster', '--dir', dir, '--user', 'erin:first', '--port', '0', '--host', 'nosuch.invalid']);
+    expect(refused).toMatchObject({ status: 1, err: `A cluster is already running in ${dir} (process ${process.ppid}); stop it first, or give another --dir.\n` });
+    expect(await readFile(users, 'utf8')).toBe(before);
+  });
+
   it('cluster refuses to give an existing account another password, and changes nothing', async () => {
     const dir = join(cluster.dir, 'other-cluster');
     await mkdir(dir);
