@@ -216,9 +216,11 @@ export class Vault {
     // Short enough for any name the file system takes (255 bytes), and still telling whose it is where it can.
     const tempName = Buffer.byteLength(name) <= 200 ? `.${name}.dfs-partial-${randomBytes(4).toString('hex')}` : `.dfs-partial-${randomBytes(8).toString('hex')}`;
     const temp = join(dirname(target), tempName);
+    // Replacing a file keeps its permissions: a private key downloaded again must not become readable by all.
+    const replacedMode = (await stat(target).catch(() => undefined))?.mode;
     let handle;
     try {
-      handle = await open(temp, 'wx', 0o644);
+      handle = await open(temp, 'wx', replacedMode === undefined ? 0o644 : 0o600);
     } catch (error) {
       throw localError(error, target);
     }
@@ -242,6 +244,7 @@ export class Vault {
       if (position !== version.meta.size || (await handle.stat()).size !== version.meta.size) {
         throw new VaultError('LOCAL_IO', `Could not write all of ${target} (${position} of ${version.meta.size} bytes); is the disk full? Nothing was saved.`);
       }
+      if (replacedMode !== undefined) await handle.chmod(replacedMode & 0o7777);
       await handle.close();
       await rename(temp, target);
       return { size: version.meta.size };

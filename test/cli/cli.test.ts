@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +109,15 @@ describe('dfs-vault CLI', () => {
       status: 1,
       err: `Cannot open ${join(cluster.dir, 'report.pdf', 'copy.pdf')}: part of the path is a file, not a folder.\n`,
     });
+  });
+
+  it('get over an existing file keeps its permissions, so a private file stays private', async () => {
+    await writeFile(join(cluster.dir, 'id_key'), 'secret key', { mode: 0o600 });
+    expect((await cli(['put', '-c', conf, 'id_key'])).status).toBe(0);
+    await writeFile(join(cluster.dir, 'id_key'), 'stale');
+    expect((await cli(['get', '-c', conf, 'id_key'])).status).toBe(0);
+    expect(await readFile(join(cluster.dir, 'id_key'), 'utf8')).toBe('secret key');
+    expect((await stat(join(cluster.dir, 'id_key'))).mode & 0o777).toBe(0o600);
   });
 
   it('says in plain words that the disk is full, or that the reader of the output went away', async () => {
