@@ -117,6 +117,22 @@ describe('the dfs-vault executable', () => {
     }
   });
 
+  it('web refuses a --data that is a file, instead of failing at the first sign-in', async () => {
+    await writeFile(join(dir, 'not-a-folder'), 'x');
+    const child = spawn(process.execPath, [bin, 'web', '--data', 'not-a-folder'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const timer = setTimeout(() => child.kill('SIGINT'), 5000);
+    try {
+      expect(await exited).toBe(1);
+      expect(err).toBe(`${join(dir, 'not-a-folder')} is a file, not a folder; give a folder for --data.\n`);
+    } finally {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+    }
+  });
+
   it('runs a node in the classic form "node DIR PORT", exits 2 on a bad port, and 1 for a second node on the same folder', async () => {
     const bad = await run(['node', 'DFS9', 'port'], dir);
     expect(bad.status).toBe(2);
