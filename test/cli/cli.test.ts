@@ -190,12 +190,17 @@ describe('dfs-vault CLI', () => {
     expect(await readFile(users, 'utf8')).not.toBe(hashed);
   });
 
-  it('cluster refuses a folder another cluster runs in, in one line, and changes nothing there', async () => {
-    const dir = join(cluster.dir, 'busy-cluster');
+  /** A cluster folder whose dfs.conf has erin (password "first"); the users file and its text. */
+  async function clusterFolderWithErin(name: string): Promise<{ dir: string; users: string; before: string }> {
+    const dir = join(cluster.dir, name);
     await mkdir(dir);
     const users = join(dir, 'dfs.conf');
     expect((await cli(['user', 'add', 'erin', '--users', users], { DFS_PASSWORD: 'first' })).status).toBe(0);
-    const before = await readFile(users, 'utf8');
+    return { dir, users, before: await readFile(users, 'utf8') };
+  }
+
+  it('cluster refuses a folder another cluster runs in, in one line, and changes nothing there', async () => {
+    const { dir, users, before } = await clusterFolderWithErin('busy-cluster');
     // A live process (the one that started this test) holds the folder, as a running "dfs-vault cluster" or the app does.
     await writeFile(join(dir, 'launcher.pid'), String(process.ppid));
     const refused = await cli(['cluster', '--dir', dir, '--user', 'erin:first', '--port', '0', '--host', 'nosuch.invalid']);
@@ -204,11 +209,7 @@ describe('dfs-vault CLI', () => {
   });
 
   it('cluster refuses to give an existing account another password, and changes nothing', async () => {
-    const dir = join(cluster.dir, 'other-cluster');
-    await mkdir(dir);
-    const users = join(dir, 'dfs.conf');
-    expect((await cli(['user', 'add', 'erin', '--users', users], { DFS_PASSWORD: 'first' })).status).toBe(0);
-    const before = await readFile(users, 'utf8');
+    const { dir, users, before } = await clusterFolderWithErin('other-cluster');
     // An unknown host makes the nodes fail to start at once, should the check be missing.
     const refused = await cli(['cluster', '--dir', dir, '--user', 'erin:typo', '--port', '0', '--host', 'nosuch.invalid']);
     expect(refused).toMatchObject({
