@@ -245,12 +245,14 @@ describe('a transfer interrupted by Ctrl-C', () => {
    * Runs the CLI with `args` until `underWay()` says the transfer is running, then freezes every node
    * (SIGSTOP), so the transfer hangs, and sends SIGINT: resolves with the exit status and stderr.
    */
-  async function interruptWhen(args: string[], cwd: string, underWay: () => Promise<boolean>): Promise<{ status: number | null; err: string }> {
+  async function interruptWhen(args: string[], cwd: string, underWay: (out: { bytes: number }) => Promise<boolean>): Promise<{ status: number | null; err: string }> {
     const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
+    const out = { bytes: 0 };
+    child.stdout.on('data', (d: Buffer) => (out.bytes += d.length));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    while (!(await underWay())) {
+    while (!(await underWay(out))) {
       expect(child.exitCode, 'the transfer ended before it could be interrupted').toBeNull();
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -274,6 +276,16 @@ describe('a transfer interrupted by Ctrl-C', () => {
       err: `The download of big.bin to ${join(outDir, 'copy.bin')} was cancelled; nothing was saved.\n`,
     });
     expect(await readdir(outDir)).toEqual([]);
+  });
+
+  it('stops a stalled download to standard output at SIGINT with exit 130, saying that what was written stays', async () => {
+    const vault = await connect();
+    await vault.putFile(await writeTemp(dir, 'big', Buffer.alloc(48 * 1024 * 1024, 3)), 'big.bin');
+    vault.close();
+    expect(await interruptWhen(['get', '-c', local.dfcConfPath, 'big.bin', '-'], dir, async (out) => out.bytes > 0)).toEqual({
+      status: 130,
+      err: 'The download of big.bin was cancelled; what was written to the output so far stays.\n',
+    });
   });
 
   it('stops a stalled upload at SIGINT with exit 130, stores nothing, and says which folder it made stays', async () => {

@@ -62,7 +62,11 @@ async function getToStdout(io: CliIo, configPath: string | undefined, vaultPath:
     const sink = streamSink(io.stdout);
     const { size } = await interruptible('the output stops part way.', (signal) => {
       signal.addEventListener('abort', () => vault.abort());
-      return vault.getStream(vaultPath, sink.write, { onProgress: progress, signal });
+      return vault.getStream(vaultPath, sink.write, { onProgress: progress, signal }).catch((error: unknown) => {
+        // However the cancel surfaced (dropped connections, or between stripes), one account of it.
+        if (signal.aborted) throw new VaultError('CANCELLED', `The download of ${vaultPath} was cancelled; what was written to the output so far stays.`, { cause: error });
+        throw error;
+      });
     }).finally(() => {
       progress.end();
       sink.close();
