@@ -8,6 +8,7 @@ import {
   parseVerifier,
   SCRAM_MIN_ITERATIONS,
   type ScramVerifier,
+  verifierAccepts,
 } from '../protocol/scram.js';
 import { withUsersFileLock } from './users-file-lock.js';
 
@@ -144,6 +145,22 @@ export async function addUserIfMissing(path: string, username: string, password:
   }
   await upsertUser(path, username, password);
   return true;
+}
+
+/**
+ * Whether the users file at `path` already gives `username` a password other than `password` (a missing
+ * file holds nobody). Replacing it would lock the user out: their vault key opens only with the old one.
+ */
+export async function holdsOtherPassword(path: string, username: string, password: string): Promise<boolean> {
+  let file: UsersFile;
+  try {
+    file = await loadUsersFile(path);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return false;
+    throw err;
+  }
+  const verifier = file.users.get(username);
+  return verifier !== undefined && !verifierAccepts(verifier, password);
 }
 
 /** Adds or replaces one user's line with its hashed form, keeping every other line; atomic, creates the file (0600) if missing. */

@@ -61,6 +61,12 @@ export function createVerifier(
   return verifierFromSaltedPassword(saltedPassword(password, salt, iterations), salt, iterations);
 }
 
+/** Whether `verifier` was made from `password` (the current one, or the pending one of a password change). */
+export function verifierAccepts(verifier: ScramVerifier, password: string): boolean {
+  const { storedKey } = verifierFromSaltedPassword(saltedPassword(password, verifier.salt, verifier.iterations), verifier.salt, verifier.iterations);
+  return constantTimeEqual(storedKey, verifier.storedKey) || (verifier.pending !== undefined && constantTimeEqual(storedKey, verifier.pending.storedKey));
+}
+
 /** Writes a verifier in PostgreSQL's format: `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`. */
 export function formatVerifier(v: ScramVerifier): string {
   return `${PREFIX}${v.iterations}:${b64(v.salt)}$${b64(v.storedKey)}:${b64(v.serverKey)}`;

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { VaultError } from '../shared/errors.js';
+import { whyWriteFailed } from '../vault/write-errors.js';
 
 /** The streams and environment a command runs with (tests pass their own). */
 export interface CliIo {
@@ -109,7 +111,8 @@ export function formatLocalTime(iso: string): string {
 export function formatTable(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  // Rows with empty last cells (a folder has no size or pieces) must not end in spaces.
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
 /** A progress line on stderr for terminals; silent otherwise. */
@@ -134,6 +137,32 @@ export function progressReporter(io: CliIo, label: string): ((done: number, tota
     },
   );
   return report;
+}
+
+/**
+ * A download sink writing to `out` (standard output), waiting for 'drain' when it is full. A broken
+ * stream (the reader of a pipe went away) fails the next write instead of crashing the process.
+ */
+export function streamSink(out: Writable): { write: (parts: Buffer[]) => Promise<void>; close: () => void } {
+  let broken: Error | undefined;
+  const onError = (error: Error): void => void (broken ??= error);
+  out.on('error', onError);
+  const fail = (error: Error): VaultError => new VaultError('LOCAL_IO', `Could not write to the output: ${whyWriteFailed(error)}. The download stopped part way.`, { cause: error });
+  return {
+    async write(parts) {
+      for (const part of parts) {
+        if (broken) throw fail(broken);
+        if (out.write(part)) continue;
+        try {
+          await once(out, 'drain');
+        } catch (error) {
+          throw fail(error as Error);
+        }
+      }
+      if (broken) throw fail(broken);
+    },
+    close: () => void out.off('error', onError),
+  };
 }
 
 /**

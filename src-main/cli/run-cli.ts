@@ -71,9 +71,15 @@ export function describeFailure(error: unknown): string {
 /** Runs the CLI with `args` (without node and script); resolves with the exit status. */
 export async function runCli(args: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = args;
-  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    io.stdout.write(`${mainUsage()}\n`);
-    return name === undefined ? 2 : 0;
+  if (name === undefined) {
+    // Bad usage: the help goes where errors go, so "dfs-vault | less" users and scripts see it for what it is.
+    io.stderr.write(`${mainUsage()}\n`);
+    return 2;
+  }
+  if (name === '-h' || name === '--help' || name === 'help') {
+    const about = COMMANDS.find((c) => c.name === rest[0]);
+    io.stdout.write(`${about ? about.usage : mainUsage()}\n`);
+    return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {

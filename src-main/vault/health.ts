@@ -106,6 +106,11 @@ export async function checkObject(
   return { path: meta.path, kind: meta.kind, size: meta.size, pieces, health: healthOf(pieces, meta.k), detail };
 }
 
+/** The reason repair gives for a piece it left alone because its node is down. */
+export function unreachableReason(node: string): string {
+  return `${node} is unreachable`;
+}
+
 /**
  * Rebuilds the missing or damaged pieces of one object from k sound ones and writes them to the
  * nodes that should hold them, as the same version; older versions there are then pruned.
@@ -117,7 +122,7 @@ export async function repairObject(pool: NodePool, cipher: VaultCipher, key: Buf
   const lacking = health.detail.filter((d) => d.state === 'missing' || d.state === 'damaged');
   if (!version || lacking.length === 0) {
     for (const d of health.detail.filter((x) => x.state !== 'sound')) {
-      result.failed.push({ piece: d.piece, node: d.node, reason: version ? `${d.node} is unreachable` : 'fewer than k pieces are left; the file cannot be rebuilt' });
+      result.failed.push({ piece: d.piece, node: d.node, reason: version ? unreachableReason(d.node) : 'fewer than k pieces are left; the file cannot be rebuilt' });
     }
     return result;
   }

@@ -110,9 +110,9 @@ export class NodePool {
   async acquire(index: number): Promise<NodeClient> {
     if (this.closed) throw new VaultError('CANCELLED', 'The vault connection is closed.');
     const server = this.servers[index]!;
-    const skipFor = this.stalledUntil[index]! - Date.now();
-    if (skipFor > 0) {
-      throw new VaultError('NODE_UNREACHABLE', `${server.name}: did not answer in time; skipping it for ${Math.ceil(skipFor / 1000)} s.`);
+    if (this.stalledUntil[index]! > Date.now()) {
+      // Skipped for a while, so one stalled node does not hold up every operation; that is ours to know, not the user's.
+      throw new VaultError('NODE_UNREACHABLE', `${server.name}: did not answer in time`);
     }
     let client: NodeClient | undefined;
     const idle = this.idle[index]!;

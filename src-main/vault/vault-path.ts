@@ -22,7 +22,7 @@ export function normalizeVaultPath(input: string, options: { allowRoot?: boolean
     }
     // eslint-disable-next-line no-control-regex
     if (/[\u0000-\u001f\u007f]/.test(segment)) {
-      throw new VaultError('INVALID_PATH', `"${JSON.stringify(input)}" contains a control character (such as NUL or a newline); rename it.`);
+      throw new VaultError('INVALID_PATH', `${JSON.stringify(input)} contains a control character (such as NUL or a newline); rename it.`);
     }
     if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) {
       throw new VaultError('INVALID_PATH', `The name "${segment.slice(0, 40)}…" is longer than ${MAX_SEGMENT_BYTES} bytes; shorten it.`);

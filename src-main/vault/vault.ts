@@ -17,6 +17,7 @@ import type { PieceFailure } from './stripe-reader.js';
 import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
 import { folderEntries, folderExists, liveObjects } from './vault-listing.js';
 import { VaultCipher } from './vault-cipher.js';
+import { whyWriteFailed } from './write-errors.js';
 import type { StripeSealer } from './crypto/stripe-seal.js';
 import { normalizeVaultPath, parentOf } from './vault-path.js';
 
@@ -215,9 +216,11 @@ export class Vault {
     // Short enough for any name the file system takes (255 bytes), and still telling whose it is where it can.
     const tempName = Buffer.byteLength(name) <= 200 ? `.${name}.dfs-partial-${randomBytes(4).toString('hex')}` : `.dfs-partial-${randomBytes(8).toString('hex')}`;
     const temp = join(dirname(target), tempName);
+    // Replacing a file keeps its permissions: a private key downloaded again must not become readable by all.
+    const replacedMode = (await stat(target).catch(() => undefined))?.mode;
     let handle;
     try {
-      handle = await open(temp, 'wx', 0o644);
+      handle = await open(temp, 'wx', replacedMode === undefined ? 0o644 : 0o600);
     } catch (error) {
       throw localError(error, target);
     }
@@ -241,6 +244,7 @@ export class Vault {
       if (position !== version.meta.size || (await handle.stat()).size !== version.meta.size) {
         throw new VaultError('LOCAL_IO', `Could not write all of ${target} (${position} of ${version.meta.size} bytes); is the disk full? Nothing was saved.`);
       }
+      if (replacedMode !== undefined) await handle.chmod(replacedMode & 0o7777);
       await handle.close();
       await rename(temp, target);
       return { size: version.meta.size };
@@ -287,14 +291,15 @@ export class Vault {
     return folderEntries(objects, path);
   }
 
-  /** Creates a folder and any of its parents that are missing. */
-  async mkdir(folder: string): Promise<void> {
+  /** Creates a folder and any of its parents that are missing; resolves with its normalized path. */
+  async mkdir(folder: string): Promise<string> {
     const path = normalizeVaultPath(folder);
     const kind = await currentKind(this.pool, this.cipher, path);
     if (kind === 'file') throw new VaultError('NOT_A_FILE', `"${path}" is already a file.`);
-    if (kind === 'folder') return;
+    if (kind === 'folder') return path;
     await this.makeParentFolders(path);
     await this.putFolderRecord(path);
+    return path;
   }
 
   /**
@@ -428,8 +433,9 @@ async function downloadTarget(localPath: string, path: string): Promise<{ path: 
   const link = await lstat(target).catch(() => undefined);
   if (link?.isSymbolicLink()) {
     if (!info) throw new VaultError('LOCAL_IO', `${target} is a link to a file that does not exist; remove the link or give another name.`);
-    // The rename goes over the file the link names, so the link stays a link.
-    target = await realpath(target);
+    // The rename goes over the file the link names, so the link stays a link. A device or pipe is written
+    // through the link: /dev/stdout names a pipe that has no path (realpath fails on "pipe:[…]").
+    if (info.isFile()) target = await realpath(target);
   }
   return { path: target, special: info !== undefined && !info.isFile() };
 }
@@ -449,7 +455,7 @@ async function writeFully(handle: FileHandle, parts: Buffer[], position: number 
     try {
       ({ bytesWritten } = await handle.writev(pending, position === null ? undefined : position + done));
     } catch (error) {
-      throw new VaultError('LOCAL_IO', `Could not write to ${path}: ${(error as Error).message}. ${outcome}`, { cause: error });
+      throw new VaultError('LOCAL_IO', `Could not write to ${path}: ${whyWriteFailed(error)}. ${outcome}`, { cause: error });
     }
     if (bytesWritten === 0) throw new VaultError('LOCAL_IO', `Could not write to ${path}; is the disk full? ${outcome}`);
     done += bytesWritten;

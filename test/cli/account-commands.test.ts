@@ -51,6 +51,13 @@ describe('dfs-vault passwd, recovery-key and recover', () => {
     expect((await cli(['ls', '-c', conf], { env: { DFS_PASSWORD: 'builder' } })).status).toBe(0);
   });
 
+  it('passwd refuses a new password that is the current one, rather than report a change', async () => {
+    const same = await cli(['passwd', '-c', conf], { env: { DFS_PASSWORD: 'builder', DFS_NEW_PASSWORD: 'builder' } });
+    expect(same.status).toBe(2);
+    expect(same.out).toBe('');
+    expect(same.err).toMatch(/^dfs-vault passwd: The new password is the same as the current one; nothing was changed\.\n/);
+  });
+
   it('passwd stops at Ctrl-C with exit 130 and no usage text, and without a terminal names where the new password can come from', async () => {
     expect(await cli(['passwd', '-c', conf], { typed: 'builder\rhalf\u0003' })).toMatchObject({
       status: 130,

@@ -3,8 +3,16 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatLocalTime } from '../../src-main/cli/cli-io.js';
+import { formatLocalTime, formatTable } from '../../src-main/cli/cli-io.js';
 import { describeFailure } from '../../src-main/cli/run-cli.js';
+
+describe('formatTable', () => {
+  it('lines up columns and ends no line in spaces, even where the last cells are empty', () => {
+    expect(formatTable([['trips/', '', '2026-03-02 13:30', ''], ['report.pdf', '123 KB', '2026-03-02 13:31', '4/4 pieces']])).toBe(
+      `trips/${' '.repeat(14)}2026-03-02 13:30\nreport.pdf  123 KB  2026-03-02 13:31  4/4 pieces`,
+    );
+  });
+});
 
 describe('formatLocalTime', () => {
   it('shows a stored time in this machine’s time zone, not in UTC', () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDfcConf } from '../../servers/cluster/cluster-files.js';
 import { COMMANDS, runCli } from '../../src-main/cli/run-cli.js';
@@ -62,6 +63,7 @@ describe('dfs-vault CLI', () => {
 
   it('runs mkdir, rm, check and repair with readable reports', async () => {
     expect(await cli(['mkdir', '-c', conf, 'albums/2025'])).toMatchObject({ status: 0, out: 'Created folder albums/2025/\n' });
+    expect(await cli(['mkdir', '-c', conf, '/albums//2025/'])).toMatchObject({ status: 0, out: 'Created folder albums/2025/\n' });
     await cli(['put', '-c', conf, 'report.pdf', 'albums/2025/a.jpg']);
     // Folders show as folders, so their records are not taken for files.
     expect(await cli(['check', '-c', conf, 'albums'])).toMatchObject({ status: 0, out: 'albums/            4/4  healthy\nalbums/2025/       4/4  healthy\nalbums/2025/a.jpg  4/4  healthy\n' });
@@ -73,6 +75,18 @@ describe('dfs-vault CLI', () => {
     expect(JSON.parse((await cli(['check', '-c', conf, 'report.pdf', '--json'])).out)).toEqual([
       expect.objectContaining({ path: 'report.pdf', pieces: { good: 4, total: 4 }, health: 'healthy' }),
     ]);
+  });
+
+  it('repair names a node that is down once, not once for every file', async () => {
+    await cluster.stop(3);
+    try {
+      expect(await cli(['repair', '-c', conf])).toMatchObject({
+        status: 1,
+        out: expect.stringMatching(/^DFS4 is not reachable, so \d+ pieces there could not be rebuilt; run "dfs-vault repair" again once it is back\.\n$/),
+      });
+    } finally {
+      await cluster.restart(3);
+    }
   });
 
   it('takes a trailing "/" as a folder on either side, and names the file a download into a folder wrote', async () => {
@@ -97,6 +111,27 @@ describe('dfs-vault CLI', () => {
     });
   });
 
+  it('get over an existing file keeps its permissions, so a private file stays private', async () => {
+    await writeFile(join(cluster.dir, 'id_key'), 'secret key', { mode: 0o600 });
+    expect((await cli(['put', '-c', conf, 'id_key'])).status).toBe(0);
+    await writeFile(join(cluster.dir, 'id_key'), 'stale');
+    expect((await cli(['get', '-c', conf, 'id_key'])).status).toBe(0);
+    expect(await readFile(join(cluster.dir, 'id_key'), 'utf8')).toBe('secret key');
+    expect((await stat(join(cluster.dir, 'id_key'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('says in plain words that the disk is full, or that the reader of the output went away', async () => {
+    expect((await cli(['put', '-c', conf, 'report.pdf', 'outbound.pdf'])).status).toBe(0);
+    expect(await cli(['get', '-c', conf, 'outbound.pdf', '/dev/full'])).toMatchObject({
+      status: 1,
+      err: 'Could not write to /dev/full: the disk is full. The download stopped part way.\n',
+    });
+    const io = capturedIo(cluster.dir);
+    io.stdout = new Writable({ write: (_chunk, _encoding, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+    expect(await runCli(['get', '-c', conf, 'outbound.pdf', '-'], io)).toBe(1);
+    expect(io.err()).toBe('Could not write to the output: the program reading the output stopped reading. The download stopped part way.\n');
+  });
+
   it('exits 2 with the usage for bad usage, and 1 with one line for a failed operation', async () => {
     const unknown = await cli(['frobnicate']);
     expect(unknown.status).toBe(2);
@@ -111,6 +146,7 @@ describe('dfs-vault CLI', () => {
     expect(await cli(['put', '-c', conf, 'missing.txt'])).toMatchObject({ status: 1, err: expect.stringContaining('Cannot open') });
     expect(await cli(['ls', '-c', join(cluster.dir, 'absent.conf')])).toMatchObject({ status: 1, err: expect.stringContaining('Config file not found') });
     expect(await cli(['put', '-c', conf, 'report.pdf', '../up'])).toMatchObject({ status: 1, err: expect.stringContaining('contains ".."') });
+    expect(await cli(['put', '-c', conf, 'report.pdf', 'two\nlines'])).toMatchObject({ status: 1, err: '"two\\nlines" contains a control character (such as NUL or a newline); rename it.\n' });
   });
 
   it('prints --help for every command, with exit 0', async () => {
@@ -120,6 +156,9 @@ describe('dfs-vault CLI', () => {
       expect(help.out).toMatch(/^Usage: dfs-vault /);
     }
     expect((await cli(['--help'])).out).toContain('Commands:');
+    expect(await cli(['help', 'get'])).toMatchObject({ status: 0, out: expect.stringMatching(/^Usage: dfs-vault get /) });
+    // Without a command it is bad usage: the help goes to stderr, and stdout stays empty.
+    expect(await cli([])).toMatchObject({ status: 2, out: '', err: expect.stringContaining('Commands:') });
   });
 
   it('adds a user to a users file, hashed, with the password from DFS_PASSWORD', async () => {
@@ -129,5 +168,54 @@ describe('dfs-vault CLI', () => {
     expect(text).toMatch(/^carol SCRAM-SHA-256\$4096:/m);
     expect(text).not.toContain('s3cret');
     expect((await cli(['user', 'add', 'bad name', '--users', users], { DFS_PASSWORD: 'x' })).status).toBe(2);
+    expect(await cli(['user', 'add', 'carol', '--users', cluster.dir], { DFS_PASSWORD: 's3cret' })).toMatchObject({
+      status: 1,
+      err: `${cluster.dir} is a folder; give the users file in it, such as --users ${join(cluster.dir, 'dfs.conf')}.\n`,
+    });
+  });
+
+  it('keeps an existing user\'s password unless --replace, since their files open only with it', async () => {
+    const users = join(cluster.dir, 'keep.conf');
+    await writeFile(users, 'dave classic\n');
+    // The same password again only hashes it (the classic line's upgrade).
+    expect((await cli(['user', 'add', 'dave', '--users', users], { DFS_PASSWORD: 'classic' })).status).toBe(0);
+    const hashed = await readFile(users, 'utf8');
+    expect(hashed).toMatch(/^dave SCRAM-SHA-256\$/);
+    expect(await cli(['user', 'add', 'dave', '--users', users], { DFS_PASSWORD: 'other' })).toMatchObject({
+      status: 1,
+      err: `dave already has another password in ${users}, and their files open only with it; nothing was changed. dave can change it with "dfs-vault passwd" (or "dfs-vault recover"); add --replace for an account without files.\n`,
+    });
+    expect(await readFile(users, 'utf8')).toBe(hashed);
+    expect((await cli(['user', 'add', 'dave', '--users', users, '--replace'], { DFS_PASSWORD: 'other' })).status).toBe(0);
+    expect(await readFile(users, 'utf8')).not.toBe(hashed);
+  });
+
+  /** A cluster folder whose dfs.conf has erin (password "first"); the users file and its text. */
+  async function clusterFolderWithErin(name: string): Promise<{ dir: string; users: string; before: string }> {
+    const dir = join(cluster.dir, name);
+    await mkdir(dir);
+    const users = join(dir, 'dfs.conf');
+    expect((await cli(['user', 'add', 'erin', '--users', users], { DFS_PASSWORD: 'first' })).status).toBe(0);
+    return { dir, users, before: await readFile(users, 'utf8') };
+  }
+
+  it('cluster refuses a folder another cluster runs in, in one line, and changes nothing there', async () => {
+    const { dir, users, before } = await clusterFolderWithErin('busy-cluster');
+    // A live process (the one that started this test) holds the folder, as a running "dfs-vault cluster" or the app does.
+    await writeFile(join(dir, 'launcher.pid'), String(process.ppid));
+    const refused = await cli(['cluster', '--dir', dir, '--user', 'erin:first', '--port', '0', '--host', 'nosuch.invalid']);
+    expect(refused).toMatchObject({ status: 1, err: `A cluster is already running in ${dir} (process ${process.ppid}); stop it first, or give another --dir.\n` });
+    expect(await readFile(users, 'utf8')).toBe(before);
+  });
+
+  it('cluster refuses to give an existing account another password, and changes nothing', async () => {
+    const { dir, users, before } = await clusterFolderWithErin('other-cluster');
+    // An unknown host makes the nodes fail to start at once, should the check be missing.
+    const refused = await cli(['cluster', '--dir', dir, '--user', 'erin:typo', '--port', '0', '--host', 'nosuch.invalid']);
+    expect(refused).toMatchObject({
+      status: 1,
+      err: `erin already has another password in ${users}, and their files open only with it. Give that password with --user, or change it with "dfs-vault passwd" once the cluster runs.\n`,
+    });
+    expect(await readFile(users, 'utf8')).toBe(before);
   });
 });

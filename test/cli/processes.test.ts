@@ -74,6 +74,21 @@ describe('the dfs-vault executable', () => {
     }
   });
 
+  it('ends a cluster whose every node was killed with exit 1 and a line saying so', async () => {
+    const cluster = spawn(process.execPath, [bin, 'cluster', '--dir', 'doomed', '--port', '0'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    cluster.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => cluster.on('exit', resolve));
+    try {
+      await waitForLine(cluster, /ready/);
+      for (const node of ['DFS1', 'DFS2', 'DFS3', 'DFS4']) process.kill(Number(await readFile(join(dir, 'doomed', node, 'node.pid'), 'utf8')), 'SIGKILL');
+      expect(await exited).toBe(1);
+      expect(err).toMatch(/stopped unexpectedly \(SIGKILL\)\.\nEvery node has stopped, so the cluster is down; start it again with the same command \(your files stay in \S+doomed\)\.\n$/);
+    } finally {
+      cluster.kill('SIGKILL');
+    }
+  });
+
   it('serves the app to a browser with "web", behind its token, and stops its local nodes on SIGINT', async () => {
     const data = join(dir, 'web-data');
     const child = spawn(process.execPath, [bin, 'web', '--data', data], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -98,6 +113,22 @@ describe('the dfs-vault executable', () => {
       // The nodes were stopped and the data folder released.
       expect(existsSync(lock)).toBe(false);
     } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('web refuses a --data that is a file, instead of failing at the first sign-in', async () => {
+    await writeFile(join(dir, 'not-a-folder'), 'x');
+    const child = spawn(process.execPath, [bin, 'web', '--data', 'not-a-folder'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const timer = setTimeout(() => child.kill('SIGINT'), 5000);
+    try {
+      expect(await exited).toBe(1);
+      expect(err).toBe(`${join(dir, 'not-a-folder')} is a file, not a folder; give a folder for --data.\n`);
+    } finally {
+      clearTimeout(timer);
       child.kill('SIGKILL');
     }
   });
@@ -155,6 +186,41 @@ describe('a download that the local disk cannot hold', () => {
   });
 });
 
+describe('a download to standard output', () => {
+  /** Runs the executable with stdout piped to the test, kept as bytes. */
+  function runRaw(args: string[], cwd: string): Promise<{ status: number | null; out: Buffer; err: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (status) => resolve({ status, out: Buffer.concat(out), err }));
+    });
+  }
+
+  it('writes the file\'s bytes and nothing else to a pipe, given "-" or /dev/stdout', async () => {
+    const { TestCluster } = await import('../helpers/test-cluster.js');
+    const { renderDfcConf } = await import('../../servers/cluster/cluster-files.js');
+    const { randomBytes } = await import('node:crypto');
+    const cluster = await TestCluster.start();
+    try {
+      const bytes = randomBytes(1_500_000);
+      const vault = await cluster.vault();
+      await vault.putFile(await writeTemp(cluster.dir, 'photo.jpg', bytes), 'photo.jpg');
+      vault.close();
+      await writeFile(join(cluster.dir, 'dfc.conf'), renderDfcConf(cluster.servers, 'alice', 'wonderland'));
+      const dash = await runRaw(['get', 'photo.jpg', '-'], cluster.dir);
+      expect({ status: dash.status, err: dash.err, same: dash.out.equals(bytes) }).toEqual({ status: 0, err: '', same: true });
+      expect(existsSync(join(cluster.dir, '-'))).toBe(false);
+      const device = await runRaw(['get', 'photo.jpg', '/dev/stdout'], cluster.dir);
+      expect({ status: device.status, err: device.err, same: device.out.equals(bytes) }).toEqual({ status: 0, err: 'Saved photo.jpg to /dev/stdout (1.5 MB).\n', same: true });
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
 describe('a transfer interrupted by Ctrl-C', () => {
   let dir: string;
   let local: LocalCluster;
@@ -179,12 +245,14 @@ describe('a transfer interrupted by Ctrl-C', () => {
    * Runs the CLI with `args` until `underWay()` says the transfer is running, then freezes every node
    * (SIGSTOP), so the transfer hangs, and sends SIGINT: resolves with the exit status and stderr.
    */
-  async function interruptWhen(args: string[], cwd: string, underWay: () => Promise<boolean>): Promise<{ status: number | null; err: string }> {
+  async function interruptWhen(args: string[], cwd: string, underWay: (out: { bytes: number }) => Promise<boolean>): Promise<{ status: number | null; err: string }> {
     const child = spawn(process.execPath, [bin, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
+    const out = { bytes: 0 };
+    child.stdout.on('data', (d: Buffer) => (out.bytes += d.length));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    while (!(await underWay())) {
+    while (!(await underWay(out))) {
       expect(child.exitCode, 'the transfer ended before it could be interrupted').toBeNull();
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -208,6 +276,16 @@ describe('a transfer interrupted by Ctrl-C', () => {
       err: `The download of big.bin to ${join(outDir, 'copy.bin')} was cancelled; nothing was saved.\n`,
     });
     expect(await readdir(outDir)).toEqual([]);
+  });
+
+  it('stops a stalled download to standard output at SIGINT with exit 130, saying that what was written stays', async () => {
+    const vault = await connect();
+    await vault.putFile(await writeTemp(dir, 'big', Buffer.alloc(48 * 1024 * 1024, 3)), 'big.bin');
+    vault.close();
+    expect(await interruptWhen(['get', '-c', local.dfcConfPath, 'big.bin', '-'], dir, async (out) => out.bytes > 0)).toEqual({
+      status: 130,
+      err: 'The download of big.bin was cancelled; what was written to the output so far stays.\n',
+    });
   });
 
   it('stops a stalled upload at SIGINT with exit 130, stores nothing, and says which folder it made stays', async () => {

@@ -63,4 +63,18 @@ describe('a node that stops answering', () => {
     expect((await readFile(out)).equals(payload)).toBe(true);
     vault.close();
   });
+
+  it('is named plainly when an operation needs every node', async () => {
+    const frozen = local.nodes[2]!;
+    stopped.push(frozen.pid!);
+    process.kill(frozen.pid!, 'SIGSTOP');
+    const vault = await Vault.connect({ servers, username: 'alice', password: 'wonderland', timeoutMs: 1000 });
+    try {
+      await expect(vault.changePassword('wonderland', 'looking glass')).rejects.toThrow(
+        /^Changing the password needs every node, and DFS3 \(did not answer in time\) is not reachable\. Nothing was changed; try again when every node is up\.$/,
+      );
+    } finally {
+      vault.close();
+    }
+  });
 });

@@ -1,7 +1,8 @@
+import { type Stats, fstat } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { VaultError } from '../../shared/errors.js';
-import { formatBytes, interruptible, progressReporter } from '../cli-io.js';
+import { type CliIo, formatBytes, interruptible, progressReporter, streamSink } from '../cli-io.js';
 import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
 
@@ -12,7 +13,7 @@ export const getCommand: Command = {
   usage: `Usage: dfs-vault get [-c dfc.conf] VAULT_PATH [LOCAL_PATH]
 
 Downloads VAULT_PATH to LOCAL_PATH (default: its name in the current folder; a folder as
-LOCAL_PATH keeps the name). Reads exactly two pieces, data pieces first, and falls back to
+LOCAL_PATH keeps the name; "-" writes it to standard output). Reads exactly two pieces, data pieces first, and falls back to
 the others if a node is down, slow or returns a damaged piece. If fewer than two good
 pieces are reachable it prints "File is incomplete." and writes nothing.
 
@@ -22,7 +23,10 @@ ${VAULT_OPTIONS_HELP}`,
     const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 2, names: 'the vault path to download' });
     if (values.help) return printHelp(io, this);
     const vaultPath = positionals[0]!;
+    if (positionals[1] === '-') return getToStdout(io, values.config, vaultPath);
     const local = resolve(io.cwd, positionals[1] ?? vaultPath.replace(/\/+$/, '').split('/').pop()!);
+    // /dev/stdout may be a socket, which cannot be opened by name; and the report must not mix with the bytes.
+    if (await isOwnStdout(io, local)) return getToStdout(io, values.config, vaultPath, local);
     // "out/" means a folder: without one there, the download must not become a file named "out".
     if (positionals[1]?.endsWith('/')) {
       const there = await stat(local).catch(() => undefined);
@@ -41,3 +45,33 @@ ${VAULT_OPTIONS_HELP}`,
     });
   },
 };
+
+/** Whether `path` is where this process's standard output goes (/dev/stdout, /dev/fd/1, or the file it is redirected to). */
+async function isOwnStdout(io: CliIo, path: string): Promise<boolean> {
+  const fd = (io.stdout as { fd?: unknown }).fd;
+  if (typeof fd !== 'number') return false;
+  const there = await stat(path).catch(() => undefined);
+  const out = await new Promise<Stats | undefined>((done) => fstat(fd, (error, info) => done(error ? undefined : info)));
+  return there !== undefined && out !== undefined && there.dev === out.dev && there.ino === out.ino;
+}
+
+/** `get VAULT_PATH -` (or /dev/stdout): the file's bytes, and nothing else, on standard output; `named` is reported on stderr. */
+async function getToStdout(io: CliIo, configPath: string | undefined, vaultPath: string, named?: string): Promise<number> {
+  return withVault(io, configPath, async (vault) => {
+    const progress = progressReporter(io, `Downloading ${vaultPath}`);
+    const sink = streamSink(io.stdout);
+    const { size } = await interruptible('the output stops part way.', (signal) => {
+      signal.addEventListener('abort', () => vault.abort());
+      return vault.getStream(vaultPath, sink.write, { onProgress: progress, signal }).catch((error: unknown) => {
+        // However the cancel surfaced (dropped connections, or between stripes), one account of it.
+        if (signal.aborted) throw new VaultError('CANCELLED', `The download of ${vaultPath} was cancelled; what was written to the output so far stays.`, { cause: error });
+        throw error;
+      });
+    }).finally(() => {
+      progress.end();
+      sink.close();
+    });
+    if (named) io.stderr.write(`Saved ${vaultPath} to ${named} (${formatBytes(size)}).\n`);
+    return 0;
+  });
+}

@@ -16,8 +16,7 @@ ${VAULT_OPTIONS_HELP}`,
     const { values, positionals } = parseCommandArgs(args, COMMON_OPTIONS, { min: 1, max: 1, names: 'the folder to create' });
     if (values.help) return printHelp(io, this);
     return withVault(io, values.config, async (vault) => {
-      await vault.mkdir(positionals[0]!);
-      io.stdout.write(`Created folder ${positionals[0]!.replace(/^\/+|\/+$/g, '')}/\n`);
+      io.stdout.write(`Created folder ${await vault.mkdir(positionals[0]!)}/\n`);
       return 0;
     });
   },

@@ -1,5 +1,5 @@
 import { Vault } from '../../vault/vault.js';
-import { askNewPassword } from '../cli-io.js';
+import { UsageError, askNewPassword } from '../cli-io.js';
 import { accountCommand, warnOfStalePasswordLine, passwordOf } from '../vault-session.js';
 
 /** `dfs-vault passwd` */
@@ -19,6 +19,8 @@ DFS_NEW_PASSWORD or a prompt (typed twice).`,
     const vault = await Vault.connect({ servers: login.servers, username: login.username, password: current });
     try {
       const next = await askNewPassword(io, `New password for ${login.username}: `, 'DFS_NEW_PASSWORD');
+      // "Changed", and a note that dfc.conf holds the old one, would both be untrue.
+      if (next === current) throw new UsageError('The new password is the same as the current one; nothing was changed.');
       const { oldPasswordStillAcceptedBy: lagging } = await vault.changePassword(current, next);
       if (lagging.length > 0) {
         io.stderr.write(`Warning: ${lagging.join(', ')} took the new password but still also accept${lagging.length === 1 ? 's' : ''} the old one. Run "dfs-vault passwd" again (the new password is now the current one) when ${lagging.length === 1 ? 'it is' : 'they are'} reachable.\n`);

@@ -1,4 +1,6 @@
 import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
+import type { RepairResult } from '../../shared/models.js';
+import { unreachableReason } from '../../vault/health.js';
 import { withVault } from '../vault-session.js';
 
 /** `dfs-vault repair [PATH]` */
@@ -24,11 +26,24 @@ ${VAULT_OPTIONS_HELP}`,
         return results.every((r) => r.failed.length === 0) ? 0 : 1;
       }
       if (results.length === 0) io.stdout.write('Nothing to repair: every file has all its pieces.\n');
+      // A node that is down would otherwise get a line for every file; it gets one in all.
+      const waiting = new Map<string, number>();
       for (const r of results) {
+        const failed: RepairResult['failed'] = [];
+        for (const f of r.failed) {
+          if (f.reason === unreachableReason(f.node)) waiting.set(f.node, (waiting.get(f.node) ?? 0) + 1);
+          else failed.push(f);
+        }
+        if (r.rebuilt.length === 0 && failed.length === 0 && r.pruned.length === 0) continue;
         for (const b of r.rebuilt) io.stdout.write(`${r.path}: rebuilt piece ${b.piece} on ${b.node}\n`);
-        for (const f of r.failed) io.stdout.write(`${r.path}: could not rebuild piece ${f.piece} on ${f.node}: ${f.reason}\n`);
+        for (const f of failed) io.stdout.write(`${r.path}: could not rebuild piece ${f.piece} on ${f.node}: ${f.reason}\n`);
         if (r.pruned.length > 0) io.stdout.write(`${r.path}: removed superseded versions from ${r.pruned.join(', ')}\n`);
         io.stdout.write(`${r.path}: ${r.before.good}/${r.before.total} → ${r.after.good}/${r.after.total} pieces\n`);
+      }
+      if (waiting.size > 0) {
+        const nodes = [...waiting.keys()].sort();
+        const pieces = [...waiting.values()].reduce((a, b) => a + b, 0);
+        io.stdout.write(`${nodes.join(', ')} ${nodes.length === 1 ? 'is' : 'are'} not reachable, so ${pieces} piece${pieces === 1 ? '' : 's'} there could not be rebuilt; run "dfs-vault repair" again once ${nodes.length === 1 ? 'it is' : 'they are'} back.\n`);
       }
       return results.every((r) => r.failed.length === 0) ? 0 : 1;
     });

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { VaultError } from '../../shared/errors.js';
 import { appDataDir } from '../../service/app-data-dir.js';
 import { keytarCredentialStore } from '../../service/credential-store.js';
 import { VaultService } from '../../service/vault-service.js';
@@ -30,6 +32,9 @@ Options:
     const port = Number(values.port ?? 0);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (got "${values.port}").`);
     const dataDir = values.data ? resolve(io.cwd, values.data) : appDataDir(io.env);
+    // Found out only at the first sign-in otherwise, in the browser, as a failure to save settings.
+    const data = await stat(dataDir).catch(() => undefined);
+    if (data && !data.isDirectory()) throw new VaultError('LOCAL_IO', `${dataDir} is a file, not a folder; give a folder for --data.`);
     const renderer = requireBuiltRenderer();
     const service = new VaultService({ dataDir, credentials: keytarCredentialStore(), log: (line) => io.stderr.write(`${line}\n`) });
     let host;
