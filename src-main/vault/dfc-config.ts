@@ -116,9 +116,22 @@ async function readDfcConf(path: string, detail: Exclude<ConfigErrorDetail, 'gen
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof VaultError) throw error;
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    const hint = quote ? ' Pass one with -c, or start a local cluster with "dfs-vault cluster --dir ./vault --user NAME:PASSWORD".' : '';
-    throw new VaultError('INVALID_CONFIG', missing ? `Config file not found: ${path}.${hint}` : `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    throw configReadError(path, error, quote);
   }
   return parseDfcConf(text, path, detail);
+}
+
+/** Why a dfc.conf could not be read, as a sentence that says what to do; `hint` adds how to get one when it is missing. */
+export function configReadError(path: string, error: unknown, hint: boolean): VaultError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const howToGetOne = hint ? ' Pass one with -c, or start a local cluster with "dfs-vault cluster --dir ./vault --user NAME:PASSWORD".' : '';
+  const message =
+    code === 'ENOENT'
+      ? `Config file not found: ${path}.${howToGetOne}`
+      : code === 'ENOTDIR'
+        ? `Config file not found: ${path} (part of the path is a file, not a folder).`
+        : code === 'EACCES' || code === 'EPERM'
+          ? `Cannot read ${path}: permission denied. Run as the user it belongs to, or let yours read it (it may hold a password, so not everyone).`
+          : `Cannot read ${path}: ${(error as Error).message}`;
+  return new VaultError('INVALID_CONFIG', message, { cause: error });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseAddress, parseDfcConf } from '../../src-main/vault/dfc-config.js';
+import { configReadError, parseAddress, parseDfcConf } from '../../src-main/vault/dfc-config.js';
 
 describe('dfc.conf', () => {
   it('reads the classic format word for word', () => {
@@ -68,6 +68,10 @@ describe('loading dfc.conf', () => {
       await writeFile(join(dir, 'big.conf'), `# ${'x'.repeat(MAX_DFC_CONF_BYTES)}\n`);
       await expect(loadDfcConf(join(dir, 'big.conf'))).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('too large for a dfc.conf') });
       await expect(loadDfcConf(join(dir, 'missing.conf'))).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringContaining('Config file not found') });
+      await expect(loadDfcConf(join(dir, 'dfc.conf', 'dfc.conf'))).rejects.toMatchObject({
+        code: 'INVALID_CONFIG',
+        message: `Config file not found: ${join(dir, 'dfc.conf', 'dfc.conf')} (part of the path is a file, not a folder).`,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -93,5 +97,17 @@ describe('loading dfc.conf', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a dfc.conf that cannot be read', () => {
+  it('says permission denied in words, and what to do, instead of the system error', () => {
+    const denied = Object.assign(new Error("EACCES: permission denied, open '/etc/dfs/dfc.conf'"), { code: 'EACCES' });
+    expect(configReadError('/etc/dfs/dfc.conf', denied, true)).toMatchObject({
+      code: 'INVALID_CONFIG',
+      message: 'Cannot read /etc/dfs/dfc.conf: permission denied. Run as the user it belongs to, or let yours read it (it may hold a password, so not everyone).',
+    });
+    const odd = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+    expect(configReadError('/x/dfc.conf', odd, true).message).toBe('Cannot read /x/dfc.conf: EIO: i/o error, read');
   });
 });
