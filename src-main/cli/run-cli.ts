@@ -1,5 +1,7 @@
+import { PROTOCOL_VERSION } from '../../servers/protocol/constants.js';
 import { ProtocolError } from '../../servers/protocol/errors.js';
 import { describeListenError } from '../../servers/node/listen-errors.js';
+import { APP_VERSION } from '../service/call-handlers.js';
 import { VaultError } from '../shared/errors.js';
 import { type CliIo, UsageError } from './cli-io.js';
 import type { Command } from './command.js';
@@ -32,7 +34,7 @@ export function mainUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return `DFS Vault: files split into erasure-coded pieces over storage nodes; any two can be lost.
 
-Usage: dfs-vault COMMAND [options]    (dfs-vault COMMAND --help for details)
+Usage: dfs-vault COMMAND [options]    (dfs-vault COMMAND --help for details; dfs-vault --version)
 
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
@@ -75,6 +77,10 @@ export async function runCli(args: string[], io: CliIo): Promise<number> {
     // Bad usage: the help goes where errors go, so "dfs-vault | less" users and scripts see it for what it is.
     io.stderr.write(`${mainUsage()}\n`);
     return 2;
+  }
+  if (name === '-V' || name === '--version' || name === 'version') {
+    io.stdout.write(`dfs-vault ${APP_VERSION} (protocol version ${PROTOCOL_VERSION})\n`);
+    return 0;
   }
   if (name === '-h' || name === '--help' || name === 'help') {
     const about = COMMANDS.find((c) => c.name === rest[0]);

@@ -161,6 +161,13 @@ describe('dfs-vault CLI', () => {
     expect(await cli([])).toMatchObject({ status: 2, out: '', err: expect.stringContaining('Commands:') });
   });
 
+  it('prints its version and the protocol version its nodes speak, with exit 0', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V', 'version']) {
+      expect(await cli([flag])).toMatchObject({ status: 0, out: `dfs-vault ${pkg.version} (protocol version 2)\n`, err: '' });
+    }
+  });
+
   it('adds a user to a users file, hashed, with the password from DFS_PASSWORD', async () => {
     const users = join(cluster.dir, 'users.conf');
     expect((await cli(['user', 'add', 'carol', '--users', users], { DFS_PASSWORD: 's3cret' })).status).toBe(0);
