@@ -39,6 +39,27 @@ describe('dfs-vault CLI', () => {
     expect((await readFile(join(cluster.dir, 'copy.pdf'))).equals(await readFile(join(cluster.dir, 'report.pdf')))).toBe(true);
   });
 
+  it('refuses to send a binary file to a terminal, writing nothing, but sends a text file there', async () => {
+    await writeFile(join(cluster.dir, 'notes.txt'), 'shopping: eggs, flour\n');
+    await writeFile(join(cluster.dir, 'image.bin'), Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(3000), randomBytes(20_000)]));
+    expect((await cli(['put', '-c', conf, 'notes.txt'])).status).toBe(0);
+    expect((await cli(['put', '-c', conf, 'image.bin'])).status).toBe(0);
+    const onTerminal = async (name: string) => {
+      const io = capturedIo(cluster.dir);
+      Object.assign(io.stdout, { isTTY: true });
+      const status = await runCli(['get', '-c', conf, name, '-'], io);
+      return { status, out: io.out(), err: io.err() };
+    };
+    expect(await onTerminal('image.bin')).toMatchObject({
+      status: 1,
+      out: '',
+      err: 'image.bin is binary and the output is a terminal, which it would garble; nothing was written. Pipe it (dfs-vault get image.bin - | …) or give a file name to save it as.\n',
+    });
+    expect(await onTerminal('notes.txt')).toMatchObject({ status: 0, out: 'shopping: eggs, flour\n' });
+    // Into a pipe the bytes go as they are.
+    expect((await cli(['get', '-c', conf, 'image.bin', '-'])).status).toBe(0);
+  });
+
   it('marks an unreadable file [incomplete] and get says "File is incomplete." with exit 1', async () => {
     await cli(['put', '-c', conf, 'report.pdf', 'fragile.bin']);
     for (const i of [0, 1, 2]) await cluster.stop(i);

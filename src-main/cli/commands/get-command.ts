@@ -60,9 +60,10 @@ async function getToStdout(io: CliIo, configPath: string | undefined, vaultPath:
   return withVault(io, configPath, async (vault) => {
     const progress = progressReporter(io, `Downloading ${vaultPath}`);
     const sink = streamSink(io.stdout);
+    const write = (io.stdout as { isTTY?: boolean }).isTTY === true ? refuseBinaryOnTerminal(vaultPath, sink.write) : sink.write;
     const { size } = await interruptible('the output stops part way.', (signal) => {
       signal.addEventListener('abort', () => vault.abort());
-      return vault.getStream(vaultPath, sink.write, { onProgress: progress, signal }).catch((error: unknown) => {
+      return vault.getStream(vaultPath, write, { onProgress: progress, signal }).catch((error: unknown) => {
         // However the cancel surfaced (dropped connections, or between stripes), one account of it.
         if (signal.aborted) throw new VaultError('CANCELLED', `The download of ${vaultPath} was cancelled; what was written to the output so far stays.`, { cause: error });
         throw error;
@@ -74,4 +75,26 @@ async function getToStdout(io: CliIo, configPath: string | undefined, vaultPath:
     if (named) io.stderr.write(`Saved ${vaultPath} to ${named} (${formatBytes(size)}).\n`);
     return 0;
   });
+}
+
+/** How far into a file a NUL byte marks it as binary (as curl and git look). */
+const BINARY_SNIFF_BYTES = 8000;
+
+/**
+ * Passes writes on, unless the first bytes hold a NUL: a binary file sent to a terminal garbles it, so the download
+ * stops before anything is written, saying how to get the bytes instead.
+ */
+function refuseBinaryOnTerminal(vaultPath: string, write: (parts: Buffer[]) => Promise<void>): (parts: Buffer[]) => Promise<void> {
+  let sniffed = 0;
+  return async (parts) => {
+    for (const part of parts) {
+      if (sniffed >= BINARY_SNIFF_BYTES) break;
+      const head = part.subarray(0, BINARY_SNIFF_BYTES - sniffed);
+      if (head.includes(0)) {
+        throw new VaultError('INVALID_REQUEST', `${vaultPath} is binary and the output is a terminal, which it would garble; nothing was written. Pipe it (dfs-vault get ${vaultPath} - | …) or give a file name to save it as.`);
+      }
+      sniffed += head.length;
+    }
+    await write(parts);
+  };
 }
