@@ -60,6 +60,17 @@ describe('dfs-vault CLI', () => {
     expect((await cli(['get', '-c', conf, 'image.bin', '-'])).status).toBe(0);
   });
 
+  it('warns after storing through a dfc.conf of one server that the file has no spare piece', async () => {
+    const single = join(cluster.dir, 'single.conf');
+    await writeFile(single, renderDfcConf(cluster.servers.slice(0, 1), 'alice', 'wonderland'));
+    expect(await cli(['put', '-c', single, 'report.pdf', 'alone.pdf'])).toMatchObject({
+      status: 0,
+      out: 'Stored alone.pdf (123 KB).\n',
+      err: 'Warning: dfc.conf names one server, so alone.pdf has no spare piece: losing that node loses it. With four servers any two can be lost.\n',
+    });
+    expect((await cli(['put', '-c', conf, 'report.pdf', 'spread.pdf'])).err).toBe('');
+  });
+
   it('marks an unreadable file [incomplete] and get says "File is incomplete." with exit 1', async () => {
     await cli(['put', '-c', conf, 'report.pdf', 'fragile.bin']);
     for (const i of [0, 1, 2]) await cluster.stop(i);

@@ -32,6 +32,9 @@ ${VAULT_OPTIONS_HELP}`,
         return vault.putFile(local, vaultPath, { onProgress: progress, signal, onUploading: () => (uploading = true), onCommitting: () => (uploading = false) });
       }).finally(() => progress.end());
       io.stdout.write(`Stored ${stored.path} (${formatBytes(stored.size)}).\n`);
+      if (vault.servers.length === 1) {
+        io.stderr.write(`Warning: dfc.conf names one server, so ${stored.path} has no spare piece: losing that node loses it. With four servers any two can be lost.\n`);
+      }
       return 0;
     });
   },
