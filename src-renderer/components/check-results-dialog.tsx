@@ -1,4 +1,5 @@
 import type { FileHealth } from '../../src-main/shared/models.js';
+import { checkSummary, resultLabel } from '../check-summary.js';
 import { formatBytes } from '../format.js';
 import { HealthBadge } from './health-badge.js';
 import { ModalDialog } from './modal-dialog.js';
@@ -10,13 +11,6 @@ const STATE_WORDS: Record<FileHealth['detail'][number]['state'], string> = {
   damaged: 'damaged',
   unreachable: 'node unreachable',
 };
-
-function summary(results: readonly FileHealth[]): string {
-  const unwell = results.filter((r) => r.health !== 'healthy').length;
-  if (results.length === 0) return 'Nothing was checked.';
-  if (unwell === 0) return results.length === 1 ? 'The file is healthy: every piece is present and sound.' : `All ${results.length} files are healthy.`;
-  return `${unwell} of ${results.length} ${results.length === 1 ? 'file needs' : 'files need'} attention. Repair rebuilds missing and damaged pieces.`;
-}
 
 /** What `files.check` found, per file and per piece. */
 export function CheckResultsDialog({ results }: { results: FileHealth[] }) {
@@ -48,16 +42,16 @@ export function CheckResultsDialog({ results }: { results: FileHealth[] }) {
         </>
       }
     >
-      <p className="result-summary">{summary(results)}</p>
+      <p className="result-summary">{checkSummary(results)}</p>
       <ul className="result-list">
         {results.map((r) => (
           <li key={r.path} className="result" data-result-path={r.path}>
             <div className="result-head">
-              <span className="result-name" title={r.path}>
-                {r.path}
+              <span className="result-name" title={resultLabel(r).name}>
+                {resultLabel(r).name}
               </span>
-              <span className="muted" title={`${r.size} bytes`}>
-                {formatBytes(r.size)}
+              <span className="muted" title={resultLabel(r).folder ? 'a folder' : `${r.size} bytes`}>
+                {resultLabel(r).folder ? 'folder' : formatBytes(r.size)}
               </span>
               <HealthBadge health={r.health} pieces={r.pieces} />
             </div>
