@@ -109,8 +109,8 @@ export class TransferManager {
         progress: (done) => this.progress(entry, done),
         committing: () => this.update(entry, { state: 'committing' }, true),
       };
+      // A task that resolved did its work (the file is saved, the upload committed), even if a Cancel came too late to stop it.
       const result = await task(context);
-      if (signal.aborted) throw signal.reason;
       // Set without announcing: the whole size is shown only together with the "done" state.
       entry.transfer = { ...entry.transfer, done: entry.transfer.size };
       this.finish(entry, 'done');
