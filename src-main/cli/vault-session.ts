@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { VaultError } from '../shared/errors.js';
 import { type ServerEntry, loadDfcConf } from '../vault/dfc-config.js';
+import { SLOW_LOGIN_NOTICE_MS } from '../vault/node-pool.js';
 import { Vault } from '../vault/vault.js';
 import { type CliIo, promptPassword } from './cli-io.js';
 import { COMMON_OPTIONS, type Command, VAULT_OPTIONS_HELP, parseCommandArgs, printHelp } from './command.js';
@@ -30,7 +31,20 @@ export async function passwordOf(io: CliIo, login: CliLogin, question = `Passwor
 /** Loads dfc.conf, finds the password (config, DFS_PASSWORD, prompt) and connects. */
 export async function openVault(io: CliIo, configPath: string | undefined): Promise<Vault> {
   const login = await loadLogin(io, configPath);
-  return Vault.connect({ servers: login.servers, username: login.username, password: await passwordOf(io, login) });
+  return Vault.connect({ servers: login.servers, username: login.username, password: await passwordOf(io, login), onSlowNode: slowNodeNotice(io) });
+}
+
+/**
+ * Says once per node, on stderr, that a node is slow to answer: a stopped or overloaded node otherwise holds a
+ * command silent until its timeout.
+ */
+export function slowNodeNotice(io: CliIo): (server: ServerEntry, waitingUpToMs: number) => void {
+  const told = new Set<string>();
+  return (server, waitingUpToMs) => {
+    if (told.has(server.name)) return;
+    told.add(server.name);
+    io.stderr.write(`${server.name} (${server.host}:${server.port}) has not answered for ${SLOW_LOGIN_NOTICE_MS / 1000} s; waiting up to ${waitingUpToMs / 1000} s before counting it as down.\n`);
+  };
 }
 
 /** Runs `fn` with a connected vault and always closes it. */

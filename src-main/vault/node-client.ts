@@ -3,6 +3,9 @@ import { ProtocolError } from '../../servers/protocol/errors.js';
 import type { FramedConnection } from '../../servers/protocol/framed-connection.js';
 import { Op } from '../../servers/protocol/messages.js';
 
+/** How long a node may take to answer (a login, or the next part of a reply) before it counts as down. */
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
 /** A committed piece as a node lists it. */
 export interface ListedPiece {
   key: Buffer;
@@ -34,7 +37,7 @@ export class NodeClient {
     password: string,
     options: { timeoutMs?: number; saltedPasswordCache?: Map<string, Buffer> } = {},
   ): Promise<NodeClient> {
-    const timeoutMs = options.timeoutMs ?? 15_000;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const conn = await openConnection(address, timeoutMs);
     const login = await logIn(conn, username, password, { timeoutMs, saltedPasswordCache: options.saltedPasswordCache });
     conn.writeTimeoutMs = timeoutMs;

@@ -2,14 +2,21 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../../servers/protocol/errors.js';
 import { INVALID_LOGIN_TEXT, VaultError } from '../shared/errors.js';
 import type { ServerEntry } from './dfc-config.js';
-import { NodeClient } from './node-client.js';
+import { DEFAULT_TIMEOUT_MS, NodeClient } from './node-client.js';
 
 /** Who logs in, and how long to wait for a node. */
 export interface PoolOptions {
   username: string;
   password: string;
   timeoutMs?: number;
+  /** Told once per login attempt that a node has not answered for SLOW_LOGIN_NOTICE_MS, while the pool waits on (up to timeoutMs). */
+  onSlowNode?: (server: ServerEntry, waitingUpToMs: number) => void;
+  /** When `onSlowNode` is told (default SLOW_LOGIN_NOTICE_MS). */
+  slowNoticeMs?: number;
 }
+
+/** How long a login may take before `onSlowNode` hears of it: a node that answers at all answers well within this. */
+export const SLOW_LOGIN_NOTICE_MS = 3_000;
 
 /** The outcome of running something on one node. */
 export type NodeOutcome<T> = { node: number; ok: true; value: T } | { node: number; ok: false; error: VaultError };
@@ -125,6 +132,8 @@ export class NodePool {
       entry.client.close();
     }
     if (!client) {
+      const { onSlowNode, timeoutMs = DEFAULT_TIMEOUT_MS, slowNoticeMs = SLOW_LOGIN_NOTICE_MS } = this.options;
+      const slow = onSlowNode && setTimeout(() => onSlowNode(server, timeoutMs), slowNoticeMs);
       try {
         client = await NodeClient.connect(server, this.options.username, this.options.password, {
           timeoutMs: this.options.timeoutMs,
@@ -133,6 +142,8 @@ export class NodePool {
       } catch (error) {
         if (error instanceof ProtocolError && error.code === 'TIMEOUT') this.markStalled(index);
         throw toVaultError(error, server.name);
+      } finally {
+        clearTimeout(slow);
       }
       this.recordNodeId(index, client);
     }

@@ -37,6 +37,8 @@ export interface VaultOptions {
    * measure the cost of encryption in the same run; no configuration, flag or UI setting reaches it.
    */
   stripeSealer?: StripeSealer;
+  /** Hears of a node that has not answered a login for a few seconds (see PoolOptions.onSlowNode). */
+  onSlowNode?: (server: ServerEntry, waitingUpToMs: number) => void;
 }
 
 /** What `Vault.recover` needs: where the nodes are, whose vault, the recovery key and the new password. */
@@ -68,7 +70,7 @@ export class Vault {
 
   private constructor(options: VaultOptions) {
     if (options.servers.length === 0) throw new VaultError('INVALID_CONFIG', 'No storage nodes are configured.');
-    this.pool = new NodePool(options.servers, { username: options.username, password: options.password, timeoutMs: options.timeoutMs });
+    this.pool = new NodePool(options.servers, { username: options.username, password: options.password, timeoutMs: options.timeoutMs, onSlowNode: options.onSlowNode });
     this.code = defaultCode(options.servers.length);
     this.stripeBytes = options.stripeBytes ?? DEFAULT_STRIPE_BYTES;
     this.accountOptions = { scryptN: options.scryptN, timeoutMs: options.timeoutMs };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatLocalTime, formatTable } from '../../src-main/cli/cli-io.js';
 import { describeFailure } from '../../src-main/cli/run-cli.js';
+import { capturedIo } from '../helpers/captured-io.js';
 
 describe('formatTable', () => {
   it('lines up columns and ends no line in spaces, even where the last cells are empty', () => {
@@ -54,5 +55,22 @@ describe('describeFailure', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('slow node notice', () => {
+  it('says once per node, on stderr, that it has not answered and how long the command waits for it', async () => {
+    const { slowNodeNotice } = await import('../../src-main/cli/vault-session.js');
+    const io = capturedIo('/');
+    const notice = slowNodeNotice(io);
+    const dfs4 = { name: 'DFS4', host: '127.0.0.1', port: 10004 };
+    notice(dfs4, 15_000);
+    notice(dfs4, 15_000);
+    notice({ name: 'DFS2', host: 'backup.lan', port: 10002 }, 15_000);
+    expect(io.out()).toBe('');
+    expect(io.err()).toBe(
+      'DFS4 (127.0.0.1:10004) has not answered for 3 s; waiting up to 15 s before counting it as down.\n' +
+        'DFS2 (backup.lan:10002) has not answered for 3 s; waiting up to 15 s before counting it as down.\n',
+    );
   });
 });

@@ -78,3 +78,47 @@ describe('a node that stops answering', () => {
     }
   });
 });
+
+describe('a node that accepts connections but never answers a login', () => {
+  it('is reported once as slow while the pool goes on waiting, then given up at the timeout', async () => {
+    const { createServer } = await import('node:net');
+    const { NodePool } = await import('../../src-main/vault/node-pool.js');
+    const sockets: import('node:net').Socket[] = [];
+    // Like a stopped process: the kernel completes the TCP handshake, nobody reads.
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    const slow: Array<[string, number]> = [];
+    const pool = new NodePool([{ name: 'DFS4', host: '127.0.0.1', port }], {
+      username: 'alice',
+      password: 'wonderland',
+      timeoutMs: 1_500,
+      slowNoticeMs: 100,
+      onSlowNode: (server, waitingUpToMs) => void slow.push([server.name, waitingUpToMs]),
+    });
+    try {
+      await expect(pool.acquire(0)).rejects.toMatchObject({ code: 'NODE_UNREACHABLE' });
+      expect(slow).toEqual([['DFS4', 1_500]]);
+    } finally {
+      pool.close();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
+  it('is not reported when it answers in time', async () => {
+    const { NodePool } = await import('../../src-main/vault/node-pool.js');
+    const { TestCluster, USERS } = await import('../helpers/test-cluster.js');
+    const cluster = await TestCluster.start(1);
+    const slow: string[] = [];
+    const pool = new NodePool(cluster.servers, { username: 'alice', password: USERS.alice, slowNoticeMs: 2_000, onSlowNode: (server) => void slow.push(server.name) });
+    try {
+      pool.release(0, await pool.acquire(0));
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      expect(slow).toEqual([]);
+    } finally {
+      pool.close();
+      await cluster.close();
+    }
+  });
+});

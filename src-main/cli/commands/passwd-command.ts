@@ -1,6 +1,6 @@
 import { Vault } from '../../vault/vault.js';
 import { UsageError, askNewPassword } from '../cli-io.js';
-import { accountCommand, warnOfStalePasswordLine, passwordOf } from '../vault-session.js';
+import { accountCommand, passwordOf, slowNodeNotice, warnOfStalePasswordLine } from '../vault-session.js';
 
 /** `dfs-vault passwd` */
 export const passwdCommand = accountCommand({
@@ -16,7 +16,7 @@ The current password comes from dfc.conf, DFS_PASSWORD or a prompt; the new one 
 DFS_NEW_PASSWORD or a prompt (typed twice).`,
   async run(login, io) {
     const current = await passwordOf(io, login, `Current password for ${login.username}: `);
-    const vault = await Vault.connect({ servers: login.servers, username: login.username, password: current });
+    const vault = await Vault.connect({ servers: login.servers, username: login.username, password: current, onSlowNode: slowNodeNotice(io) });
     try {
       const next = await askNewPassword(io, `New password for ${login.username}: `, 'DFS_NEW_PASSWORD');
       // "Changed", and a note that dfc.conf holds the old one, would both be untrue.

@@ -1,6 +1,6 @@
 import { Vault } from '../../vault/vault.js';
 import { promptPassword } from '../cli-io.js';
-import { accountCommand } from '../vault-session.js';
+import { accountCommand, slowNodeNotice } from '../vault-session.js';
 
 /** `dfs-vault recovery-key` */
 export const recoveryKeyCommand = accountCommand({
@@ -17,7 +17,7 @@ node that was down is back.`,
   async run(login, io) {
     // Confirmed by typing it, even when dfc.conf holds it: the key opens everything.
     const password = io.env['DFS_PASSWORD'] ?? (await promptPassword(io, `Confirm the password for ${login.username}: `, { what: 'password', otherwise: 'set DFS_PASSWORD' }));
-    const vault = await Vault.connect({ servers: login.servers, username: login.username, password });
+    const vault = await Vault.connect({ servers: login.servers, username: login.username, password, onSlowNode: slowNodeNotice(io) });
     try {
       const { recoveryKey, notRegisteredOn } = await vault.recoveryKey(password);
       io.stdout.write(`Recovery key for ${login.username}:\n\n    ${recoveryKey}\n\nAnyone with this key can open your vault. Keep it somewhere safe, away from this computer.\n`);
