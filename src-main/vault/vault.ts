@@ -246,7 +246,8 @@ export class Vault {
       if (position !== version.meta.size || (await handle.stat()).size !== version.meta.size) {
         throw new VaultError('LOCAL_IO', `Could not write all of ${target} (${position} of ${version.meta.size} bytes); is the disk full? Nothing was saved.`);
       }
-      if (replacedMode !== undefined) await handle.chmod(replacedMode & 0o7777);
+      // Not the setuid, setgid or sticky bits: new contents must not inherit the privileges of the file they replace.
+      if (replacedMode !== undefined) await handle.chmod(replacedMode & 0o777);
       await handle.close();
       await rename(temp, target);
       return { size: version.meta.size };

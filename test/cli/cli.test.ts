@@ -150,6 +150,11 @@ describe('dfs-vault CLI', () => {
     expect((await cli(['get', '-c', conf, 'id_key'])).status).toBe(0);
     expect(await readFile(join(cluster.dir, 'id_key'), 'utf8')).toBe('secret key');
     expect((await stat(join(cluster.dir, 'id_key'))).mode & 0o777).toBe(0o600);
+    // A setuid program replaced by downloaded contents does not pass its privileges on.
+    const { chmod } = await import('node:fs/promises');
+    await chmod(join(cluster.dir, 'id_key'), 0o4755);
+    expect((await cli(['get', '-c', conf, 'id_key'])).status).toBe(0);
+    expect((await stat(join(cluster.dir, 'id_key'))).mode & 0o7777).toBe(0o755);
   });
 
   it('says in plain words that the disk is full, or that the reader of the output went away', async () => {
