@@ -1,4 +1,4 @@
-import { lstat, mkdir } from 'node:fs/promises';
+import { lstat, mkdir, open, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Transfer } from '../shared/app-models.js';
 import { VaultError } from '../shared/errors.js';
@@ -97,8 +97,15 @@ export class FileTransfers {
         if (item.within !== undefined) await refuseLinksBelow(item.within, dirname(item.destination));
         // A folder downloaded as a whole keeps its layout: make the subfolders on the way.
         await mkdir(dirname(item.destination), { recursive: true });
-        const destination = item.ifExists === 'keep-both' ? await freeName(item.destination) : item.destination;
-        return vault.getFile(item.path, destination, { signal: context.signal, onProgress: context.progress });
+        if (item.ifExists !== 'keep-both') return vault.getFile(item.path, item.destination, { signal: context.signal, onProgress: context.progress });
+        const reserved = await reserveFreeName(item.destination);
+        try {
+          return await vault.getFile(item.path, reserved, { signal: context.signal, onProgress: context.progress });
+        } catch (error) {
+          // Still the empty file that held the name: nothing was saved there.
+          if ((await stat(reserved).catch(() => undefined))?.size === 0) await rm(reserved, { force: true });
+          throw error;
+        }
       });
       result.catch(() => undefined);
       return id;
@@ -188,14 +195,21 @@ export async function refuseLinksBelow(root: string, folder: string): Promise<vo
   }
 }
 
-/** `destination`, or the first of "name (2).ext", "name (3).ext", … that does not exist yet. */
-export async function freeName(destination: string): Promise<string> {
-  const taken = async (path: string): Promise<boolean> => (await lstat(path).catch(() => undefined)) !== undefined;
-  if (!(await taken(destination))) return destination;
+/**
+ * `destination`, or the first of "name (2).ext", "name (3).ext", … that does not exist yet, created empty: the name is
+ * reserved at once (exclusive create), so two downloads saving at the same time never pick the same one and replace
+ * each other, nor one a file something else made meanwhile. Anything at a name, a link included, counts as taken.
+ */
+export async function reserveFreeName(destination: string): Promise<string> {
   const folder = dirname(destination);
   const name = basename(destination);
-  for (let n = 2; ; n++) {
-    const candidate = join(folder, numberedName(name, n));
-    if (!(await taken(candidate))) return candidate;
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? destination : join(folder, numberedName(name, n));
+    try {
+      await (await open(candidate, 'wx')).close();
+      return candidate;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { FileTransfers, type TransferVault, freeName } from '../../src-main/service/file-transfers.js';
+import { FileTransfers, type TransferVault, reserveFreeName } from '../../src-main/service/file-transfers.js';
 import { VaultError } from '../../src-main/shared/errors.js';
 import type { VaultEntry } from '../../src-main/shared/models.js';
 import type { ByteSource } from '../../src-main/vault/byte-source.js';
@@ -18,32 +18,40 @@ async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
 }
 
 describe('free name for "keep both"', () => {
+  it('reserves each name it hands out, so downloads saving at once never share one', () =>
+    inTempDir(async (dir) => {
+      const names = await Promise.all(Array.from({ length: 5 }, () => reserveFreeName(join(dir, 'report.pdf'))));
+      expect(new Set(names).size).toBe(5);
+      expect(names.sort()).toEqual(['report (2).pdf', 'report (3).pdf', 'report (4).pdf', 'report (5).pdf', 'report.pdf'].map((n) => join(dir, n)).sort());
+      expect(await readdir(dir)).toHaveLength(5);
+    }));
+
   it('keeps the destination when nothing is there yet', () =>
     inTempDir(async (dir) => {
-      expect(await freeName(join(dir, 'report.pdf'))).toBe(join(dir, 'report.pdf'));
+      expect(await reserveFreeName(join(dir, 'report.pdf'))).toBe(join(dir, 'report.pdf'));
     }));
 
   it('numbers a taken name before its extension, from (2) up to the first one free', () =>
     inTempDir(async (dir) => {
       await writeFile(join(dir, 'report.pdf'), 'a');
-      expect(await freeName(join(dir, 'report.pdf'))).toBe(join(dir, 'report (2).pdf'));
+      expect(await reserveFreeName(join(dir, 'report.pdf'))).toBe(join(dir, 'report (2).pdf'));
       await writeFile(join(dir, 'report (2).pdf'), 'b');
       await writeFile(join(dir, 'report (3).pdf'), 'c');
-      expect(await freeName(join(dir, 'report.pdf'))).toBe(join(dir, 'report (4).pdf'));
+      expect(await reserveFreeName(join(dir, 'report.pdf'))).toBe(join(dir, 'report (4).pdf'));
     }));
 
   it('numbers at the end a name without an extension, or one that only starts with a dot', () =>
     inTempDir(async (dir) => {
       await writeFile(join(dir, 'README'), 'a');
       await writeFile(join(dir, '.profile'), 'b');
-      expect(await freeName(join(dir, 'README'))).toBe(join(dir, 'README (2)'));
-      expect(await freeName(join(dir, '.profile'))).toBe(join(dir, '.profile (2)'));
+      expect(await reserveFreeName(join(dir, 'README'))).toBe(join(dir, 'README (2)'));
+      expect(await reserveFreeName(join(dir, '.profile'))).toBe(join(dir, '.profile (2)'));
     }));
 
   it('counts a broken symbolic link as taken, so saving never writes through it', () =>
     inTempDir(async (dir) => {
       await symlink(join(dir, 'nowhere'), join(dir, 'link.txt'));
-      expect(await freeName(join(dir, 'link.txt'))).toBe(join(dir, 'link (2).txt'));
+      expect(await reserveFreeName(join(dir, 'link.txt'))).toBe(join(dir, 'link (2).txt'));
     }));
 });
 
@@ -146,6 +154,19 @@ describe('file transfers', () => {
       await vi.waitFor(() => expect(files.list().map((t) => t.state)).toEqual(['failed', 'done']));
       expect(files.list()[0]!.error).toMatchObject({ code: 'LOCAL_IO', message: `${join(chosen, 'photos')} is a link; DFS Vault saves only into the folder you chose, not through links in it. Choose another folder, or remove the link.` });
       expect(await readdir(elsewhere)).toEqual([]);
+    }));
+
+  it('gives back the name it reserved for "keep both" when the download fails', () =>
+    inTempDir(async (dir) => {
+      class FailingVault extends ListingVault {
+        override async getFile(): Promise<{ size: number; savedAs: string }> {
+          throw new VaultError('INCOMPLETE', 'File is incomplete.');
+        }
+      }
+      const { files } = transfersOver(new FailingVault({ '': [entry('notes.txt', 'file', 12)] }));
+      await files.download([{ path: 'notes.txt', destination: join(dir, 'notes.txt'), ifExists: 'keep-both' }]);
+      await vi.waitFor(() => expect(files.list().map((t) => t.state)).toEqual(['failed']));
+      expect(await readdir(dir)).toEqual([]);
     }));
 
   it('reports a pushed upload as changed files only once it is committed', async () => {
