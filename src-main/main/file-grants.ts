@@ -56,7 +56,8 @@ class GrantSet<V = true> {
     return value;
   }
 
-  private peek(key: string): V | undefined {
+  /** The value of a live grant, left in place. */
+  peek(key: string): V | undefined {
     const entry = this.entries.get(key);
     return entry !== undefined && entry.expires > this.now() ? entry.value : undefined;
   }
@@ -77,7 +78,8 @@ class GrantSet<V = true> {
 export class FileGrants {
   private readonly path: nodePath.PlatformPath;
   private readonly uploads: GrantSet;
-  private readonly downloads: GrantSet<DownloadGrant>;
+  /** Each with how many downloads it still allows: names that differ only in case are one path on Windows, and each gets its download. */
+  private readonly downloads: GrantSet<{ grant: DownloadGrant; uses: number }>;
 
   constructor(options: FileGrantsOptions = {}) {
     // A monotonic clock: setting the system clock back must not stretch a grant.
@@ -96,7 +98,7 @@ export class FileGrants {
   /** The user chose this file in a save dialog: exactly it may be written, once. */
   grantDownloadFile(path: string): void {
     const key = this.key(path);
-    if (key !== undefined) this.downloads.add(key, { kind: 'chosen-file' });
+    if (key !== undefined) this.downloads.add(key, { grant: { kind: 'chosen-file' }, uses: 1 });
   }
 
   /**
@@ -113,7 +115,9 @@ export class FileGrants {
       const relative = key === undefined ? '' : this.path.relative(root, key);
       const outside = relative === '' || relative === '..' || relative.startsWith(`..${this.path.sep}`) || this.path.isAbsolute(relative);
       if (key === undefined || outside) continue;
-      this.downloads.add(key, { kind: 'in-folder', folder: this.path.resolve(folder) });
+      const earlier = this.downloads.peek(key);
+      const uses = earlier?.grant.kind === 'in-folder' ? earlier.uses + 1 : 1;
+      this.downloads.add(key, { grant: { kind: 'in-folder', folder: this.path.resolve(folder) }, uses });
     }
   }
 
@@ -130,7 +134,13 @@ export class FileGrants {
   /** How `path` may be downloaded to, using its grant up (a second download there needs the dialog again); undefined when it was never granted. */
   takeDownload(path: string): DownloadGrant | undefined {
     const key = this.key(path);
-    return key === undefined ? undefined : this.downloads.take(key);
+    if (key === undefined) return undefined;
+    const entry = this.downloads.peek(key);
+    if (entry && entry.uses > 1) {
+      entry.uses--;
+      return entry.grant;
+    }
+    return this.downloads.take(key)?.grant;
   }
 
   /** How many grants are held (expired ones may still count until the next grant prunes them). */

@@ -180,6 +180,15 @@ describe('grants with Windows paths', () => {
     expect(grants.takeDownload('D:\\Users\\a\\Downloads\\x.txt')).toBeUndefined();
   });
 
+  it('lets each of several names that differ only in case be downloaded once into a chosen folder', () => {
+    const { grants } = grantsAt({ path: path.win32 });
+    grants.grantDownloadFolder('C:\\Users\\a\\Downloads', ['Report.txt', 'report.txt']);
+    const inFolder = { kind: 'in-folder', folder: 'C:\\Users\\a\\Downloads' };
+    expect(grants.takeDownload('C:\\Users\\a\\Downloads\\Report.txt')).toEqual(inFolder);
+    expect(grants.takeDownload('C:\\Users\\a\\Downloads\\report.txt')).toEqual(inFolder);
+    expect(grants.takeDownload('C:\\Users\\a\\Downloads\\report.txt')).toBeUndefined();
+  });
+
   it('keeps a granted file to itself on another drive or share', () => {
     const { grants } = grantsAt({ path: path.win32 });
     grants.grantUploadSource('\\\\server\\share\\photos\\cat.jpg');
