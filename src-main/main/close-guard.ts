@@ -46,7 +46,7 @@ export function closeQuestion(unfinished: number): { message: string; detail: st
   const what = unfinished === 1 ? 'A transfer is' : `${unfinished} transfers are`;
   return {
     message: `${what} still running.`,
-    detail: 'Quitting now cancels unfinished transfers: an upload stores nothing, a download saves nothing. Files already done stay.',
+    detail: 'Quitting now cancels them: such an upload stores nothing, such a download saves nothing. Files already done stay, and uploads already committing are finished first.',
     buttons: ['Keep Running', 'Quit Anyway'],
   };
 }

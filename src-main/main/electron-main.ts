@@ -10,7 +10,7 @@ import { PRODUCT_NAME } from '../service/app-data-dir.js';
 import { createCallHandlers } from '../service/call-handlers.js';
 import { keytarCredentialStore } from '../service/credential-store.js';
 import { VaultService } from '../service/vault-service.js';
-import { isFinished } from '../shared/app-models.js';
+import { isStoppable } from '../shared/app-models.js';
 import { appPaths } from './app-paths.js';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './app-protocol.js';
 import { closeQuestion, guardCloseWhileTransferring } from './close-guard.js';
@@ -66,7 +66,7 @@ function start(): void {
     // On macOS the app outlives its window, and so do the transfers; elsewhere closing the window quits.
     if (process.platform !== 'darwin') {
       guardCloseWhileTransferring(created, {
-        unfinishedTransfers: () => service.listTransfers().filter((transfer) => !isFinished(transfer)).length,
+        unfinishedTransfers: () => service.listTransfers().filter((transfer) => isStoppable(transfer)).length,
         confirmClose: async (unfinished) => {
           const { message, detail, buttons } = closeQuestion(unfinished);
           const { response } = await dialog.showMessageBox(created, { type: 'warning', message, detail, buttons, defaultId: 0, cancelId: 0, noLink: true });

@@ -70,6 +70,14 @@ export function isFinished(transfer: Pick<Transfer, 'state'>): boolean {
   return transfer.state === 'done' || transfer.state === 'failed' || transfer.state === 'cancelled';
 }
 
+/**
+ * True while a Cancel, a sign-out or quitting would still stop the transfer: queued or running. An upload that is
+ * committing is past that point (its commit is waited for), and a finished one is done with.
+ */
+export function isStoppable(transfer: Pick<Transfer, 'state'>): boolean {
+  return !isFinished(transfer) && transfer.state !== 'committing';
+}
+
 /** One upload or download in the transfer panel. */
 export interface Transfer {
   id: string;

@@ -1,11 +1,5 @@
-import type { Transfer } from '../../src-main/shared/app-models.js';
 import type { VaultStore } from '../store/store.js';
-import { isFinished } from '../store/transfers-transitions.js';
-
-/** True while uploads are under way: in the browser, this page sends their bytes, so leaving it ends them. */
-export function uploadsUnderWay(transfers: readonly Transfer[]): boolean {
-  return transfers.some((t) => t.direction === 'upload' && !isFinished(t));
-}
+import { uploadsUnderWay } from '../store/transfers-transitions.js';
 
 /**
  * Asks the browser to confirm a reload or a closed tab while uploads are under way (the page streams them: gone with

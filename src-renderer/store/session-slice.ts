@@ -1,8 +1,7 @@
-import type { AppInfo, SessionState } from '../../src-main/shared/app-models.js';
+import { type AppInfo, type SessionState, isStoppable } from '../../src-main/shared/app-models.js';
 import type { RequestOf } from '../../src-main/shared/contract.js';
 import { EMPTY_SELECTION } from './selection.js';
 import type { SliceCreator } from './state.js';
-import { isFinished } from './transfers-transitions.js';
 
 /** Where the app is: asking the host at start, on the connect screen, or in the vault. */
 export type Phase = 'starting' | 'signed-out' | 'signed-in';
@@ -87,7 +86,8 @@ export const createSessionSlice: SliceCreator<SessionSlice> = ({ api }) => (set,
   },
 
   requestSignOut(forget) {
-    const transfers = get().transfers.filter((t) => !isFinished(t)).length;
+    // Uploads already committing are waited for, not cancelled: only the others are the user's to lose.
+    const transfers = get().transfers.filter((t) => isStoppable(t)).length;
     if (transfers > 0) get().openDialog({ kind: 'confirm-sign-out', forget, transfers });
     else void get().signOut(forget);
   },

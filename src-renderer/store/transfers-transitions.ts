@@ -1,4 +1,4 @@
-import { type Transfer, type TransferState, isFinished } from '../../src-main/shared/app-models.js';
+import { type Transfer, type TransferState, isFinished, isStoppable } from '../../src-main/shared/app-models.js';
 
 export { isFinished };
 
@@ -114,4 +114,9 @@ const STATE_WORDS: Record<TransferState, string> = {
 /** The state as a word for the panel. */
 export function transferStateText(state: TransferState): string {
   return STATE_WORDS[state];
+}
+
+/** True while uploads are still sending: in the browser, this page sends their bytes, so leaving it ends them (not a commit, which the host finishes). */
+export function uploadsUnderWay(transfers: readonly Transfer[]): boolean {
+  return transfers.some((t) => t.direction === 'upload' && isStoppable(t));
 }

@@ -52,7 +52,7 @@ describe('closing the window while transfers run', () => {
     expect(closeQuestion(1).message).toBe('A transfer is still running.');
     expect(closeQuestion(3)).toEqual({
       message: '3 transfers are still running.',
-      detail: 'Quitting now cancels unfinished transfers: an upload stores nothing, a download saves nothing. Files already done stay.',
+      detail: 'Quitting now cancels them: such an upload stores nothing, such a download saves nothing. Files already done stay, and uploads already committing are finished first.',
       buttons: ['Keep Running', 'Quit Anyway'],
     });
   });

@@ -12,6 +12,7 @@ import {
   mergeTransfers,
   panelOrder,
   progressPercent,
+  uploadsUnderWay,
 } from '../../src-renderer/store/transfers-transitions.js';
 
 const transfer = (id: string, patch: Partial<Transfer> = {}): Transfer => ({
@@ -106,5 +107,15 @@ describe('transfer transitions', () => {
     ]);
     expect(activeSummary([transfer('x', { state: 'done', done: 1000, finishedAt: 2 })])).toEqual({ count: 0, done: 0, size: 0 });
     expect(activeSummary([transfer('x', { state: 'failed', finishedAt: 2 }), transfer('y', { startedAt: 1, done: 10 })])).toEqual({ count: 1, done: 10, size: 1000 });
+  });
+});
+
+const leaving = (direction: Transfer['direction'], state: Transfer['state']): Transfer => ({ id: `${direction}-${state}`, direction, path: 'a.bin', size: 10, done: 5, state, startedAt: 1, bytesPerSecond: 1 });
+
+describe('leaving the page while uploads are under way', () => {
+  it('matters only for uploads whose bytes the page still sends: queued or running, not committing, finished or downloads', () => {
+    expect(uploadsUnderWay([leaving('upload', 'running')])).toBe(true);
+    expect(uploadsUnderWay([leaving('upload', 'queued')])).toBe(true);
+    expect(uploadsUnderWay([leaving('upload', 'committing'), leaving('upload', 'done'), leaving('upload', 'failed'), leaving('download', 'running')])).toBe(false);
   });
 });
