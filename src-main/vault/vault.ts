@@ -172,6 +172,7 @@ export class Vault {
     if ((await currentKind(this.pool, this.cipher, path)) === 'folder') throw new VaultError('NOT_A_FILE', `"${path}" is a folder; choose another name.`);
     const made = await this.makeParentFolders(path);
     options.onUploading?.();
+    let committing = false;
     try {
       await putObject(this.pool, this.cipher, {
         path,
@@ -182,12 +183,17 @@ export class Vault {
         ...this.code,
         stripeBytes: this.stripeBytes,
         onProgress: options.onProgress,
-        onCommitting: options.onCommitting,
+        onCommitting: () => {
+          committing = true;
+          options.onCommitting?.();
+        },
         signal: options.signal,
       });
     } catch (caught) {
-      // Connections dropped to stop at once fail with whatever they were doing; what happened is the cancel.
-      const error = options.signal?.aborted && !(caught instanceof VaultError && caught.code === 'CANCELLED') ? new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.', { cause: caught }) : caught;
+      // Connections dropped to stop at once fail with whatever they were doing; what happened is the cancel. Not once
+      // the commit began, which no cancel stops: then its own failure is what happened (it may have landed on some nodes).
+      const cancelled = options.signal?.aborted && !committing && !(caught instanceof VaultError && caught.code === 'CANCELLED');
+      const error = cancelled ? new VaultError('CANCELLED', 'The upload was cancelled; nothing was stored.', { cause: caught }) : caught;
       if (made.length === 0 || !(error instanceof VaultError)) throw error;
       const folders = made.map((f) => `"${f}"`).join(', ');
       throw new VaultError(error.code, `${error.message} (The folder${made.length > 1 ? 's' : ''} ${folders} made for it ${made.length > 1 ? 'stay' : 'stays'}.)`, { cause: error });

@@ -44,6 +44,23 @@ describe('versions, folders and deletes', () => {
     expect((await readFile(out)).equals(third)).toBe(true);
   });
 
+  it('reports a commit that fails after a cancel arrived during it as the failure it is, not as "cancelled, nothing stored"', async () => {
+    const vault = await cluster.vault();
+    const during = new AbortController();
+    // The cancel comes as the commit starts, and two nodes go away under it: the commit itself fails.
+    let stopped: Promise<unknown> = Promise.resolve();
+    const onCommitting = (): void => {
+      during.abort();
+      stopped = Promise.all([cluster.stop(2), cluster.stop(3)]);
+    };
+    const failure = await vault.putFile(await writeTemp(cluster.dir, 'late', randomBytes(6000)), 'late.bin', { signal: during.signal, onCommitting }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'QUORUM_FAILED' });
+    expect((failure as Error).message).not.toContain('cancelled');
+    await stopped;
+    await cluster.restart(2);
+    await cluster.restart(3);
+  });
+
   it('keeps a deleted file deleted when a node that missed the delete comes back', async () => {
     const vault = await cluster.vault();
     await vault.putFile(await writeTemp(cluster.dir, 'gone', randomBytes(4000)), 'gone.txt');
