@@ -52,9 +52,20 @@ function start(): void {
     nodeProgram: electronNodeProgram({ execPath: process.execPath, env: process.env, isPackaged: app.isPackaged }),
     log,
   });
-  closeBeforeQuit(app, () => service.close(), { log });
-
   let window: BrowserWindow | undefined;
+  const stoppableTransfers = (): number => service.listTransfers().filter((transfer) => isStoppable(transfer)).length;
+  /** Asks whether to close or quit while transfers would be stopped; true at once when none would. */
+  const confirmStopping = async (): Promise<boolean> => {
+    const unfinished = stoppableTransfers();
+    if (unfinished === 0) return true;
+    const { message, detail, buttons } = closeQuestion(unfinished);
+    const question = { type: 'warning' as const, message, detail, buttons, defaultId: 0, cancelId: 0, noLink: true };
+    const { response } = window && !window.isDestroyed() ? await dialog.showMessageBox(window, question) : await dialog.showMessageBox(question);
+    return response === 1;
+  };
+  // A quit from the menu or Cmd+Q asks first; signals and a window close already answered do not.
+  const quitting = closeBeforeQuit(app, () => service.close(), { log, confirmQuit: confirmStopping });
+
   const isAppContents = (sender: { readonly id: number }): boolean => window !== undefined && !window.isDestroyed() && sender.id === window.webContents.id;
   const grants = new FileGrants();
   const host = electronHostAdapter({ dialog, downloadsDir: () => app.getPath('downloads'), parent: () => window, grants });
@@ -65,14 +76,7 @@ function start(): void {
     const created = createMainWindow({ BrowserWindow, nativeTheme }, paths, log);
     // On macOS the app outlives its window, and so do the transfers; elsewhere closing the window quits.
     if (process.platform !== 'darwin') {
-      guardCloseWhileTransferring(created, {
-        unfinishedTransfers: () => service.listTransfers().filter((transfer) => isStoppable(transfer)).length,
-        confirmClose: async (unfinished) => {
-          const { message, detail, buttons } = closeQuestion(unfinished);
-          const { response } = await dialog.showMessageBox(created, { type: 'warning', message, detail, buttons, defaultId: 0, cancelId: 0, noLink: true });
-          return response === 1;
-        },
-      });
+      guardCloseWhileTransferring(created, { unfinishedTransfers: stoppableTransfers, confirmClose: confirmStopping });
     }
     const stopEvents = forwardEvents(service, created.webContents);
     created.on('closed', () => {
@@ -93,7 +97,7 @@ function start(): void {
   });
   app.on('window-all-closed', () => {
     // macOS apps stay in the Dock with no window; elsewhere closing the window quits (and stops the local nodes).
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform !== 'darwin') quitting.quitNow();
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => quitting.quitNow());
 }

@@ -1,7 +1,14 @@
 /** The parts of Electron's `app` the quit sequence uses. */
 export interface QuittingApp {
   on(event: 'before-quit' | 'will-quit', listener: (event: { preventDefault(): void }) => void): unknown;
+  quit(): void;
   exit(exitCode?: number): void;
+}
+
+/** What `closeBeforeQuit` gives back. */
+export interface QuitControl {
+  /** Quits without asking (a signal, the system shutting down, a window close already confirmed). */
+  quitNow(): void;
 }
 
 /** How long a quit waits for the service before exiting anyway (a hung node must not keep the app open forever). */
@@ -9,11 +16,41 @@ export const DEFAULT_CLOSE_TIMEOUT_MS = 15_000;
 
 /**
  * Holds the app's quit until `close` (the service: transfers cancelled, signed out, local nodes stopped) has finished
- * or timed out, then exits. A second quit request while closing just waits for the first.
+ * or timed out, then exits. A second quit request while closing just waits for the first. With `confirmQuit`, a quit
+ * the user asked for (a menu's Quit, Cmd+Q) first asks it, and goes ahead only on yes; `quitNow` skips the question.
  */
-export function closeBeforeQuit(app: QuittingApp, close: () => Promise<void>, options: { timeoutMs?: number; log?: (line: string) => void } = {}): void {
-  const { timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS, log = () => undefined } = options;
+export function closeBeforeQuit(
+  app: QuittingApp,
+  close: () => Promise<void>,
+  options: { timeoutMs?: number; log?: (line: string) => void; confirmQuit?: () => Promise<boolean> } = {},
+): QuitControl {
+  const { timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS, log = () => undefined, confirmQuit } = options;
   let closing = false;
+  let confirmed = false;
+  let asking = false;
+  const ask = (): void => {
+    if (asking) return;
+    asking = true;
+    confirmQuit!()
+      .then((yes) => {
+        asking = false;
+        if (!yes) return;
+        confirmed = true;
+        app.quit();
+      })
+      .catch((error: unknown) => {
+        asking = false;
+        log(`Asking before quitting failed: ${(error as Error).message}`);
+      });
+  };
+  const onBeforeQuit = (event: { preventDefault(): void }): void => {
+    if (!closing && confirmQuit && !confirmed) {
+      event.preventDefault();
+      ask();
+      return;
+    }
+    onQuit(event);
+  };
   const onQuit = (event: { preventDefault(): void }): void => {
     event.preventDefault();
     if (closing) return;
@@ -32,7 +69,13 @@ export function closeBeforeQuit(app: QuittingApp, close: () => Promise<void>, op
         app.exit(0);
       });
   };
-  app.on('before-quit', onQuit);
+  app.on('before-quit', onBeforeQuit);
   // will-quit as well: a second net for quits whose before-quit this listener did not see.
   app.on('will-quit', onQuit);
+  return {
+    quitNow() {
+      confirmed = true;
+      app.quit();
+    },
+  };
 }

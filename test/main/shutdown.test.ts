@@ -66,4 +66,28 @@ describe('close before quit', () => {
     await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(0));
     expect(log).toHaveBeenCalledWith(expect.stringContaining('more than'));
   });
+
+  it('asks before a quit the user started, and closes only on yes; quitNow does not ask', async () => {
+    const app = new FakeApp();
+    const answers = [false, true];
+    const confirmQuit = vi.fn(async () => answers.shift()!);
+    const close = vi.fn(async () => undefined);
+    const control = closeBeforeQuit(app, close, { confirmQuit });
+    expect(app.quit()).toBe(true);
+    await vi.waitFor(() => expect(confirmQuit).toHaveBeenCalledTimes(1));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(close).not.toHaveBeenCalled();
+    expect(app.exit).not.toHaveBeenCalled();
+    // Asked again, the user says yes: the app quits again by itself, and this time closes.
+    app.quit();
+    await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(0));
+    expect(confirmQuit).toHaveBeenCalledTimes(2);
+    expect(close).toHaveBeenCalledTimes(1);
+
+    const signalled = new FakeApp();
+    const ask = vi.fn(async () => false);
+    closeBeforeQuit(signalled, close, { confirmQuit: ask }).quitNow();
+    await vi.waitFor(() => expect(signalled.exit).toHaveBeenCalledWith(0));
+    expect(ask).not.toHaveBeenCalled();
+  });
 });
