@@ -63,20 +63,30 @@ export interface LoginResult {
   nodeId: string;
 }
 
-/** The SCRAM login on an open connection. Closes the connection on failure. */
+/** The SCRAM login on an open connection, all of it within `timeoutMs` (one deadline, not one per step). Closes the connection on failure. */
 export async function logIn(
   conn: FramedConnection,
   username: string,
   password: string,
-  options: { timeoutMs?: number; saltedPasswordCache?: Map<string, Buffer> } = {},
+  /** `deadline` (a Date.now() time) ends the login earlier, when connecting already used part of `timeoutMs`. */
+  options: { timeoutMs?: number; deadline?: number; saltedPasswordCache?: Map<string, Buffer> } = {},
 ): Promise<LoginResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const deadline = options.deadline ?? Date.now() + timeoutMs;
+  const answer = async (): Promise<Message> => {
+    try {
+      return await conn.receive(Math.max(1, deadline - Date.now()));
+    } catch (error) {
+      if (error instanceof ProtocolError && error.code === 'TIMEOUT') throw new ProtocolError('TIMEOUT', `No answer to the login within ${formatDuration(timeoutMs)}.`, { cause: error });
+      throw error;
+    }
+  };
   try {
     const scram = new ScramClient(username, password, { saltedPasswordCache: options.saltedPasswordCache });
     await conn.send({ op: Op.Hello, magic: PROTOCOL_MAGIC, minVersion: PROTOCOL_VERSION, maxVersion: PROTOCOL_VERSION, clientFirst: scram.clientFirst() });
-    const challenge = expectReply(await conn.receive(timeoutMs), Op.Challenge);
+    const challenge = expectReply(await answer(), Op.Challenge);
     await conn.send({ op: Op.AuthProof, clientFinal: scram.clientFinal(challenge.serverFirst) });
-    const ok = expectReply(await conn.receive(timeoutMs), Op.AuthOk);
+    const ok = expectReply(await answer(), Op.AuthOk);
     scram.verifyServerFinal(ok.serverFinal);
     return { ...scram.saltAndIterations, nodeId: ok.nodeId };
   } catch (error) {

@@ -38,8 +38,10 @@ export class NodeClient {
     options: { timeoutMs?: number; saltedPasswordCache?: Map<string, Buffer> } = {},
   ): Promise<NodeClient> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // One budget for reaching the node and logging in: a node that answers each step just in time still counts as down at timeoutMs.
+    const started = Date.now();
     const conn = await openConnection(address, timeoutMs);
-    const login = await logIn(conn, username, password, { timeoutMs, saltedPasswordCache: options.saltedPasswordCache });
+    const login = await logIn(conn, username, password, { timeoutMs, deadline: started + timeoutMs, saltedPasswordCache: options.saltedPasswordCache });
     conn.writeTimeoutMs = timeoutMs;
     return new NodeClient(conn, timeoutMs, login);
   }
