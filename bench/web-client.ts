@@ -75,7 +75,7 @@ function fileBody(handle: FileHandle): ReadableStream<Uint8Array> {
 
 /** GET /api/download streamed into `sink`; fails unless the body has the length the host announced. */
 export async function getOverHttp(host: HostAddress, vaultPath: string, sink: (chunk: Uint8Array) => Promise<void>): Promise<number> {
-  const response = await fetch(`${host.base}/api/download?path=${encodeURIComponent(vaultPath)}&token=${encodeURIComponent(host.token)}`);
+  const response = await fetch(`${host.base}/api/download?path=${encodeURIComponent(vaultPath)}`, { headers: { 'X-DFS-Token': host.token } });
   if (response.status !== 200 || !response.body) throw new Error(`GET /api/download: HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
   const announced = Number(response.headers.get('content-length'));
   let received = 0;

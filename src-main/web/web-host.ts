@@ -8,6 +8,7 @@ import { fromWireJson, toWireJson } from '../shared/wire-json.js';
 import { browserHostFiles, createCallHandlers, dispatchCall } from '../service/call-handlers.js';
 import type { VaultService } from '../service/vault-service.js';
 import { type ByteSource, streamSource } from '../vault/byte-source.js';
+import { type DownloadTicket, DownloadTickets } from './download-tickets.js';
 import { openEventStream } from './event-stream.js';
 import { isAllowedHost, isAllowedOrigin, tokenMatches } from './request-guard.js';
 import { securityHeaders, serveStatic } from './static-files.js';
@@ -47,6 +48,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(32).toString('base64url');
   const handlers = createCallHandlers(options.service, { host: 'web', dialogs: false, ...browserHostFiles() });
   const closers = new Set<() => void>();
+  const tickets = new DownloadTickets();
   let port = options.port ?? 0;
   const server: Server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => fail(response, error));
@@ -61,9 +63,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (await serveStatic(options.rendererDir, url.pathname, response)) return;
       return sendError(response, 404, new VaultError('NOT_FOUND', 'No such page.'));
     }
-    // The token travels in a header; only the two GETs a page cannot add headers to (EventSource, a download link)
-    // may carry it in the URL.
-    const queryAllowed = request.method === 'GET' && (url.pathname === '/api/events' || url.pathname === '/api/download');
+    // A download link carries a single-use ticket instead of the token (see DownloadTickets).
+    if (request.method === 'GET' && url.pathname === '/api/download' && url.searchParams.has('ticket')) {
+      const ticket = tickets.redeem(url.searchParams.get('ticket')!);
+      if (!ticket) return sendError(response, 410, new VaultError('INVALID_REQUEST', 'This download link was used already or has expired; download the file again from the page.'));
+      return download(ticket, response);
+    }
+    // The token travels in a header; only the GET a page cannot add headers to (EventSource) may carry it in the URL.
+    const queryAllowed = request.method === 'GET' && url.pathname === '/api/events';
     const presented = request.headers['x-dfs-token'] ?? (queryAllowed ? url.searchParams.get('token') : null);
     if (!tokenMatches(Array.isArray(presented) ? presented[0] : presented, token)) {
       return sendError(response, 401, new VaultError('INVALID_REQUEST', 'Missing or wrong token: open the address that `dfs-vault web` printed.'));
@@ -85,7 +92,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return call(name, request, response);
     }
     if (route === 'PUT /api/upload') return upload(url, request, response);
-    if (route === 'GET /api/download') return download(url, request, response);
+    if (route === 'GET /api/download') return download({ path: url.searchParams.get('path') ?? '', name: url.searchParams.get('name') }, response);
+    if (route === 'POST /api/download-ticket') {
+      sendOutcome(response, 200, { ok: true, value: { ticket: tickets.issue({ path: url.searchParams.get('path') ?? '', name: url.searchParams.get('name') }) } });
+      return;
+    }
     return sendError(response, 404, new VaultError('NOT_FOUND', `No API route ${route}.`));
   }
 
@@ -126,8 +137,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }
 
-  async function download(url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = url.searchParams.get('path') ?? '';
+  async function download({ path, name }: DownloadTicket, response: ServerResponse): Promise<void> {
     const entry = await options.service.fileEntry(path);
     // The headers wait for the first bytes: a download that fails before any (a file that is incomplete now) is then
     // answered with its error. Sent first and cut, a 200 made the browser try again, and the panel showed two failures.
@@ -139,7 +149,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         'Content-Length': entry.size,
         // The browser saves under this name, whatever the link asked for: a file of a downloaded folder is named by the
         // page after its place in it ("album_nested_b.txt"), since a browser download cannot make folders.
-        'Content-Disposition': contentDisposition(savedName(url.searchParams.get('name'), entry.name)),
+        'Content-Disposition': contentDisposition(savedName(name, entry.name)),
         'Cache-Control': 'no-store',
       });
     };
@@ -163,7 +173,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (response.headersSent || gone.signal.aborted) response.destroy();
       else fail(response, error);
     }
-    void request;
   }
 
   // Uploads of large files take as long as they take: no limit on a whole request, but headers must arrive within

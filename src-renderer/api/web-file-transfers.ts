@@ -34,6 +34,14 @@ async function putFile(token: string, api: Pick<VaultApi, 'transfers'>, { file, 
   if (!outcome.ok) throw new VaultError(outcome.error.code, outcome.error.message);
 }
 
+/** A single-use ticket for downloading `path` as `name`: the link then carries it, never the host's token. */
+async function downloadTicket(token: string, path: string, name: string): Promise<string> {
+  const response = await fetch(`/api/download-ticket?path=${encodeURIComponent(path)}&name=${encodeURIComponent(name)}`, { method: 'POST', headers: { [TOKEN_HEADER]: token } });
+  const outcome = outcomeOfResponse(response.status, response.statusText, await response.text().catch(() => ''));
+  if (!outcome.ok) throw new VaultError(outcome.error.code, outcome.error.message);
+  return (outcome.value as { ticket: string }).ticket;
+}
+
 function saveLink(href: string, name: string): void {
   const link = document.createElement('a');
   link.href = href;
@@ -80,7 +88,7 @@ export function createWebFileTransfers(token: string, api: VaultApi): FileTransf
         // A browser download cannot make folders: a file inside a downloaded folder keeps its place in its name.
         const name = file.relative.split('/').join('_');
         // The host names the saved file (its Content-Disposition outranks the link's download attribute), so it is told.
-        saveLink(`/api/download?path=${encodeURIComponent(file.path)}&name=${encodeURIComponent(name)}&token=${encodeURIComponent(token)}`, name);
+        saveLink(`/api/download?ticket=${encodeURIComponent(await downloadTicket(token, file.path, name))}`, name);
       }
     },
   };

@@ -185,7 +185,7 @@ describe('browser host', () => {
     });
     expect(await upload.json()).toMatchObject({ ok: true, value: { id: expect.any(String) } });
 
-    const download = await fetch(`${base}/api/download?path=${encodeURIComponent('photos/big photo.raw')}&token=${host.token}`);
+    const download = await fetch(`${base}/api/download?path=${encodeURIComponent('photos/big photo.raw')}`, { headers: { 'X-DFS-Token': host.token } });
     expect(download.status).toBe(200);
     expect(download.headers.get('content-length')).toBe(String(content.length));
     expect(download.headers.get('content-disposition')).toBe(`attachment; filename="big photo.raw"; filename*=UTF-8''big%20photo.raw`);
@@ -202,10 +202,26 @@ describe('browser host', () => {
 
   it('names a download as the page asks (a file of a downloaded folder keeps its place), as one safe file name', async () => {
     for (const [name, saved] of [['photos_big photo.raw', 'photos_big photo.raw'], ['../photos/big photo.raw', '.._photos_big photo.raw'], ['..', 'big photo.raw']]) {
-      const named = await fetch(`${base}/api/download?path=${encodeURIComponent('photos/big photo.raw')}&name=${encodeURIComponent(name!)}&token=${host.token}`);
+      const named = await fetch(`${base}/api/download?path=${encodeURIComponent('photos/big photo.raw')}&name=${encodeURIComponent(name!)}`, { headers: { 'X-DFS-Token': host.token } });
       expect(named.headers.get('content-disposition')).toBe(`attachment; filename="${saved}"; filename*=UTF-8''${encodeURIComponent(saved!)}`);
       await named.body?.cancel();
     }
+  });
+
+  it('downloads through a link with a single-use ticket, never the token: it works once, and the token is refused in a download URL', async () => {
+    const issued = await fetch(`${base}/api/download-ticket?path=${encodeURIComponent('photos/big photo.raw')}&name=${encodeURIComponent('copy.raw')}`, { method: 'POST', headers: { 'X-DFS-Token': host.token } });
+    const { value } = (await issued.json()) as { value: { ticket: string } };
+    expect(value.ticket).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const link = `${base}/api/download?ticket=${value.ticket}`;
+    const first = await fetch(link);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-disposition')).toBe(`attachment; filename="copy.raw"; filename*=UTF-8''copy.raw`);
+    expect((await first.arrayBuffer()).byteLength).toBe(5 * 1024 * 1024 + 3);
+    const again = await fetch(link);
+    expect(again.status).toBe(410);
+    expect(await again.json()).toMatchObject({ ok: false, error: { message: 'This download link was used already or has expired; download the file again from the page.' } });
+    expect((await fetch(`${base}/api/download?path=${encodeURIComponent('photos/big photo.raw')}&token=${host.token}`)).status).toBe(401);
+    expect((await fetch(`${base}/api/download-ticket?path=x`, { method: 'POST' })).status).toBe(401);
   });
 
   it('carries bytes in JSON calls too (uploads.write), for hosts that push chunks', async () => {
@@ -215,7 +231,7 @@ describe('browser host', () => {
     expect(await call('uploads.write', { id: begun.value.id, bytes: content.subarray(0, 200_000) })).toEqual({ ok: true });
     expect(await call('uploads.write', { id: begun.value.id, bytes: content.subarray(200_000) })).toEqual({ ok: true });
     expect(await call('uploads.end', { id: begun.value.id })).toEqual({ ok: true });
-    const download = await fetch(`${base}/api/download?path=pushed.bin&token=${host.token}`);
+    const download = await fetch(`${base}/api/download?path=pushed.bin`, { headers: { 'X-DFS-Token': host.token } });
     expect(Buffer.from(await download.arrayBuffer()).equals(content)).toBe(true);
   });
 
@@ -241,7 +257,7 @@ describe('browser host', () => {
     expect(await upload.json()).toMatchObject({ ok: true });
     for (const node of [0, 1, 2]) await service.stopNode(node);
     try {
-      const download = await fetch(`${base}/api/download?path=scarce.bin&token=${host.token}`);
+      const download = await fetch(`${base}/api/download?path=scarce.bin`, { headers: { 'X-DFS-Token': host.token } });
       expect(download.status).toBe(500);
       expect(await download.json()).toMatchObject({ ok: false, error: { code: 'INCOMPLETE', message: 'File is incomplete.' } });
     } finally {
@@ -253,7 +269,7 @@ describe('browser host', () => {
     const upload = await fetch(`${base}/api/upload?path=x.bin&size=10`, { method: 'PUT', headers: { 'X-DFS-Token': host.token }, body: Buffer.alloc(5) });
     expect(upload.status).toBe(400);
     expect(((await upload.json()) as { error: { message: string } }).error.message).toBe('The body has 5 bytes but ?size says 10.');
-    const missing = await fetch(`${base}/api/download?path=nothing-here&token=${host.token}`);
+    const missing = await fetch(`${base}/api/download?path=nothing-here`, { headers: { 'X-DFS-Token': host.token } });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect((await call('files.list', { folder: '' })) as CallOutcome<Array<{ name: string }>>).toMatchObject({ ok: true, value: expect.not.arrayContaining([expect.objectContaining({ name: 'x.bin' })]) });
