@@ -1,4 +1,5 @@
 import { targetDescription } from '../store/connect-form.js';
+import { signOutLabel } from '../store/transfers-transitions.js';
 import { AccountMenu } from './account-menu.js';
 import { Icon } from './icons.js';
 import { useVault } from './store-context.js';
@@ -7,6 +8,7 @@ function Account() {
   const username = useVault((s) => s.session?.username ?? '');
   const target = useVault((s) => s.session?.target);
   const signingOut = useVault((s) => s.signingOut);
+  const signOutText = useVault((s) => signOutLabel(s.signingOut, s.transfers));
   const signOut = useVault((s) => s.requestSignOut);
   return (
     <div className="account">
@@ -20,7 +22,7 @@ function Account() {
       <AccountMenu />
       <button type="button" className="button button-small" disabled={signingOut} onClick={() => signOut(false)}>
         <Icon name="sign-out" />
-        Sign out
+        {signOutText}
       </button>
       <button type="button" className="button button-small button-quiet" disabled={signingOut} onClick={() => signOut(true)} title="Sign out and remove the remembered password from the keychain">
         Sign out and forget

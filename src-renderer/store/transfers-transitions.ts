@@ -120,3 +120,9 @@ export function transferStateText(state: TransferState): string {
 export function uploadsUnderWay(transfers: readonly Transfer[]): boolean {
   return transfers.some((t) => t.direction === 'upload' && isStoppable(t));
 }
+
+/** The Sign out button's words: while signing out waits for uploads that are committing (up to 10 s), it says so. */
+export function signOutLabel(signingOut: boolean, transfers: readonly Transfer[]): string {
+  if (!signingOut) return 'Sign out';
+  return transfers.some((t) => t.direction === 'upload' && t.state === 'committing') ? 'Finishing uploads…' : 'Signing out…';
+}

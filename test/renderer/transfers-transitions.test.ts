@@ -12,6 +12,7 @@ import {
   mergeTransfers,
   panelOrder,
   progressPercent,
+  signOutLabel,
   uploadsUnderWay,
 } from '../../src-renderer/store/transfers-transitions.js';
 
@@ -117,5 +118,13 @@ describe('leaving the page while uploads are under way', () => {
     expect(uploadsUnderWay([leaving('upload', 'running')])).toBe(true);
     expect(uploadsUnderWay([leaving('upload', 'queued')])).toBe(true);
     expect(uploadsUnderWay([leaving('upload', 'committing'), leaving('upload', 'done'), leaving('upload', 'failed'), leaving('download', 'running')])).toBe(false);
+  });
+});
+
+describe('the Sign out button', () => {
+  it('says it is finishing uploads while signing out waits for a commit, else that it is signing out', () => {
+    expect(signOutLabel(false, [leaving('upload', 'committing')])).toBe('Sign out');
+    expect(signOutLabel(true, [leaving('upload', 'committing')])).toBe('Finishing uploads…');
+    expect(signOutLabel(true, [leaving('upload', 'done'), leaving('download', 'running')])).toBe('Signing out…');
   });
 });
