@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
 import { Readable } from 'node:stream';
 import type { CustomScheme } from 'electron';
+import { placeAgainst } from '../service/path-placement.js';
 import { CONTENT_SECURITY_POLICY } from './security.js';
 
 /** The scheme the renderer is served on. */
@@ -86,9 +87,7 @@ export function resolveAppFile(url: string, root: string, path: nodePath.Platfor
   const base = path.resolve(root);
   const file = path.resolve(base, ...names);
   // Belt and braces: the segment rules already keep the file inside the root.
-  const relative = path.relative(base, file);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return null;
-  return file;
+  return placeAgainst(base, file, path) === 'inside' ? file : null;
 }
 
 /** The headers every served file carries: its type, no sniffing, and the app's CSP (webRequest's header hooks are not reliably run for custom schemes). */

@@ -1,7 +1,8 @@
 import { realpath as fsRealpath } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { BaseWindow, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
 import type { DownloadGrant, HostAdapter } from '../service/call-handlers.js';
+import { placeAgainst } from '../service/path-placement.js';
 import type { DownloadTarget } from '../shared/app-models.js';
 import { VaultError } from '../shared/errors.js';
 import type { FileGrants } from './file-grants.js';
@@ -107,7 +108,7 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
       const [realRoot, realPath] = await Promise.all([realpath(root), realpath(path)]).catch((error: unknown) => {
         throw new VaultError('NOT_FOUND', `${path} is no longer there; drop it again.`, { cause: error });
       });
-      if (!isInsideOrSame(realRoot, realPath)) throw new VaultError('INVALID_REQUEST', UPLOAD_THROUGH_LINK);
+      if (placeAgainst(realRoot, realPath) === 'outside') throw new VaultError('INVALID_REQUEST', UPLOAD_THROUGH_LINK);
     },
     authorizeDownloadDestination(path: string): DownloadGrant {
       const grant = grants.takeDownload(path);
@@ -115,10 +116,4 @@ export function electronHostAdapter(options: ElectronDialogsOptions): HostAdapte
       return grant;
     },
   };
-}
-
-/** True when `path` is `root` or lies below it (both already resolved). */
-function isInsideOrSame(root: string, path: string): boolean {
-  const steps = relative(root, path);
-  return steps === '' || (steps !== '..' && !steps.startsWith(`..${sep}`) && !isAbsolute(steps));
 }

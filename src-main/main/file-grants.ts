@@ -5,6 +5,7 @@
  */
 import * as nodePath from 'node:path';
 import type { DownloadGrant } from '../service/call-handlers.js';
+import { placeAgainst } from '../service/path-placement.js';
 
 /** How long a dropped or picked file may be uploaded by path. */
 export const UPLOAD_GRANT_TTL_MS = 60 * 60 * 1000;
@@ -112,9 +113,7 @@ export class FileGrants {
     for (const name of names) {
       if (typeof name !== 'string' || name === '' || name.includes('\0') || this.path.isAbsolute(name)) continue;
       const key = this.key(this.path.join(root, name));
-      const relative = key === undefined ? '' : this.path.relative(root, key);
-      const outside = relative === '' || relative === '..' || relative.startsWith(`..${this.path.sep}`) || this.path.isAbsolute(relative);
-      if (key === undefined || outside) continue;
+      if (key === undefined || placeAgainst(root, key, this.path) !== 'inside') continue;
       const earlier = this.downloads.peek(key);
       const uses = earlier?.grant.kind === 'in-folder' ? earlier.uses + 1 : 1;
       this.downloads.add(key, { grant: { kind: 'in-folder', folder: this.path.resolve(folder) }, uses });

@@ -1,5 +1,5 @@
 import { lstat, mkdir, open, rm, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Transfer } from '../shared/app-models.js';
 import { VaultError } from '../shared/errors.js';
 import type { VaultEntry } from '../shared/models.js';
@@ -8,6 +8,7 @@ import type { ByteSource } from '../vault/byte-source.js';
 import type { Vault } from '../vault/vault.js';
 import { normalizeVaultPath, parentOf } from '../vault/vault-path.js';
 import { planUploads } from './local-uploads.js';
+import { placeAgainst } from './path-placement.js';
 import { PushedUploads } from './pushed-uploads.js';
 import { TransferManager } from './transfer-manager.js';
 
@@ -182,10 +183,9 @@ export class FileTransfers {
  * download into the chosen folder must not land wherever such a link points.
  */
 export async function refuseLinksBelow(root: string, folder: string): Promise<void> {
-  const steps = relative(resolve(root), resolve(folder));
-  if (steps === '..' || steps.startsWith(`..${sep}`) || isAbsolute(steps)) throw new VaultError('INVALID_REQUEST', 'A download into a chosen folder must stay inside it.');
   let at = resolve(root);
-  for (const step of steps.split(sep).filter(Boolean)) {
+  if (placeAgainst(at, resolve(folder)) === 'outside') throw new VaultError('INVALID_REQUEST', 'A download into a chosen folder must stay inside it.');
+  for (const step of relative(at, resolve(folder)).split(sep).filter(Boolean)) {
     at = join(at, step);
     const info = await lstat(at).catch(() => undefined);
     if (!info) return;
