@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Transfer, isFinished } from '../shared/app-models.js';
+import { type Transfer, isFinished, isStoppable } from '../shared/app-models.js';
 import { VaultError, serializeError } from '../shared/errors.js';
 import { type RateSample, addSample, rateOf, secondsLeft } from './transfer-rate.js';
 
@@ -74,14 +74,14 @@ export class TransferManager {
   cancel(id: string): boolean {
     const entry = this.entries.get(id);
     if (!entry) throw new VaultError('NOT_FOUND', 'That transfer no longer exists.');
-    if (!cancellable(entry)) return false;
+    if (!isStoppable(entry.transfer)) return false;
     entry.controller.abort(new VaultError('CANCELLED', `The transfer of "${entry.transfer.path}" was cancelled.`));
     return true;
   }
 
   /** Cancels everything not yet committing (the app is quitting or the user signed out); see `commitsEnded`. */
   cancelAll(): void {
-    for (const entry of this.entries.values()) if (cancellable(entry)) entry.controller.abort(new VaultError('CANCELLED', 'Cancelled.'));
+    for (const entry of this.entries.values()) if (isStoppable(entry.transfer)) entry.controller.abort(new VaultError('CANCELLED', 'Cancelled.'));
   }
 
   /** Settles once every transfer committing now has finished (done or failed), so its connections can be closed. */
@@ -173,9 +173,4 @@ export class TransferManager {
     this.running--;
     this.waiting.shift()?.();
   }
-}
-
-/** Whether a Cancel still applies: the transfer has neither finished nor begun to commit. */
-function cancellable(entry: Entry): boolean {
-  return !isFinished(entry.transfer) && entry.transfer.state !== 'committing';
 }

@@ -1,7 +1,7 @@
 import { memo } from 'react';
-import type { Transfer } from '../../src-main/shared/app-models.js';
+import { type Transfer, isStoppable } from '../../src-main/shared/app-models.js';
 import { formatBytes, formatDuration, formatProgress, formatSpeed } from '../format.js';
-import { isFinished, progressPercent, transferStateText } from '../store/transfers-transitions.js';
+import { progressPercent, transferStateText } from '../store/transfers-transitions.js';
 import { baseName } from '../store/vault-paths.js';
 import { Icon } from './icons.js';
 import { useVault } from './store-context.js';
@@ -51,7 +51,7 @@ export const TransferRow = memo(function TransferRow({ transfer }: { transfer: T
       </span>
       <span className="transfer-action">
         {/* The service refuses a Cancel once the commit has gone out: its outcome is the nodes' to tell. */}
-        {!isFinished(transfer) && transfer.state !== 'committing' && (
+        {isStoppable(transfer) && (
           <button type="button" className="button button-small" aria-label={`Cancel ${name}`} onClick={() => void cancelTransfer(transfer.id)}>
             Cancel
           </button>
