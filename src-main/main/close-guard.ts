@@ -1,3 +1,5 @@
+import { confirmationGate } from './confirmation-gate.js';
+
 /** The parts of a BrowserWindow the close guard uses. */
 export interface GuardedWindow {
   on(event: 'close', listener: (event: { preventDefault(): void }) => void): unknown;
@@ -18,26 +20,14 @@ export interface CloseGuardOptions {
  * Quits that do not come from the window (a signal, the system shutting down) are not held here.
  */
 export function guardCloseWhileTransferring(window: GuardedWindow, options: CloseGuardOptions): void {
-  let confirmed = false;
-  let asking = false;
+  const gate = confirmationGate(
+    () => options.confirmClose(options.unfinishedTransfers()),
+    () => {
+      if (!window.isDestroyed()) window.close();
+    },
+  );
   window.on('close', (event) => {
-    if (confirmed) return;
-    const unfinished = options.unfinishedTransfers();
-    if (unfinished === 0) return;
-    event.preventDefault();
-    if (asking) return;
-    asking = true;
-    options
-      .confirmClose(unfinished)
-      .then((closeAnyway) => {
-        if (!closeAnyway || window.isDestroyed()) return;
-        confirmed = true;
-        window.close();
-      })
-      .catch(() => undefined)
-      .finally(() => {
-        asking = false;
-      });
+    if (options.unfinishedTransfers() > 0 && gate.hold()) event.preventDefault();
   });
 }
 

@@ -1,3 +1,5 @@
+import { confirmationGate } from './confirmation-gate.js';
+
 /** The parts of Electron's `app` the quit sequence uses. */
 export interface QuittingApp {
   on(event: 'before-quit' | 'will-quit', listener: (event: { preventDefault(): void }) => void): unknown;
@@ -26,30 +28,10 @@ export function closeBeforeQuit(
 ): QuitControl {
   const { timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS, log = () => undefined, confirmQuit } = options;
   let closing = false;
-  let confirmed = false;
-  let asking = false;
-  const ask = (): void => {
-    if (asking) return;
-    asking = true;
-    confirmQuit!()
-      .then((yes) => {
-        asking = false;
-        if (!yes) return;
-        confirmed = true;
-        app.quit();
-      })
-      .catch((error: unknown) => {
-        asking = false;
-        log(`Asking before quitting failed: ${(error as Error).message}`);
-      });
-  };
+  const gate = confirmQuit && confirmationGate(confirmQuit, () => app.quit(), (error) => log(`Asking before quitting failed: ${(error as Error).message}`));
   const onBeforeQuit = (event: { preventDefault(): void }): void => {
-    if (!closing && confirmQuit && !confirmed) {
-      event.preventDefault();
-      ask();
-      return;
-    }
-    onQuit(event);
+    if (!closing && gate?.hold()) event.preventDefault();
+    else onQuit(event);
   };
   const onQuit = (event: { preventDefault(): void }): void => {
     event.preventDefault();
@@ -74,7 +56,7 @@ export function closeBeforeQuit(
   app.on('will-quit', onQuit);
   return {
     quitNow() {
-      confirmed = true;
+      gate?.open();
       app.quit();
     },
   };
