@@ -1,3 +1,4 @@
+import { settledWithin } from '../service/settled-within.js';
 import { confirmationGate } from './confirmation-gate.js';
 
 /** The parts of Electron's `app` the quit sequence uses. */
@@ -37,19 +38,12 @@ export function closeBeforeQuit(
     event.preventDefault();
     if (closing) return;
     closing = true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    Promise.race([close().then(() => 'closed' as const), timeout])
-      .then((how) => {
-        if (how === 'timeout') log(`Quitting without waiting longer: closing took more than ${timeoutMs / 1000} s.`);
+    settledWithin(close(), timeoutMs)
+      .then((inTime) => {
+        if (!inTime) log(`Quitting without waiting longer: closing took more than ${timeoutMs / 1000} s.`);
       })
       .catch((error: unknown) => log(`Closing failed: ${(error as Error).message}`))
-      .finally(() => {
-        clearTimeout(timer);
-        app.exit(0);
-      });
+      .finally(() => app.exit(0));
   };
   app.on('before-quit', onBeforeQuit);
   // will-quit as well: a second net for quits whose before-quit this listener did not see.

@@ -15,6 +15,7 @@ import { FileTransfers } from './file-transfers.js';
 import { LocalClusterManager } from './local-cluster-manager.js';
 import { nodeViews } from './cluster-view.js';
 import { type Login, RememberedLogin } from './remembered-login.js';
+import { settledWithin } from './settled-within.js';
 
 /** How the service stores its data and runs the local cluster. */
 export interface VaultServiceOptions {
@@ -425,17 +426,6 @@ export class VaultService {
     } catch (error) {
       this.options.log?.(`Could not refresh the node strip: ${(error as Error).message}`);
     }
-  }
-}
-
-/** Waits for `promise`, but no longer than `ms`. */
-async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
