@@ -98,13 +98,12 @@ export class FileTransfers {
         if (item.within !== undefined) await refuseLinksBelow(item.within, dirname(item.destination));
         // A folder downloaded as a whole keeps its layout: make the subfolders on the way.
         await mkdir(dirname(item.destination), { recursive: true });
-        if (item.ifExists !== 'keep-both') return vault.getFile(item.path, item.destination, { signal: context.signal, onProgress: context.progress });
-        const reserved = await reserveFreeName(item.destination);
+        const reserved = item.ifExists === 'keep-both' ? await reserveFreeName(item.destination) : undefined;
         try {
-          return await vault.getFile(item.path, reserved, { signal: context.signal, onProgress: context.progress });
+          return await vault.getFile(item.path, reserved ?? item.destination, { signal: context.signal, onProgress: context.progress });
         } catch (error) {
           // Still the empty file that held the name: nothing was saved there.
-          if ((await stat(reserved).catch(() => undefined))?.size === 0) await rm(reserved, { force: true });
+          if (reserved && (await stat(reserved).catch(() => undefined))?.size === 0) await rm(reserved, { force: true });
           throw error;
         }
       });
