@@ -208,7 +208,7 @@ export class Vault {
     const path = normalizeVaultPath(vaultPath);
     const target = await downloadTarget(localPath, path);
     try {
-      const { size } = await (target.special ? this.getIntoSpecialFile(path, target.path, options) : this.getIntoFile(path, target.path, options));
+      const { size } = await (target.special ? this.getIntoSpecialFile(path, target.path, options) : this.getIntoFile(path, target.path, target.replacedMode, options));
       return { size, savedAs: target.path };
     } catch (error) {
       if (!options.signal?.aborted) throw error;
@@ -218,14 +218,13 @@ export class Vault {
     }
   }
 
-  /** Downloads to a regular file: a temp file beside it, fsynced, then renamed over it. */
-  private async getIntoFile(path: string, target: string, options: TransferOptions & { onPieceFailure?: (f: PieceFailure) => void }): Promise<{ size: number }> {
+  /** Downloads to a regular file: a temp file beside it, fsynced, then renamed over it (keeping `replacedMode`, that of the file it replaces). */
+  private async getIntoFile(path: string, target: string, replacedMode: number | undefined, options: TransferOptions & { onPieceFailure?: (f: PieceFailure) => void }): Promise<{ size: number }> {
     const name = basename(target);
     // Short enough for any name the file system takes (255 bytes), and still telling whose it is where it can.
     const tempName = Buffer.byteLength(name) <= 200 ? `.${name}.dfs-partial-${randomBytes(4).toString('hex')}` : `.dfs-partial-${randomBytes(8).toString('hex')}`;
     const temp = join(dirname(target), tempName);
     // Replacing a file keeps its permissions: a private key downloaded again must not become readable by all.
-    const replacedMode = (await stat(target).catch(() => undefined))?.mode;
     let handle;
     try {
       handle = await open(temp, 'wx', replacedMode === undefined ? 0o644 : 0o600);
@@ -429,9 +428,9 @@ export class Vault {
 /**
  * Where a download of vault `path` to `localPath` goes: into a folder under the file's own name; through
  * a symbolic link to the file it names; straight into a device or pipe (`special`). A folder in the way
- * is refused before anything is downloaded.
+ * is refused before anything is downloaded. `replacedMode` is the mode of the file already there, if any.
  */
-async function downloadTarget(localPath: string, path: string): Promise<{ path: string; special: boolean }> {
+async function downloadTarget(localPath: string, path: string): Promise<{ path: string; special: boolean; replacedMode?: number }> {
   let target = localPath;
   let info = await stat(target).catch(() => undefined);
   if (info?.isDirectory()) {
@@ -446,7 +445,7 @@ async function downloadTarget(localPath: string, path: string): Promise<{ path: 
     // through the link: /dev/stdout names a pipe that has no path (realpath fails on "pipe:[…]").
     if (info.isFile()) target = await realpath(target);
   }
-  return { path: target, special: info !== undefined && !info.isFile() };
+  return { path: target, special: info !== undefined && !info.isFile(), replacedMode: info?.mode };
 }
 
 /**
