@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { VaultError } from '../shared/errors.js';
-import { type ServerEntry, loadDfcConf } from '../vault/dfc-config.js';
+import { type ServerEntry, loadDfcConf, serverLabel } from '../vault/dfc-config.js';
 import { SLOW_LOGIN_NOTICE_MS } from '../vault/node-pool.js';
 import { Vault } from '../vault/vault.js';
 import { type CliIo, promptPassword } from './cli-io.js';
@@ -43,7 +43,7 @@ export function slowNodeNotice(io: CliIo): (server: ServerEntry, waitingUpToMs: 
   return (server, waitingUpToMs) => {
     if (told.has(server.name)) return;
     told.add(server.name);
-    io.stderr.write(`${server.name} (${server.host}:${server.port}) has not answered for ${SLOW_LOGIN_NOTICE_MS / 1000} s; waiting up to ${waitingUpToMs / 1000} s before counting it as down.\n`);
+    io.stderr.write(`${serverLabel(server)} has not answered for ${SLOW_LOGIN_NOTICE_MS / 1000} s; waiting up to ${waitingUpToMs / 1000} s before counting it as down.\n`);
   };
 }
 

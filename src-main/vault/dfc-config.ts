@@ -16,6 +16,11 @@ export interface ClientConfig {
   password?: string;
 }
 
+/** A server as messages name it: "DFS1 (127.0.0.1:10001)". */
+export function serverLabel(server: ServerEntry): string {
+  return `${server.name} (${server.host}:${server.port})`;
+}
+
 /** Parses "host:port" or "[v6]:port". */
 export function parseAddress(text: string): { host: string; port: number } | undefined {
   const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../../servers/protocol/errors.js';
 import { INVALID_LOGIN_TEXT, VaultError } from '../shared/errors.js';
-import type { ServerEntry } from './dfc-config.js';
+import { type ServerEntry, serverLabel } from './dfc-config.js';
 import { DEFAULT_TIMEOUT_MS, NodeClient } from './node-client.js';
 
 /** Who logs in, and how long to wait for a node. */
@@ -136,7 +136,7 @@ export class NodePool {
       const slow = onSlowNode && setTimeout(() => onSlowNode(server, timeoutMs), slowNoticeMs);
       try {
         client = await NodeClient.connect(server, this.options.username, this.options.password, {
-          timeoutMs: this.options.timeoutMs,
+          timeoutMs,
           saltedPasswordCache: this.cache,
         });
       } catch (error) {
@@ -163,10 +163,10 @@ export class NodePool {
     if (other < 0) return;
     this.nodeIds[index] = undefined;
     client.close();
-    const describe = (node: number): string => `${this.servers[node]!.name} (${this.servers[node]!.host}:${this.servers[node]!.port})`;
+    const [first, second] = [this.servers[Math.min(other, index)]!, this.servers[Math.max(other, index)]!];
     throw new VaultError(
       'INVALID_CONFIG',
-      `${describe(Math.min(other, index))} and ${describe(Math.max(other, index))} are the same storage node under two addresses. Give every server in dfc.conf a node of its own: two pieces of every file must not share a machine.`,
+      `${serverLabel(first)} and ${serverLabel(second)} are the same storage node under two addresses. Give every server in dfc.conf a node of its own: two pieces of every file must not share a machine.`,
     );
   }
 
