@@ -1,4 +1,4 @@
-import type { FileHealth } from '../src-main/shared/models.js';
+import { type FileHealth, checkedPathText } from '../src-main/shared/models.js';
 
 /** "file"/"files", "folder"/"folders", or "item"/"items" when a check covered both (folders are checked by their records). */
 function noun(results: readonly Pick<FileHealth, 'kind'>[], count: number): string {
@@ -19,6 +19,5 @@ export function checkSummary(results: readonly Pick<FileHealth, 'kind' | 'health
 
 /** How a result's path and size read: a folder with its trailing slash and no size, a file with its size. */
 export function resultLabel(result: Pick<FileHealth, 'kind' | 'path'>): { name: string; folder: boolean } {
-  const folder = result.kind === 'folder';
-  return { name: folder ? `${result.path}/` : result.path, folder };
+  return { name: checkedPathText(result), folder: result.kind === 'folder' };
 }

@@ -44,6 +44,11 @@ export interface FileHealth {
   detail: Array<{ piece: number; node: string; state: 'sound' | 'missing' | 'damaged' | 'unreachable' }>;
 }
 
+/** How a checked path reads: a folder's (checked by its record) with a trailing slash. */
+export function checkedPathText(health: Pick<FileHealth, 'kind' | 'path'>): string {
+  return health.kind === 'folder' ? `${health.path}/` : health.path;
+}
+
 /** What `repair` did for one file. */
 export interface RepairResult {
   path: string;

@@ -44,26 +44,29 @@ export function CheckResultsDialog({ results }: { results: FileHealth[] }) {
     >
       <p className="result-summary">{checkSummary(results)}</p>
       <ul className="result-list">
-        {results.map((r) => (
-          <li key={r.path} className="result" data-result-path={r.path}>
-            <div className="result-head">
-              <span className="result-name" title={resultLabel(r).name}>
-                {resultLabel(r).name}
-              </span>
-              <span className="muted" title={resultLabel(r).folder ? 'a folder' : `${r.size} bytes`}>
-                {resultLabel(r).folder ? 'folder' : formatBytes(r.size)}
-              </span>
-              <HealthBadge health={r.health} pieces={r.pieces} />
-            </div>
-            <ul className="piece-list" aria-label={`Pieces of ${r.path}`}>
-              {r.detail.map((d) => (
-                <li key={d.piece} className={`piece piece-${d.state}`}>
-                  Piece {d.piece + 1} on {d.node}: {STATE_WORDS[d.state]}
-                </li>
-              ))}
-            </ul>
-          </li>
-        ))}
+        {results.map((r) => {
+          const { name, folder } = resultLabel(r);
+          return (
+            <li key={r.path} className="result" data-result-path={r.path}>
+              <div className="result-head">
+                <span className="result-name" title={name}>
+                  {name}
+                </span>
+                <span className="muted" title={folder ? 'a folder' : `${r.size} bytes`}>
+                  {folder ? 'folder' : formatBytes(r.size)}
+                </span>
+                <HealthBadge health={r.health} pieces={r.pieces} />
+              </div>
+              <ul className="piece-list" aria-label={`Pieces of ${r.path}`}>
+                {r.detail.map((d) => (
+                  <li key={d.piece} className={`piece piece-${d.state}`}>
+                    Piece {d.piece + 1} on {d.node}: {STATE_WORDS[d.state]}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          );
+        })}
       </ul>
     </ModalDialog>
   );

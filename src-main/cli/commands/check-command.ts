@@ -1,3 +1,4 @@
+import { checkedPathText } from '../../shared/models.js';
 import { formatTable } from '../cli-io.js';
 import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
 import { withVault } from '../vault-session.js';
@@ -27,7 +28,7 @@ ${VAULT_OPTIONS_HELP}`,
       else {
         const rows: string[][] = [];
         for (const file of report) {
-          rows.push([file.kind === 'folder' ? `${file.path}/` : file.path, `${file.pieces.good}/${file.pieces.total}`, file.health]);
+          rows.push([checkedPathText(file), `${file.pieces.good}/${file.pieces.total}`, file.health]);
           for (const d of file.detail) if (d.state !== 'sound') rows.push([`  piece ${d.piece} on ${d.node}`, '', d.state]);
         }
         io.stdout.write(`${formatTable(rows)}\n`);
