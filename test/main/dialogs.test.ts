@@ -1,11 +1,11 @@
 import type { BaseWindow, OpenDialogOptions, SaveDialogOptions } from 'electron';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_NOT_GRANTED, DOWNLOAD_NOT_GRANTED, type DialogLike, UPLOAD_NOT_GRANTED, UPLOAD_THROUGH_LINK, electronHostAdapter, suggestedFileName } from '../../src-main/main/dialogs.js';
 import { FileGrants } from '../../src-main/main/file-grants.js';
 import { VaultError } from '../../src-main/shared/errors.js';
+import { inTempDir } from '../helpers/temp-dir.js';
 
 const DOWNLOADS = join('/home', 'me', 'Downloads');
 const WINDOW = { id: 1 } as unknown as BaseWindow;
@@ -27,16 +27,6 @@ function fakeDialog(answers: { save?: { canceled: boolean; filePath?: string }; 
 
 function adapter(dialog: DialogLike, parent: () => BaseWindow | undefined = () => WINDOW, grants = new FileGrants()) {
   return electronHostAdapter({ dialog, downloadsDir: () => DOWNLOADS, parent, grants });
-}
-
-/** Runs `body` in a new temporary folder, removed afterwards. */
-async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'dfs-vault-dialogs-'));
-  try {
-    await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 /** The error a hook throws, or undefined when it lets the path through. */

@@ -1,21 +1,11 @@
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { FileTransfers, type TransferVault, reserveFreeName } from '../../src-main/service/file-transfers.js';
 import { VaultError } from '../../src-main/shared/errors.js';
 import type { VaultEntry } from '../../src-main/shared/models.js';
 import type { ByteSource } from '../../src-main/vault/byte-source.js';
-
-/** Runs `body` in a new temporary folder, removed afterwards. */
-async function inTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'dfs-vault-transfers-'));
-  try {
-    await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { inTempDir } from '../helpers/temp-dir.js';
 
 describe('free name for "keep both"', () => {
   it('reserves each name it hands out, so downloads saving at once never share one', () =>
