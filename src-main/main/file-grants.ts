@@ -14,8 +14,6 @@ export const DOWNLOAD_GRANT_TTL_MS = 10 * 60 * 1000;
 /** The most grants of each kind kept; the oldest go first (a page dropping files forever must not grow main's memory). */
 export const MAX_GRANTS = 10_000;
 
-
-
 /** The options of `FileGrants`; every one has a default, tests inject the clock and the path flavour. */
 export interface FileGrantsOptions {
   /** Milliseconds on a clock that only moves forward (default `performance.now`). */
@@ -27,7 +25,7 @@ export interface FileGrantsOptions {
   path?: nodePath.PlatformPath;
 }
 
-/** A bounded set of `kind:path` keys, each with an expiry and a value; kept in grant order, so the oldest expire and go first. */
+/** A bounded set of path keys, each with an expiry and a value; kept in grant order, so the oldest expire and go first. */
 class GrantSet<V = true> {
   private readonly entries = new Map<string, { expires: number; value: V }>();
 
@@ -93,7 +91,7 @@ export class FileGrants {
   /** The user dropped or picked this file or folder: it, and anything inside it (a folder is walked), may be read. */
   grantUploadSource(path: string): void {
     const key = this.key(path);
-    if (key !== undefined) this.uploads.add(`source:${key}`, true);
+    if (key !== undefined) this.uploads.add(key, true);
   }
 
   /** The user chose this file in a save dialog: exactly it may be written, once. */
@@ -125,9 +123,21 @@ export class FileGrants {
     return this.uploadRootOf(path) !== undefined;
   }
 
-  /** The granted source that covers `path` (it, or the nearest folder above it that was handed over), resolved; undefined when none does. */
+  /**
+   * The granted source that covers `path`, resolved: it, or the nearest folder above it that was handed over; undefined
+   * when none does. Resolving first removes `..` and `.` segments, and walking whole path components means
+   * `/home/a/Down` never covers `/home/a/Downloads/x`.
+   */
   uploadRootOf(path: string): string | undefined {
-    return this.covered(this.uploads, path);
+    let key = this.key(path);
+    if (key === undefined) return undefined;
+    if (this.uploads.has(key)) return key;
+    for (;;) {
+      const parent = this.path.dirname(key);
+      if (parent === key) return undefined;
+      key = parent;
+      if (this.uploads.has(key)) return key;
+    }
   }
 
   /** How `path` may be downloaded to, using its grant up (a second download there needs the dialog again); undefined when it was never granted. */
@@ -145,22 +155,6 @@ export class FileGrants {
   /** How many grants are held (expired ones may still count until the next grant prunes them). */
   get size(): { uploads: number; downloads: number } {
     return { uploads: this.uploads.size, downloads: this.downloads.size };
-  }
-
-  /**
-   * Looks `path` up, then each folder above it: resolving first removes `..` and `.` segments, and walking whole
-   * path components means `/home/a/Down` never covers `/home/a/Downloads/x`.
-   */
-  private covered(set: GrantSet, path: string): string | undefined {
-    let key = this.key(path);
-    if (key === undefined) return undefined;
-    if (set.has(`source:${key}`)) return key;
-    for (;;) {
-      const parent = this.path.dirname(key);
-      if (parent === key) return undefined;
-      key = parent;
-      if (set.has(`source:${key}`)) return key;
-    }
   }
 
   /** The comparable form of an absolute path: resolved, without a trailing separator, case-folded on Windows. */
