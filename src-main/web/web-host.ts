@@ -92,11 +92,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return call(name, request, response);
     }
     if (route === 'PUT /api/upload') return upload(url, request, response);
-    if (route === 'GET /api/download') return download({ path: url.searchParams.get('path') ?? '', name: url.searchParams.get('name') }, response);
-    if (route === 'POST /api/download-ticket') {
-      sendOutcome(response, 200, { ok: true, value: { ticket: tickets.issue({ path: url.searchParams.get('path') ?? '', name: url.searchParams.get('name') }) } });
-      return;
-    }
+    if (route === 'GET /api/download') return download(downloadAsked(url), response);
+    if (route === 'POST /api/download-ticket') return sendOutcome(response, 200, { ok: true, value: { ticket: tickets.issue(downloadAsked(url)) } });
     return sendError(response, 404, new VaultError('NOT_FOUND', `No API route ${route}.`));
   }
 
@@ -200,6 +197,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       await closed;
     },
   };
+}
+
+/** The file and saved name a download request asks for (`?path=…&name=…`). */
+function downloadAsked(url: URL): DownloadTicket {
+  return { path: url.searchParams.get('path') ?? '', name: url.searchParams.get('name') };
 }
 
 /** The name a download is saved under: the one the page asked for, made safe as one file name, else the file's own. */
