@@ -70,6 +70,7 @@ describe('the bench verdict on encryption', () => {
     nodes: 4,
     cores: 2,
     dir: '/tmp',
+    sealing: 'node:crypto',
     rounds: Object.fromEntries(Object.entries(times).map(([op, list]) => [op, list.map(round)])) as Record<Operation, MeasuredResult[]>,
   });
 

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { VaultError } from '../../shared/errors.js';
 import { assertKey } from './key-hierarchy.js';
+import { type NativeAesGcm, loadNativeAesGcm } from './native-aes-gcm.js';
 
 /** Bytes a sealed stripe adds to its plaintext (the GCM tag). */
 export const SEAL_OVERHEAD_BYTES = 16;
@@ -44,18 +45,36 @@ export interface StripeSealer {
   openParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): Buffer[];
 }
 
+/** The native sealer when `npm run build` built it and this runtime loads it; node:crypto otherwise. */
+const NATIVE = loadNativeAesGcm();
+
+/** Which AES-GCM implementation sealStripe uses here, and why, in words (the benchmark prints it). */
+export function stripeSealing(): string {
+  return NATIVE.addon ? 'OpenSSL in place (native/aes-gcm)' : `node:crypto (the native sealer is not loaded: ${NATIVE.reason})`;
+}
+
 /**
  * Seals one stripe with AES-256-GCM: returns ciphertext ‖ 16-byte tag, written into `out` when given
  * (at least plaintext + SEAL_OVERHEAD_BYTES long; a subarray of it is returned), else into a new buffer.
  * `out` may begin where the plaintext does, to seal it in place.
  */
 export function sealStripe(fileKey: Buffer, binding: StripeBinding, plaintext: Uint8Array, out?: Buffer): Buffer {
-  assertKey(fileKey, 'seal a stripe');
-  if (out && out.length < plaintext.length + TAG_BYTES) throw new VaultError('INTERNAL', 'The buffer given for a sealed stripe is too short.');
-  if (out && overlapsElsewhere(out, plaintext)) throw new VaultError('INTERNAL', 'The buffer given for a sealed stripe overlaps its plaintext at another offset.');
+  return NATIVE.addon ? sealNatively(NATIVE.addon, fileKey, binding, plaintext, out) : sealWithNodeCrypto(fileKey, binding, plaintext, out);
+}
+
+/** sealStripe through the native addon: the stripe is copied into `out` unless it is already there, then sealed where it lies. */
+export function sealNatively(addon: NativeAesGcm, fileKey: Buffer, binding: StripeBinding, plaintext: Uint8Array, out?: Buffer): Buffer {
+  const sealed = sealTarget(fileKey, plaintext, out);
+  if (sealed.buffer !== plaintext.buffer || sealed.byteOffset !== plaintext.byteOffset) sealed.set(plaintext);
+  addon.sealInPlace(fileKey, nonceFor(binding), associatedData(binding), sealed.subarray(0, plaintext.length), sealed.subarray(plaintext.length));
+  return sealed;
+}
+
+/** sealStripe through node:crypto, for runtimes without the native sealer. */
+export function sealWithNodeCrypto(fileKey: Buffer, binding: StripeBinding, plaintext: Uint8Array, out?: Buffer): Buffer {
+  const sealed = sealTarget(fileKey, plaintext, out);
   const cipher = createCipheriv('aes-256-gcm', fileKey, nonceFor(binding), { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(binding));
-  const sealed = out ? out.subarray(0, plaintext.length + TAG_BYTES) : Buffer.allocUnsafe(plaintext.length + TAG_BYTES);
   // node:crypto cannot encrypt into a given buffer: each piece's output is copied into place, over
   // the piece itself when sealing in place (it has been read by then).
   for (let at = 0; at < plaintext.length; at += UPDATE_BYTES) {
@@ -64,6 +83,14 @@ export function sealStripe(fileKey: Buffer, binding: StripeBinding, plaintext: U
   cipher.final();
   cipher.getAuthTag().copy(sealed, plaintext.length);
   return sealed;
+}
+
+/** Where a stripe's ciphertext and tag go: `out` checked for length and overlap, or a new buffer. */
+function sealTarget(fileKey: Buffer, plaintext: Uint8Array, out: Buffer | undefined): Buffer {
+  assertKey(fileKey, 'seal a stripe');
+  if (out && out.length < plaintext.length + TAG_BYTES) throw new VaultError('INTERNAL', 'The buffer given for a sealed stripe is too short.');
+  if (out && overlapsElsewhere(out, plaintext)) throw new VaultError('INTERNAL', 'The buffer given for a sealed stripe overlaps its plaintext at another offset.');
+  return out ? out.subarray(0, plaintext.length + TAG_BYTES) : Buffer.allocUnsafe(plaintext.length + TAG_BYTES);
 }
 
 /** True when `a` and `b` share bytes without starting at the same one (sealing between them would overwrite plaintext not yet read). */

@@ -1,0 +1,59 @@
+import { createCipheriv } from 'node:crypto';
+import { constants } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** The native sealer's one function (native/aes-gcm/aes_gcm.c): AES-256-GCM over `data` in place, tag into `tag`. */
+export interface NativeAesGcm {
+  sealInPlace(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): void;
+}
+
+/** The addon, or why it could not be loaded (not built, or this runtime lacks the OpenSSL it calls). */
+export type NativeAesGcmLoad = { addon: NativeAesGcm; path: string } | { addon: undefined; path: string; reason: string };
+
+/** Where `npm run build` puts the addon, from this module in the source tree or in dist/ (and out of app.asar, which dlopen cannot read). */
+export function nativeAesGcmPath(from: string = import.meta.url): string {
+  const fromDist = from.includes('/dist/');
+  const path = fileURLToPath(new URL(`${fromDist ? '../../../../' : '../../../'}native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`, from));
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
+/**
+ * Loads the addon. RTLD_NOW resolves every OpenSSL symbol at once, so a runtime that does not export them
+ * (an Electron built on BoringSSL may not) fails here, where the vault falls back to node:crypto, rather
+ * than at the first seal.
+ */
+export function loadNativeAesGcm(path: string = nativeAesGcmPath()): NativeAesGcmLoad {
+  try {
+    const module = { exports: {} as Partial<NativeAesGcm> };
+    process.dlopen(module, path, constants.dlopen.RTLD_NOW);
+    const { sealInPlace } = module.exports;
+    if (typeof sealInPlace !== 'function') return { addon: undefined, path, reason: `${path} does not export sealInPlace` };
+    const refused = selfTestFailure({ sealInPlace });
+    return refused ? { addon: undefined, path, reason: refused } : { addon: { sealInPlace }, path };
+  } catch (error) {
+    return { addon: undefined, path, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
+  }
+}
+
+/**
+ * Seals a fixed stripe with the addon and with node:crypto: a file sealed wrongly could never be opened
+ * again, so an addon that disagrees (whatever library its symbols resolved to) is not used. Answers why
+ * not, or undefined when the two agree byte for byte.
+ */
+export function selfTestFailure(addon: NativeAesGcm): string | undefined {
+  const key = Buffer.alloc(32, 0x5a);
+  const nonce = Buffer.alloc(12, 0x3c);
+  const aad = Buffer.from('dfs-vault native self-test');
+  // Longer than a few AES blocks and not a multiple of one, so the last partial block counts too.
+  const plain = Buffer.from(Array.from({ length: 61 }, (_, i) => (i * 37 + 11) & 0xff));
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(aad);
+  const expected = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  const sealed = Buffer.concat([plain, Buffer.alloc(16)]);
+  try {
+    addon.sealInPlace(key, nonce, aad, sealed.subarray(0, plain.length), sealed.subarray(plain.length));
+  } catch (error) {
+    return `its self-test threw: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  return sealed.equals(expected) ? undefined : 'its self-test sealed other bytes than node:crypto does';
+}

@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type NativeAesGcm, loadNativeAesGcm, nativeAesGcmPath, selfTestFailure } from '../../../src-main/vault/crypto/native-aes-gcm.js';
+import { SEAL_OVERHEAD_BYTES, openStripe, sealNatively, sealWithNodeCrypto, stripeSealing } from '../../../src-main/vault/crypto/stripe-seal.js';
+import { inTempDir } from '../../helpers/temp-dir.js';
+
+const native = loadNativeAesGcm();
+const hasCompiler = spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!native.addon) console.log(`native AES-GCM tests skipped: the addon is not loaded here (${native.reason})`);
+const withAddon = native.addon ? it : it.skip;
+
+const key = randomBytes(32);
+const place = (index: number, last: boolean) => ({ objectId: randomBytes(32), version: '0000019a2b3c4d5e6f708192', index, last });
+
+describe('native AES-GCM sealer', () => {
+  it('is built and loaded wherever a C compiler is (npm run build builds it), and the vault seals with it', () => {
+    if (!hasCompiler) {
+      console.log('no C compiler here: only checking that the vault names node:crypto as its sealer');
+      expect(stripeSealing()).toMatch(/^node:crypto \(the native sealer is not loaded: .+\)$/);
+      return;
+    }
+    expect(native).toMatchObject({ addon: expect.any(Object) });
+    expect(stripeSealing()).toBe('OpenSSL in place (native/aes-gcm)');
+  });
+
+  withAddon('seals to the same bytes and tag as node:crypto, in place and into a new buffer, at every size around a block', () => {
+    const addon = native.addon!;
+    for (const size of [0, 1, 15, 16, 17, 4095, 100_000, 1024 * 1024 + 3]) {
+      const binding = place(size, size % 2 === 0);
+      const plain = randomBytes(size);
+      const expected = sealWithNodeCrypto(key, binding, plain);
+      // Buffer.equals, not toEqual: vitest compares a megabyte byte by byte slowly.
+      expect(sealNatively(addon, key, binding, plain).equals(expected)).toBe(true);
+      const ring = Buffer.concat([plain, Buffer.alloc(SEAL_OVERHEAD_BYTES + 5, 0xee)]);
+      const sealed = sealNatively(addon, key, binding, ring.subarray(0, size), ring);
+      expect(sealed.buffer).toBe(ring.buffer);
+      expect(sealed.equals(expected)).toBe(true);
+      expect(ring.subarray(size + SEAL_OVERHEAD_BYTES)).toEqual(Buffer.alloc(5, 0xee));
+      expect(openStripe(key, binding, sealed).equals(plain)).toBe(true);
+      expect(plain.length === 0 || !sealed.subarray(0, size).equals(plain)).toBe(true);
+    }
+  });
+
+  withAddon('throws a TypeError, and touches nothing, for a key, nonce or tag of the wrong size or an argument that is not bytes', () => {
+    const { sealInPlace } = native.addon!;
+    const data = Buffer.from('untouched');
+    const ok = [randomBytes(32), randomBytes(12), Buffer.alloc(0), data, Buffer.alloc(16)] as const;
+    const wrong: Array<[number, unknown]> = [
+      [0, randomBytes(31)],
+      [0, randomBytes(33)],
+      [1, randomBytes(11)],
+      [1, randomBytes(16)],
+      [4, Buffer.alloc(15)],
+      [3, 'text'],
+      [2, new Uint16Array(4)],
+      [0, undefined],
+    ];
+    for (const [at, value] of wrong) {
+      const args = [...ok] as unknown[];
+      args[at] = value;
+      expect(() => (sealInPlace as (...a: unknown[]) => void)(...args)).toThrow(TypeError);
+      expect(data.toString()).toBe('untouched');
+    }
+    expect(() => (sealInPlace as (...a: unknown[]) => void)(...ok.slice(0, 4))).toThrow(/takes \(key, nonce, aad, data, tag\)/);
+  });
+
+  it('is refused at load when its self-test seals other bytes than node:crypto, or throws', () => {
+    /** A stand-in addon sealing with node:crypto, then flipping `flip` bits of the ciphertext. */
+    const standIn = (flip: number): NativeAesGcm => ({
+      sealInPlace(key, nonce, aad, data, tag) {
+        const cipher = createCipheriv('aes-256-gcm', key, nonce);
+        cipher.setAAD(aad);
+        data.set(cipher.update(data));
+        cipher.final();
+        tag.set(cipher.getAuthTag());
+        data[0]! ^= flip;
+      },
+    });
+    expect(selfTestFailure(standIn(0))).toBeUndefined();
+    expect(selfTestFailure(standIn(1))).toBe('its self-test sealed other bytes than node:crypto does');
+    expect(selfTestFailure({ sealInPlace: () => undefined })).toBe('its self-test sealed other bytes than node:crypto does');
+    expect(selfTestFailure({ sealInPlace: () => { throw new Error('no OpenSSL'); } })).toBe('its self-test threw: no OpenSSL');
+  });
+
+  it('reports why it is not loaded, rather than throwing, when the file is missing or not an addon', async () => {
+    await inTempDir(async (dir) => {
+      const missing = loadNativeAesGcm(join(dir, 'missing.node'));
+      expect(missing.addon).toBeUndefined();
+      expect(missing).toMatchObject({ reason: expect.stringMatching(/missing\.node/) });
+      const notAddon = join(dir, 'text.node');
+      writeFileSync(notAddon, 'not a shared object');
+      expect(loadNativeAesGcm(notAddon)).toMatchObject({ addon: undefined, reason: expect.any(String) });
+    });
+  });
+
+  it('is looked for beside the package, from the source tree, from dist/, and outside app.asar', () => {
+    const root = '/opt/app';
+    const expected = `${root}/native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`;
+    expect(nativeAesGcmPath(`file://${root}/src-main/vault/crypto/native-aes-gcm.ts`)).toBe(expected);
+    expect(nativeAesGcmPath(`file://${root}/dist/src-main/vault/crypto/native-aes-gcm.js`)).toBe(expected);
+    expect(nativeAesGcmPath('file:///opt/DFS Vault/resources/app.asar/dist/src-main/vault/crypto/native-aes-gcm.js')).toBe(
+      '/opt/DFS Vault/resources/app.asar.unpacked/native/aes-gcm/build/Release/dfs_vault_aes_gcm.node',
+    );
+  });
+});
