@@ -1,14 +1,13 @@
-// AES-256-GCM sealing in place, for the vault's PUT path.
+// AES-256-GCM over the vault's own memory: sealing a stripe in place (PUT) and opening one received in
+// slices into one buffer (GET).
 //
-// node:crypto cannot encrypt into a given buffer: every update returns a fresh buffer, which the vault then
-// copies back over its stripe. That allocation and copy cost about as much CPU as the AES itself. This addon
-// calls the same OpenSSL that node:crypto uses (Node exports its symbols to addons), over the caller's own
-// memory, and returns the same ciphertext and tag byte for byte (the tests compare the two).
-//
-// It only seals. Opening stays in node:crypto, where a stripe's plaintext is never handed out before its tag
-// has verified.
+// node:crypto cannot encrypt or decrypt into a given buffer: every update returns a fresh one, which PUT
+// then copied back over its stripe and GET wrote out. Those allocations cost about as much CPU as the AES
+// itself. This addon calls the same OpenSSL that node:crypto uses (Node exports its symbols to addons) and
+// gives the same bytes and tags (the tests compare the two; the loader runs a self-test).
 #include <limits.h>
 #include <node_api.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #define KEY_BYTES 32
@@ -35,29 +34,55 @@ static int bytes_of(napi_env env, napi_value value, unsigned char **data, size_t
   return 1;
 }
 
+// Reads exactly `expected` arguments into `argv`, or throws `usage` and answers false.
+static int read_arguments(napi_env env, napi_callback_info info, size_t expected, napi_value *argv, const char *usage) {
+  size_t count = expected;
+  if (napi_get_cb_info(env, info, &count, argv, NULL, NULL) == napi_ok && count == expected) return 1;
+  fail(env, usage);
+  return 0;
+}
+
+// Where a stripe is sealed: its key, nonce and associated data (the first three arguments of both functions).
+struct place {
+  unsigned char *key, *nonce, *aad;
+  size_t aad_length;
+};
+
+// Reads `argv[0..2]` into `place`; answers what is wrong with them, or NULL.
+static const char *read_place(napi_env env, const napi_value *argv, struct place *place) {
+  size_t key_length, nonce_length;
+  if (!bytes_of(env, argv[0], &place->key, &key_length) || key_length != KEY_BYTES) return "The key must be 32 bytes.";
+  if (!bytes_of(env, argv[1], &place->nonce, &nonce_length) || nonce_length != NONCE_BYTES) return "The nonce must be 12 bytes.";
+  if (!bytes_of(env, argv[2], &place->aad, &place->aad_length) || place->aad_length > INT_MAX) return "The associated data must be a Uint8Array.";
+  return NULL;
+}
+
+// Sets `context` up to encrypt (1) or decrypt (0) at `place`, associated data included; false if OpenSSL refuses.
+static int start_gcm(EVP_CIPHER_CTX *context, const struct place *place, int encrypt) {
+  int written = 0;
+  return EVP_CipherInit_ex(context, EVP_aes_256_gcm(), NULL, NULL, NULL, encrypt) == 1 &&
+         EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, NONCE_BYTES, NULL) == 1 &&
+         EVP_CipherInit_ex(context, NULL, NULL, place->key, place->nonce, encrypt) == 1 &&
+         (place->aad_length == 0 || EVP_CipherUpdate(context, NULL, &written, place->aad, (int)place->aad_length) == 1);
+}
+
 // sealInPlace(key: 32 bytes, nonce: 12 bytes, aad, data, tag: 16 bytes): encrypts `data` in place and writes
 // the tag into `tag`. Throws on wrong argument types or sizes, or if OpenSSL refuses; `data` is then unusable.
 static napi_value seal_in_place(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
   napi_value argv[5];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5) {
-    return fail(env, "sealInPlace takes (key, nonce, aad, data, tag).");
-  }
-  unsigned char *key, *nonce, *aad, *data, *tag;
-  size_t key_length, nonce_length, aad_length, data_length, tag_length;
-  if (!bytes_of(env, argv[0], &key, &key_length) || key_length != KEY_BYTES) return fail(env, "The key must be 32 bytes.");
-  if (!bytes_of(env, argv[1], &nonce, &nonce_length) || nonce_length != NONCE_BYTES) return fail(env, "The nonce must be 12 bytes.");
-  if (!bytes_of(env, argv[2], &aad, &aad_length) || aad_length > INT_MAX) return fail(env, "The associated data must be a Uint8Array.");
+  if (!read_arguments(env, info, 5, argv, "sealInPlace takes (key, nonce, aad, data, tag).")) return NULL;
+  struct place place;
+  unsigned char *data, *tag;
+  size_t data_length, tag_length;
+  const char *wrong = read_place(env, argv, &place);
+  if (wrong != NULL) return fail(env, wrong);
   if (!bytes_of(env, argv[3], &data, &data_length) || data_length > INT_MAX) return fail(env, "The data must be a Uint8Array of at most 2 GiB.");
   if (!bytes_of(env, argv[4], &tag, &tag_length) || tag_length != TAG_BYTES) return fail(env, "The tag must be 16 bytes.");
 
   EVP_CIPHER_CTX *context = EVP_CIPHER_CTX_new();
   if (context == NULL) return fail(env, "OpenSSL could not allocate a cipher context.");
   int written = 0;
-  int ok = EVP_EncryptInit_ex(context, EVP_aes_256_gcm(), NULL, NULL, NULL) == 1 &&
-           EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, NONCE_BYTES, NULL) == 1 &&
-           EVP_EncryptInit_ex(context, NULL, NULL, key, nonce) == 1 &&
-           (aad_length == 0 || EVP_EncryptUpdate(context, NULL, &written, aad, (int)aad_length) == 1) &&
+  int ok = start_gcm(context, &place, 1) &&
            (data_length == 0 || (EVP_EncryptUpdate(context, data, &written, data, (int)data_length) == 1 && (size_t)written == data_length)) &&
            EVP_EncryptFinal_ex(context, data + data_length, &written) == 1 && written == 0 &&
            EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, TAG_BYTES, tag) == 1;
@@ -67,9 +92,68 @@ static napi_value seal_in_place(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// Decrypts `count` parts of `parts` into `out`, one after the other. Returns false if one is not a
+// Uint8Array, their lengths do not add up to exactly `out_length`, or OpenSSL refuses.
+static int decrypt_parts(napi_env env, EVP_CIPHER_CTX *context, napi_value parts, uint32_t count, unsigned char *out, size_t out_length) {
+  size_t at = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    unsigned char *part;
+    size_t part_length;
+    if (napi_get_element(env, parts, i, &element) != napi_ok || !bytes_of(env, element, &part, &part_length)) return 0;
+    if (part_length > INT_MAX || part_length > out_length - at) return 0;
+    int written = 0;
+    if (part_length > 0 && (EVP_DecryptUpdate(context, out + at, &written, part, (int)part_length) != 1 || (size_t)written != part_length)) return 0;
+    at += part_length;
+  }
+  return at == out_length;
+}
+
+// openInto(key: 32 bytes, nonce: 12 bytes, aad, parts: Uint8Array[], tag: 16 bytes, out): decrypts the
+// parts, in order, into `out` (exactly as long as they are together) and checks the tag. Returns true when
+// the tag verified; false, with `out` zeroed, when it did not (altered, wrong key or place). Throws for
+// arguments of the wrong type or size.
+static napi_value open_into(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  if (!read_arguments(env, info, 6, argv, "openInto takes (key, nonce, aad, parts, tag, out).")) return NULL;
+  struct place place;
+  unsigned char *tag, *out;
+  size_t tag_length, out_length;
+  bool is_array = false;
+  uint32_t count = 0;
+  const char *wrong = read_place(env, argv, &place);
+  if (wrong != NULL) return fail(env, wrong);
+  if (napi_is_array(env, argv[3], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[3], &count) != napi_ok) {
+    return fail(env, "The parts must be an array of Uint8Arrays.");
+  }
+  if (!bytes_of(env, argv[4], &tag, &tag_length) || tag_length != TAG_BYTES) return fail(env, "The tag must be 16 bytes.");
+  if (!bytes_of(env, argv[5], &out, &out_length)) return fail(env, "The output must be a Uint8Array.");
+
+  EVP_CIPHER_CTX *context = EVP_CIPHER_CTX_new();
+  if (context == NULL) return fail(env, "OpenSSL could not allocate a cipher context.");
+  int written = 0;
+  int ready = start_gcm(context, &place, 0);
+  int parts_fit = ready && decrypt_parts(env, context, argv[3], count, out, out_length);
+  int verified = parts_fit && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, tag) == 1 &&
+                 EVP_DecryptFinal_ex(context, out + out_length, &written) == 1 && written == 0;
+  EVP_CIPHER_CTX_free(context);
+  // Nothing unverified leaves: the caller sees zeros, never plaintext of a stripe that did not open.
+  if (!verified) OPENSSL_cleanse(out, out_length);
+  if (!ready) return fail(env, "OpenSSL refused to open the stripe.");
+  if (!parts_fit) return fail(env, "The parts must be Uint8Arrays exactly as long as the output together.");
+  napi_value result;
+  if (napi_get_boolean(env, verified, &result) != napi_ok) return NULL;
+  return result;
+}
+
+// Adds `function` to `exports` as `name`; false if N-API refuses.
+static int export_function(napi_env env, napi_value exports, const char *name, napi_callback function) {
+  napi_value value;
+  return napi_create_function(env, name, NAPI_AUTO_LENGTH, function, NULL, &value) == napi_ok &&
+         napi_set_named_property(env, exports, name, value) == napi_ok;
+}
+
 NAPI_MODULE_INIT() {
-  napi_value function;
-  if (napi_create_function(env, "sealInPlace", NAPI_AUTO_LENGTH, seal_in_place, NULL, &function) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "sealInPlace", function) != napi_ok) return NULL;
+  if (!export_function(env, exports, "sealInPlace", seal_in_place) || !export_function(env, exports, "openInto", open_into)) return NULL;
   return exports;
 }

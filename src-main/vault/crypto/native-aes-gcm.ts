@@ -2,9 +2,12 @@ import { createCipheriv } from 'node:crypto';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-/** The native sealer's one function (native/aes-gcm/aes_gcm.c): AES-256-GCM over `data` in place, tag into `tag`. */
+/** The native addon's functions (native/aes-gcm/aes_gcm.c). */
 export interface NativeAesGcm {
+  /** AES-256-GCM over `data` in place; the tag goes into `tag`. */
   sealInPlace(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): void;
+  /** Decrypts `parts`, in order, into `out` (exactly as long as they are together); false, with `out` zeroed, unless `tag` verifies. */
+  openInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], tag: Uint8Array, out: Uint8Array): boolean;
 }
 
 /** The addon, or why it could not be loaded (not built, or this runtime lacks the OpenSSL it calls). */
@@ -26,19 +29,20 @@ export function loadNativeAesGcm(path: string = nativeAesGcmPath()): NativeAesGc
   try {
     const module = { exports: {} as Partial<NativeAesGcm> };
     process.dlopen(module, path, constants.dlopen.RTLD_NOW);
-    const { sealInPlace } = module.exports;
-    if (typeof sealInPlace !== 'function') return { addon: undefined, path, reason: `${path} does not export sealInPlace` };
-    const refused = selfTestFailure({ sealInPlace });
-    return refused ? { addon: undefined, path, reason: refused } : { addon: { sealInPlace }, path };
+    const { sealInPlace, openInto } = module.exports;
+    if (typeof sealInPlace !== 'function' || typeof openInto !== 'function') return { addon: undefined, path, reason: `${path} does not export sealInPlace and openInto` };
+    const addon = { sealInPlace, openInto };
+    const refused = selfTestFailure(addon);
+    return refused ? { addon: undefined, path, reason: refused } : { addon, path };
   } catch (error) {
     return { addon: undefined, path, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
   }
 }
 
 /**
- * Seals a fixed stripe with the addon and with node:crypto: a file sealed wrongly could never be opened
- * again, so an addon that disagrees (whatever library its symbols resolved to) is not used. Answers why
- * not, or undefined when the two agree byte for byte.
+ * Seals and opens a fixed stripe with the addon and checks both against node:crypto: a file sealed wrongly
+ * could never be opened again, so an addon that disagrees (whatever library its symbols resolved to) is not
+ * used. Answers why not, or undefined when it agrees byte for byte and refuses a flipped tag.
  */
 export function selfTestFailure(addon: NativeAesGcm): string | undefined {
   const key = Buffer.alloc(32, 0x5a);
@@ -50,10 +54,19 @@ export function selfTestFailure(addon: NativeAesGcm): string | undefined {
   cipher.setAAD(aad);
   const expected = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
   const sealed = Buffer.concat([plain, Buffer.alloc(16)]);
+  const body = sealed.subarray(0, plain.length);
+  const tag = sealed.subarray(plain.length);
+  const opened = Buffer.alloc(plain.length);
   try {
-    addon.sealInPlace(key, nonce, aad, sealed.subarray(0, plain.length), sealed.subarray(plain.length));
+    addon.sealInPlace(key, nonce, aad, body, tag);
+    if (!sealed.equals(expected)) return 'its self-test sealed other bytes than node:crypto does';
+    if (!addon.openInto(key, nonce, aad, [body.subarray(0, 20), body.subarray(20)], tag, opened) || !opened.equals(plain)) {
+      return 'its self-test did not open what node:crypto sealed';
+    }
+    tag[0]! ^= 1;
+    if (addon.openInto(key, nonce, aad, [body], tag, opened) || opened.some((byte) => byte !== 0)) return 'its self-test opened a stripe with a wrong tag';
   } catch (error) {
     return `its self-test threw: ${error instanceof Error ? error.message : String(error)}`;
   }
-  return sealed.equals(expected) ? undefined : 'its self-test sealed other bytes than node:crypto does';
+  return undefined;
 }

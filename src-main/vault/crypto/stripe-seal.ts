@@ -45,12 +45,12 @@ export interface StripeSealer {
   openParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): Buffer[];
 }
 
-/** The native sealer when `npm run build` built it and this runtime loads it; node:crypto otherwise. */
+/** The native addon when `npm run build` built it and this runtime loads it; node:crypto otherwise. */
 const NATIVE = loadNativeAesGcm();
 
-/** Which AES-GCM implementation sealStripe uses here, and why, in words (the benchmark prints it). */
+/** Which AES-GCM implementation seals and opens stripes here, and why, in words (the benchmark prints it). */
 export function stripeSealing(): string {
-  return NATIVE.addon ? 'OpenSSL in place (native/aes-gcm)' : `node:crypto (the native sealer is not loaded: ${NATIVE.reason})`;
+  return NATIVE.addon ? 'the native addon (native/aes-gcm, OpenSSL)' : `node:crypto (the native sealer is not loaded: ${NATIVE.reason})`;
 }
 
 /**
@@ -124,30 +124,33 @@ export function openStripe(fileKey: Buffer, binding: StripeBinding, sealed: Uint
 
 /**
  * openStripe for a sealed stripe that arrives in slices (as read from the network): no slice is
- * joined or copied, and the plaintext slices are returned only once the tag has verified.
+ * joined or copied, and the plaintext is returned only once the tag has verified.
  */
 export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): Buffer[] {
-  assertKey(fileKey, 'open a stripe');
-  const total = sealed.reduce((sum, part) => sum + part.length, 0);
-  if (total < TAG_BYTES) {
-    throw new VaultError('PROTOCOL', `Stripe ${binding.index} is ${total} bytes, shorter than its ${TAG_BYTES}-byte tag; the file is damaged. Run a check and repair.`);
-  }
+  return NATIVE.addon ? openNatively(NATIVE.addon, fileKey, binding, sealed) : openWithNodeCrypto(fileKey, binding, sealed);
+}
+
+/** openStripeParts through the native addon: the slices are decrypted into one new buffer. */
+export function openNatively(addon: NativeAesGcm, fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): Buffer[] {
+  const { body, tag, bodyBytes } = splitOffTag(fileKey, binding, sealed);
+  const plaintext = Buffer.allocUnsafe(bodyBytes);
+  if (!addon.openInto(fileKey, nonceFor(binding), associatedData(binding), body, tag, plaintext)) throw stripeRejected(binding);
+  return bodyBytes > 0 ? [plaintext] : [];
+}
+
+/** openStripeParts through node:crypto, for runtimes without the native addon. */
+export function openWithNodeCrypto(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): Buffer[] {
+  const { body, tag } = splitOffTag(fileKey, binding, sealed);
   const decipher = createDecipheriv('aes-256-gcm', fileKey, nonceFor(binding), { authTagLength: TAG_BYTES });
   decipher.setAAD(associatedData(binding));
-  const body = total - TAG_BYTES;
-  const tag = Buffer.alloc(TAG_BYTES);
+  decipher.setAuthTag(tag);
   const plaintext: Buffer[] = [];
-  let at = 0;
-  for (const part of sealed) {
-    const bodyEnd = Math.max(0, Math.min(part.length, body - at));
-    for (let from = 0; from < bodyEnd; from += OPEN_UPDATE_BYTES) {
-      const out = decipher.update(part.subarray(from, Math.min(bodyEnd, from + OPEN_UPDATE_BYTES)));
+  for (const part of body) {
+    for (let from = 0; from < part.length; from += OPEN_UPDATE_BYTES) {
+      const out = decipher.update(part.subarray(from, from + OPEN_UPDATE_BYTES));
       if (out.length > 0) plaintext.push(out);
     }
-    if (bodyEnd < part.length) tag.set(part.subarray(bodyEnd), at + bodyEnd - body);
-    at += part.length;
   }
-  decipher.setAuthTag(tag);
   try {
     const rest = decipher.final();
     if (rest.length > 0) plaintext.push(rest);
@@ -158,14 +161,34 @@ export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed:
   return plaintext;
 }
 
+/** A sealed stripe's slices cut into the ciphertext's (views, not copies) and its tag, which may straddle slices. */
+function splitOffTag(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): { body: Uint8Array[]; tag: Buffer; bodyBytes: number } {
+  assertKey(fileKey, 'open a stripe');
+  const total = sealed.reduce((sum, part) => sum + part.length, 0);
+  if (total < TAG_BYTES) {
+    throw new VaultError('PROTOCOL', `Stripe ${binding.index} is ${total} bytes, shorter than its ${TAG_BYTES}-byte tag; the file is damaged. Run a check and repair.`);
+  }
+  const bodyBytes = total - TAG_BYTES;
+  const body: Uint8Array[] = [];
+  const tag = Buffer.alloc(TAG_BYTES);
+  let at = 0;
+  for (const part of sealed) {
+    const bodyEnd = Math.max(0, Math.min(part.length, bodyBytes - at));
+    if (bodyEnd > 0) body.push(part.subarray(0, bodyEnd));
+    if (bodyEnd < part.length) tag.set(part.subarray(bodyEnd), at + bodyEnd - bodyBytes);
+    at += part.length;
+  }
+  return { body, tag, bodyBytes };
+}
+
 /** AES-256-GCM per stripe, bound to its place (see StripeBinding): how every vault seals its files. */
 export const AES_GCM_STRIPES: StripeSealer = { authenticates: true, seal: sealStripe, openParts: openStripeParts };
 
-function stripeRejected(binding: StripeBinding, cause: unknown): VaultError {
+function stripeRejected(binding: StripeBinding, cause?: unknown): VaultError {
   return new VaultError(
     'PROTOCOL',
     `Stripe ${binding.index} of this file failed its integrity check: it was altered, sealed with another key, or moved from another file, version or position, or the file was cut short. Nothing from it was returned.`,
-    { cause },
+    cause === undefined ? undefined : { cause },
   );
 }
 

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type NativeAesGcm, loadNativeAesGcm, nativeAesGcmPath, selfTestFailure } from '../../../src-main/vault/crypto/native-aes-gcm.js';
-import { SEAL_OVERHEAD_BYTES, openStripe, sealNatively, sealWithNodeCrypto, stripeSealing } from '../../../src-main/vault/crypto/stripe-seal.js';
+import { SEAL_OVERHEAD_BYTES, openNatively, openStripe, openWithNodeCrypto, sealNatively, sealWithNodeCrypto, stripeSealing } from '../../../src-main/vault/crypto/stripe-seal.js';
 import { inTempDir } from '../../helpers/temp-dir.js';
 
 const native = loadNativeAesGcm();
@@ -15,7 +15,7 @@ const withAddon = native.addon ? it : it.skip;
 const key = randomBytes(32);
 const place = (index: number, last: boolean) => ({ objectId: randomBytes(32), version: '0000019a2b3c4d5e6f708192', index, last });
 
-describe('native AES-GCM sealer', () => {
+describe('native AES-GCM', () => {
   it('is built and loaded wherever a C compiler is (npm run build builds it), and the vault seals with it', () => {
     if (!hasCompiler) {
       console.log('no C compiler here: only checking that the vault names node:crypto as its sealer');
@@ -23,7 +23,7 @@ describe('native AES-GCM sealer', () => {
       return;
     }
     expect(native).toMatchObject({ addon: expect.any(Object) });
-    expect(stripeSealing()).toBe('OpenSSL in place (native/aes-gcm)');
+    expect(stripeSealing()).toBe('the native addon (native/aes-gcm, OpenSSL)');
   });
 
   withAddon('seals to the same bytes and tag as node:crypto, in place and into a new buffer, at every size around a block', () => {
@@ -42,6 +42,43 @@ describe('native AES-GCM sealer', () => {
       expect(openStripe(key, binding, sealed).equals(plain)).toBe(true);
       expect(plain.length === 0 || !sealed.subarray(0, size).equals(plain)).toBe(true);
     }
+  });
+
+  withAddon('opens what node:crypto sealed, from slices cut anywhere (tag split included), to the same plaintext as node:crypto', () => {
+    const addon = native.addon!;
+    for (const size of [0, 1, 17, 100_000, 1024 * 1024 + 3]) {
+      const binding = place(size, size % 2 === 1);
+      const plain = randomBytes(size);
+      const sealed = sealWithNodeCrypto(key, binding, plain);
+      const cuts = [...new Set([0, 1, size >> 1, size - 1, size, size + 5, size + SEAL_OVERHEAD_BYTES].filter((c) => c >= 0 && c <= sealed.length))];
+      for (const cut of cuts) {
+        const parts = [sealed.subarray(0, cut), sealed.subarray(cut, Math.min(cut + 65536, sealed.length)), sealed.subarray(Math.min(cut + 65536, sealed.length))];
+        const opened = Buffer.concat(openNatively(addon, key, binding, parts));
+        expect(opened.equals(plain)).toBe(true);
+        expect(opened.equals(Buffer.concat(openWithNodeCrypto(key, binding, parts)))).toBe(true);
+      }
+    }
+  });
+
+  withAddon('rejects a flipped bit, a wrong key or another place, and hands out only zeros from the failed attempt', () => {
+    const addon = native.addon!;
+    const binding = place(3, false);
+    const plain = Buffer.alloc(5000, 0x41);
+    const sealed = sealWithNodeCrypto(key, binding, plain);
+    const rejected = expect.objectContaining({ code: 'PROTOCOL', message: expect.stringMatching(/integrity check/) });
+    for (const at of [0, 2500, 4999, 5000, 5015]) {
+      const tampered = Buffer.from(sealed);
+      tampered[at]! ^= 0x80;
+      expect(() => openNatively(addon, key, binding, [tampered])).toThrow(rejected);
+    }
+    expect(() => openNatively(addon, randomBytes(32), binding, [sealed])).toThrow(rejected);
+    expect(() => openNatively(addon, key, { ...binding, index: 4 }, [sealed])).toThrow(rejected);
+    expect(() => openNatively(addon, key, { ...binding, last: true }, [sealed])).toThrow(rejected);
+    const out = Buffer.alloc(5000, 0xee);
+    const wrongTag = Buffer.from(sealed.subarray(5000));
+    wrongTag[0]! ^= 1;
+    expect(addon.openInto(key, Buffer.alloc(12), Buffer.alloc(0), [sealed.subarray(0, 5000)], wrongTag, out)).toBe(false);
+    expect(out.every((byte) => byte === 0)).toBe(true);
   });
 
   withAddon('throws a TypeError, and touches nothing, for a key, nonce or tag of the wrong size or an argument that is not bytes', () => {
@@ -67,9 +104,20 @@ describe('native AES-GCM sealer', () => {
     expect(() => (sealInPlace as (...a: unknown[]) => void)(...ok.slice(0, 4))).toThrow(/takes \(key, nonce, aad, data, tag\)/);
   });
 
-  it('is refused at load when its self-test seals other bytes than node:crypto, or throws', () => {
-    /** A stand-in addon sealing with node:crypto, then flipping `flip` bits of the ciphertext. */
-    const standIn = (flip: number): NativeAesGcm => ({
+  withAddon('throws a TypeError when the parts to open are not an array of bytes or do not fill the output exactly', () => {
+    const open = native.addon!.openInto as (...a: unknown[]) => boolean;
+    const [k, n, a, t] = [randomBytes(32), randomBytes(12), Buffer.alloc(0), Buffer.alloc(16)];
+    expect(() => open(k, n, a, Buffer.alloc(4), t, Buffer.alloc(4))).toThrow(/array of Uint8Arrays/);
+    expect(() => open(k, n, a, ['text'], t, Buffer.alloc(4))).toThrow(/exactly as long as the output/);
+    expect(() => open(k, n, a, [Buffer.alloc(3)], t, Buffer.alloc(4))).toThrow(/exactly as long as the output/);
+    expect(() => open(k, n, a, [Buffer.alloc(3), Buffer.alloc(3)], t, Buffer.alloc(4))).toThrow(/exactly as long as the output/);
+    expect(() => open(k, n, a, [Buffer.alloc(4)], Buffer.alloc(15), Buffer.alloc(4))).toThrow(/tag must be 16 bytes/);
+    expect(() => open(k, n, a, [Buffer.alloc(4)], t)).toThrow(/takes \(key, nonce, aad, parts, tag, out\)/);
+  });
+
+  it('is refused at load when its self-test disagrees with node:crypto, opens a wrong tag, or throws', () => {
+    /** A stand-in addon on node:crypto; `flip` spoils its seal, `lax` makes it open whatever the tag. */
+    const standIn = ({ flip = 0, lax = false } = {}): NativeAesGcm => ({
       sealInPlace(key, nonce, aad, data, tag) {
         const cipher = createCipheriv('aes-256-gcm', key, nonce);
         cipher.setAAD(aad);
@@ -78,11 +126,27 @@ describe('native AES-GCM sealer', () => {
         tag.set(cipher.getAuthTag());
         data[0]! ^= flip;
       },
+      openInto(key, nonce, aad, parts, tag, out) {
+        const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+        decipher.setAAD(aad);
+        decipher.setAuthTag(tag);
+        out.set(Buffer.concat(parts.map((part) => decipher.update(part))));
+        try {
+          decipher.final();
+          return true;
+        } catch {
+          if (lax) return true;
+          out.fill(0);
+          return false;
+        }
+      },
     });
-    expect(selfTestFailure(standIn(0))).toBeUndefined();
-    expect(selfTestFailure(standIn(1))).toBe('its self-test sealed other bytes than node:crypto does');
-    expect(selfTestFailure({ sealInPlace: () => undefined })).toBe('its self-test sealed other bytes than node:crypto does');
-    expect(selfTestFailure({ sealInPlace: () => { throw new Error('no OpenSSL'); } })).toBe('its self-test threw: no OpenSSL');
+    expect(selfTestFailure(standIn())).toBeUndefined();
+    expect(selfTestFailure(standIn({ flip: 1 }))).toBe('its self-test sealed other bytes than node:crypto does');
+    expect(selfTestFailure(standIn({ lax: true }))).toBe('its self-test opened a stripe with a wrong tag');
+    expect(selfTestFailure({ ...standIn(), openInto: () => false })).toBe('its self-test did not open what node:crypto sealed');
+    expect(selfTestFailure({ ...standIn(), sealInPlace: () => undefined })).toBe('its self-test sealed other bytes than node:crypto does');
+    expect(selfTestFailure({ ...standIn(), sealInPlace: () => { throw new Error('no OpenSSL'); } })).toBe('its self-test threw: no OpenSSL');
   });
 
   it('reports why it is not loaded, rather than throwing, when the file is missing or not an addon', async () => {
