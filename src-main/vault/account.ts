@@ -9,6 +9,7 @@ import { MASTER_KEY_OBJECT, openBestRecord, readMasterKeyRecords, wrappedRecord,
 import { NodeClient } from './node-client.js';
 import { type NodeOutcome, NodePool, nodeFailure, throwIfLoginRejected, toVaultError } from './node-pool.js';
 import { nextVersion } from './object-meta.js';
+import { unavailableClause, unavailableNodes } from './unavailable-nodes.js';
 
 // The account operations: password change, recovery key, recovery. Each changes what every node
 // holds for the user (SCRAM verifiers and the wrapped master key) and never touches file contents.
@@ -152,14 +153,18 @@ export async function recoverAccount(request: RecoverRequest): Promise<void> {
   }
 }
 
-/** Throws unless every node answers and accepts the login; names the ones that do not. */
+/**
+ * Throws unless every node answers and accepts the login; names the ones that do not. Only busy nodes missing is
+ * NODE_BUSY (try again in a moment); any node down is NODE_UNREACHABLE.
+ */
 async function requireEveryNode(pool: NodePool, what: string): Promise<void> {
   const outcomes = await pool.onEveryNode((client) => client.ping());
   throwIfLoginRejected(outcomes);
-  const down = failedNodes(pool, outcomes);
-  if (down.length > 0) {
-    throw new VaultError('NODE_UNREACHABLE', `${what} needs every node, and ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} not reachable. Nothing was changed; try again when every node is up.`);
-  }
+  const missing = unavailableNodes(pool.servers, outcomes);
+  if (missing.down.length + missing.busy.length === 0) return;
+  const onlyBusy = missing.down.length === 0;
+  const when = onlyBusy ? 'in a moment' : missing.busy.length === 0 ? 'when every node is up' : 'when every node is up and none is busy';
+  throw new VaultError(onlyBusy ? 'NODE_BUSY' : 'NODE_UNREACHABLE', `${what} needs every node, and ${unavailableClause(missing)}. Nothing was changed; try again ${when}.`);
 }
 
 /** "name (reason)" of each node whose outcome failed. */

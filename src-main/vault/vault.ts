@@ -15,6 +15,7 @@ import { NodePool, throwIfLoginRejected } from './node-pool.js';
 import { type ProgressListener, currentKind, putObject, writeQuorum } from './put-object.js';
 import type { PieceFailure } from './stripe-reader.js';
 import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
+import { throwIfNoNodeAnswered } from './unavailable-nodes.js';
 import { folderEntries, folderExists, liveObjects } from './vault-listing.js';
 import { VaultCipher } from './vault-cipher.js';
 import { whyWriteFailed } from './write-errors.js';
@@ -82,10 +83,8 @@ export class Vault {
     const outcomes = await vault.pool.onEveryNode((client) => client.ping());
     try {
       throwIfLoginRejected(outcomes);
-      if (!outcomes.some((o) => o.ok)) {
-        const first = outcomes.find((o) => !o.ok);
-        throw new VaultError('NODE_UNREACHABLE', `No storage node is reachable${first && !first.ok ? ` (${first.error.message})` : ''}. Start the nodes or check the addresses in dfc.conf.`);
-      }
+      const first = outcomes.find((o) => !o.ok);
+      throwIfNoNodeAnswered(vault.pool.servers, outcomes, `No storage node is reachable${first && !first.ok ? ` (${first.error.message})` : ''}. Start the nodes or check the addresses in dfc.conf.`);
       const quorum = writeQuorum(vault.code.k, vault.pool.size);
       const masterKey = await loadOrCreateMasterKey(vault.pool, options.password, {
         quorum,
@@ -400,8 +399,8 @@ export class Vault {
   private async catalog(): Promise<{ objects: Map<string, ObjectState>; reachable: Set<number> }> {
     const outcomes = await this.pool.onEveryNode((client) => client.list());
     throwIfLoginRejected(outcomes);
+    throwIfNoNodeAnswered(this.pool.servers, outcomes, 'No storage node is reachable. Start the nodes or check dfc.conf.');
     const reachable = new Set(outcomes.filter((o) => o.ok).map((o) => o.node));
-    if (reachable.size === 0) throw new VaultError('NODE_UNREACHABLE', 'No storage node is reachable. Start the nodes or check dfc.conf.');
     return { objects: buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), this.cipher), reachable };
   }
 

@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Vault } from '../../src-main/vault/vault.js';
+import { TestCluster, USERS, writeTemp } from '../helpers/test-cluster.js';
+
+const NEW_PASSWORD = 'through the looking-glass';
+const FAST = { timeoutMs: 5000, scryptN: 2 ** 10 };
+/** What a node refusing logins says, once, after the node's name. */
+const CROWDED = 'too many connections from 127.0.0.1 are waiting to log in';
+/** What a node whose users file another process holds says. */
+const LOCKED = 'another process has been changing its users file for a while';
+
+describe('a node that answers BUSY', () => {
+  let cluster: TestCluster;
+  let vault: Vault;
+  const contents = randomBytes(300_000);
+
+  beforeEach(async () => {
+    cluster = await TestCluster.start();
+    vault = await cluster.vault();
+    await vault.putFile(await writeTemp(cluster.dir, 'kept', contents), 'docs/kept.bin');
+  });
+  afterEach(async () => cluster.close());
+
+  const connect = (password: string): Promise<Vault> => Vault.connect({ servers: cluster.servers, username: 'alice', password, ...FAST });
+
+  async function expectFilesIntact(withPassword: string): Promise<void> {
+    const again = await connect(withPassword);
+    try {
+      const out = join(cluster.dir, `back-${randomBytes(3).toString('hex')}`);
+      await again.getFile('docs/kept.bin', out);
+      expect((await readFile(out)).equals(contents)).toBe(true);
+    } finally {
+      again.close();
+    }
+  }
+
+  describe('at connect', () => {
+    it('when every node is busy, says they are busy and to try again in a moment, not to start them', async () => {
+      for (const node of [0, 1, 2, 3]) await cluster.makeBusy(node, 'logins');
+      const failure = (await connect(USERS.alice).catch((error: unknown) => error)) as Error;
+      expect(failure).toMatchObject({
+        code: 'NODE_BUSY',
+        message: `No storage node can answer now: DFS1 (${CROWDED}), DFS2 (${CROWDED}), DFS3 (${CROWDED}), DFS4 (${CROWDED}) are busy. Try again in a moment.`,
+      });
+      expect(failure.message).not.toMatch(/reachable|Start the nodes/);
+    });
+
+    it('when the nodes are busy or down, says which is which: waiting, or starting the ones that are down, helps', async () => {
+      await cluster.makeBusy(0, 'logins');
+      for (const node of [1, 2, 3]) await cluster.stop(node);
+      await expect(connect(USERS.alice)).rejects.toMatchObject({
+        code: 'NODE_BUSY',
+        message: expect.stringMatching(
+          new RegExp(`^No storage node can answer now: DFS2 \\(Cannot reach .*\\), DFS3 \\(Cannot reach .*\\), DFS4 \\(Cannot reach .*\\) are not reachable and DFS1 \\(${CROWDED}\\) is busy\\. Try again in a moment, or start the nodes that are down \\(or check the addresses in dfc\\.conf\\)\\.$`),
+        ),
+      });
+    });
+
+    it('and once signed in, a listing or a download says the same when every node has become busy', async () => {
+      for (const node of [0, 1, 2, 3]) await cluster.makeBusy(node, 'logins');
+      const busy = { code: 'NODE_BUSY', message: expect.stringMatching(/^No storage node can answer now: DFS1 .* are busy\. Try again in a moment\.$/) };
+      await expect(vault.list()).rejects.toMatchObject(busy);
+      await expect(vault.getFile('docs/kept.bin', join(cluster.dir, 'back'))).rejects.toMatchObject(busy);
+    });
+
+    it('when every node is down, still says so and to start them', async () => {
+      for (const node of [0, 1, 2, 3]) await cluster.stop(node);
+      await expect(connect(USERS.alice)).rejects.toMatchObject({ code: 'NODE_UNREACHABLE', message: expect.stringMatching(/^No storage node is reachable \(.*\)\. Start the nodes or check the addresses in dfc\.conf\.$/) });
+    });
+  });
+
+  describe('is gone without, as a node that is down', () => {
+    it('by a download, a listing and an upload', async () => {
+      await cluster.makeBusy(1, 'logins');
+      const fresh = await connect(USERS.alice);
+      try {
+        const out = join(cluster.dir, 'back');
+        await fresh.getFile('docs/kept.bin', out);
+        expect((await readFile(out)).equals(contents)).toBe(true);
+        await fresh.putFile(await writeTemp(cluster.dir, 'more', contents), 'docs/more.bin');
+        expect((await fresh.list('docs')).map((e) => [e.name, e.pieces.good])).toEqual([
+          ['kept.bin', 3],
+          ['more.bin', 3],
+        ]);
+      } finally {
+        fresh.close();
+      }
+    });
+  });
+
+  describe('changing the password', () => {
+    it('is refused while a node is busy refusing logins, saying it is busy and to try again in a moment, and nothing changes', async () => {
+      await cluster.makeBusy(1, 'logins');
+      await expect(vault.changePassword(USERS.alice, NEW_PASSWORD)).rejects.toMatchObject({
+        code: 'NODE_BUSY',
+        message: `Changing the password needs every node, and DFS2 (${CROWDED}) is busy. Nothing was changed; try again in a moment.`,
+      });
+      await cluster.stop(1);
+      await cluster.restart(1);
+      await expectFilesIntact(USERS.alice);
+      await expect(connect(NEW_PASSWORD)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    });
+
+    it('with one node busy and one down, names each for what it is', async () => {
+      await cluster.makeBusy(1, 'logins');
+      await cluster.stop(3);
+      await expect(vault.changePassword(USERS.alice, NEW_PASSWORD)).rejects.toMatchObject({
+        code: 'NODE_UNREACHABLE',
+        message: expect.stringMatching(
+          new RegExp(`^Changing the password needs every node, and DFS4 \\(Cannot reach .*\\) is not reachable and DFS2 \\(${CROWDED}\\) is busy\\. Nothing was changed; try again when every node is up and none is busy\\.$`),
+        ),
+      });
+    });
+
+    it('stops when a node is busy with its users file, saying so, and the current password still works', async () => {
+      await cluster.makeBusy(2, 'users-file');
+      await expect(vault.changePassword(USERS.alice, NEW_PASSWORD)).rejects.toMatchObject({
+        code: 'NODE_BUSY',
+        message: `Could not change the password: DFS3 is busy (${LOCKED}); try again in a moment. Nothing was changed; the current password still works.`,
+      });
+      await cluster.stop(2);
+      await cluster.restart(2);
+      await expectFilesIntact(USERS.alice);
+      await expect(connect(NEW_PASSWORD)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    });
+  });
+});
