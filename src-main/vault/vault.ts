@@ -3,6 +3,7 @@ import { type FileHandle, lstat, open, realpath, rename, rm, stat } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import { BackgroundFlusher } from '../../servers/node/background-flusher.js';
 import { VaultError } from '../shared/errors.js';
+import type { MissedNode } from '../shared/missed-nodes.js';
 import type { FileHealth, NodeStatus, RepairResult, VaultEntry } from '../shared/models.js';
 import { type ByteSource, fileSource } from './byte-source.js';
 import { buildCatalog, type ObjectState } from './catalog.js';
@@ -122,9 +123,9 @@ export class Vault {
 
   /**
    * The vault's recovery key (its master key in printable form), once `password` is confirmed.
-   * Also lets every reachable node accept the key for `Vault.recover`; `notRegisteredOn` names the nodes that were down.
+   * Also lets every reachable node accept the key for `Vault.recover`; `notRegisteredOn` names the nodes that were down or busy.
    */
-  async recoveryKey(password: string): Promise<{ recoveryKey: string; notRegisteredOn: string[] }> {
+  async recoveryKey(password: string): Promise<{ recoveryKey: string; notRegisteredOn: MissedNode[] }> {
     return showRecoveryKey(this.pool, password);
   }
 

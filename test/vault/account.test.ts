@@ -107,7 +107,7 @@ describe('account: password change and recovery', () => {
 
     it('names the nodes that were down, where recovery is not set up yet', async () => {
       await cluster.stop(1);
-      expect((await vault.recoveryKey(USERS.alice)).notRegisteredOn).toEqual(['DFS2']);
+      expect((await vault.recoveryKey(USERS.alice)).notRegisteredOn).toEqual([{ name: 'DFS2', busy: false, reason: expect.stringContaining('Cannot reach') }]);
     });
 
     it('never reaches a node: no node file holds the key or its characters', async () => {

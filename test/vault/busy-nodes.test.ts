@@ -43,7 +43,7 @@ describe('a node that answers BUSY', () => {
       const failure = (await connect(USERS.alice).catch((error: unknown) => error)) as Error;
       expect(failure).toMatchObject({
         code: 'NODE_BUSY',
-        message: `No storage node can answer now: DFS1 (${CROWDED}), DFS2 (${CROWDED}), DFS3 (${CROWDED}), DFS4 (${CROWDED}) are busy. Try again in a moment.`,
+        message: `No storage node can answer now: DFS1 (${CROWDED}), DFS2 (${CROWDED}), DFS3 (${CROWDED}) and DFS4 (${CROWDED}) are busy. Try again in a moment.`,
       });
       expect(failure.message).not.toMatch(/reachable|Start the nodes/);
     });
@@ -54,7 +54,7 @@ describe('a node that answers BUSY', () => {
       await expect(connect(USERS.alice)).rejects.toMatchObject({
         code: 'NODE_BUSY',
         message: expect.stringMatching(
-          new RegExp(`^No storage node can answer now: DFS2 \\(Cannot reach .*\\), DFS3 \\(Cannot reach .*\\), DFS4 \\(Cannot reach .*\\) are not reachable and DFS1 \\(${CROWDED}\\) is busy\\. Try again in a moment, or start the nodes that are down \\(or check the addresses in dfc\\.conf\\)\\.$`),
+          new RegExp(`^No storage node can answer now: DFS2 \\(Cannot reach .*\\), DFS3 \\(Cannot reach .*\\) and DFS4 \\(Cannot reach .*\\) are not reachable and DFS1 \\(${CROWDED}\\) is busy\\. Try again in a moment, or start the nodes that are down \\(or check the addresses in dfc\\.conf\\)\\.$`),
         ),
       });
     });
@@ -125,6 +125,35 @@ describe('a node that answers BUSY', () => {
       await cluster.restart(2);
       await expectFilesIntact(USERS.alice);
       await expect(connect(NEW_PASSWORD)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+    });
+  });
+
+  describe('the recovery key', () => {
+    it('names a node that was busy with its users file as busy, and so cannot reset the password there yet', async () => {
+      await cluster.makeBusy(1, 'users-file');
+      expect((await vault.recoveryKey(USERS.alice)).notRegisteredOn).toEqual([{ name: 'DFS2', busy: true, reason: LOCKED }]);
+    });
+
+    it('cannot reset the password while a node is busy refusing logins, and says to try again in a moment', async () => {
+      const { recoveryKey } = await vault.recoveryKey(USERS.alice);
+      await cluster.makeBusy(0, 'logins');
+      await expect(Vault.recover({ servers: cluster.servers, username: 'alice', recoveryKey, newPassword: NEW_PASSWORD, ...FAST })).rejects.toMatchObject({
+        code: 'NODE_BUSY',
+        message: `Resetting the password needs every node, and DFS1 (${CROWDED}) is busy. Nothing was changed; try again in a moment.`,
+      });
+    });
+
+    it('resets the password on the other nodes when one is busy with its users file at the last step, and says to run it again in a moment', async () => {
+      const { recoveryKey } = await vault.recoveryKey(USERS.alice);
+      await cluster.makeBusy(3, 'users-file');
+      await expect(Vault.recover({ servers: cluster.servers, username: 'alice', recoveryKey, newPassword: NEW_PASSWORD, ...FAST })).rejects.toMatchObject({
+        code: 'INCOMPLETE',
+        message: `The new password is set on some nodes but not on DFS4 (busy: ${LOCKED}). Run the recovery again in a moment.`,
+      });
+      await cluster.stop(3);
+      await cluster.restart(3);
+      await Vault.recover({ servers: cluster.servers, username: 'alice', recoveryKey, newPassword: NEW_PASSWORD, ...FAST });
+      await expectFilesIntact(NEW_PASSWORD);
     });
   });
 });
