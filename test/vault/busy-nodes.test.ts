@@ -91,6 +91,20 @@ describe('a node that answers BUSY', () => {
     });
   });
 
+  describe('check and repair', () => {
+    it('mark the pieces of a busy node busy, leave them alone, and find them sound once it is free', async () => {
+      await cluster.makeBusy(1, 'logins');
+      const [health] = await vault.check('docs/kept.bin');
+      expect(health).toMatchObject({ pieces: { good: 3, total: 4 }, health: 'degraded' });
+      expect(health!.detail.filter((d) => d.state !== 'sound')).toEqual([{ piece: expect.any(Number), node: 'DFS2', state: 'busy' }]);
+      const [repaired] = await vault.repair('docs/kept.bin');
+      expect(repaired).toMatchObject({ rebuilt: [], failed: [{ node: 'DFS2', reason: 'DFS2 is busy' }], after: { good: 3, total: 4 } });
+      await cluster.stop(1);
+      await cluster.restart(1);
+      expect((await vault.check('docs/kept.bin'))[0]).toMatchObject({ pieces: { good: 4, total: 4 }, health: 'healthy' });
+    });
+  });
+
   describe('changing the password', () => {
     it('is refused while a node is busy refusing logins, saying it is busy and to try again in a moment, and nothing changes', async () => {
       await cluster.makeBusy(1, 'logins');
