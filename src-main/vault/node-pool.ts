@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../../servers/protocol/errors.js';
 import { INVALID_LOGIN_TEXT, VaultError } from '../shared/errors.js';
-import { type MissedNode, missedNodeText } from '../shared/missed-nodes.js';
+import type { MissedNode } from '../shared/missed-nodes.js';
 import { type ServerEntry, serverLabel } from './dfc-config.js';
 import { DEFAULT_TIMEOUT_MS, NodeClient } from './node-client.js';
 import { NodeBusyError, busyReason } from './node-busy.js';
@@ -52,11 +52,6 @@ export function missedNode(nodeName: string, error: VaultError): MissedNode {
   if (error instanceof NodeBusyError) return { name: nodeName, busy: true, reason: error.reason };
   const named = `${nodeName}: `;
   return { name: nodeName, busy: error.code === 'NODE_BUSY', reason: error.message.startsWith(named) ? error.message.slice(named.length) : error.message };
-}
-
-/** "DFS1 (why)": a node's failure in a list of several, naming the node once; "DFS1 (busy: why)" for a busy one. */
-export function nodeFailure(nodeName: string, error: VaultError): string {
-  return missedNodeText(missedNode(nodeName, error));
 }
 
 /** Idle connections older than this are dropped rather than reused: the node closes them after 120 s. */

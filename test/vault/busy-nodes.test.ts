@@ -91,6 +91,17 @@ describe('a node that answers BUSY', () => {
     });
   });
 
+  describe('a write', () => {
+    it('that two busy nodes leave short of its quorum says they were busy and to try again in a moment', async () => {
+      await cluster.makeBusy(0, 'logins');
+      await cluster.makeBusy(3, 'logins');
+      await expect(vault.putFile(await writeTemp(cluster.dir, 'more', contents), 'docs/kept.bin')).rejects.toMatchObject({
+        code: 'QUORUM_FAILED',
+        message: `Only 2 of 4 nodes could store their piece; a write needs 3. Failed: DFS1 (busy: ${CROWDED}); DFS4 (busy: ${CROWDED}). Try again in a moment; the previous version is unchanged.`,
+      });
+    });
+  });
+
   describe('check and repair', () => {
     it('mark the pieces of a busy node busy, leave them alone, and find them sound once it is free', async () => {
       await cluster.makeBusy(1, 'logins');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../servers/protocol/errors.js';
 import { VaultError } from '../../src-main/shared/errors.js';
+import { missedNodeText } from '../../src-main/shared/missed-nodes.js';
 import { NodeBusyError } from '../../src-main/vault/node-busy.js';
-import { nodeFailure, throwIfLoginRejected, toVaultError } from '../../src-main/vault/node-pool.js';
+import { missedNode, throwIfLoginRejected, toVaultError } from '../../src-main/vault/node-pool.js';
 
 describe('toVaultError', () => {
   it('gives a busy node its own code, and says it is busy and to try again in a moment, in the node\'s words once', () => {
@@ -21,11 +22,14 @@ describe('toVaultError', () => {
   });
 });
 
-describe('nodeFailure', () => {
+describe('missedNode', () => {
   it('names a node once with its reason, and marks a busy one as busy', () => {
-    expect(nodeFailure('DFS2', new VaultError('NODE_UNREACHABLE', 'DFS2: connection refused'))).toBe('DFS2 (connection refused)');
-    const busy = toVaultError(new ProtocolError('BUSY', 'The node is busy: another process has been changing its users file for a while. Try again in a moment.'), 'DFS2');
-    expect(nodeFailure('DFS2', busy)).toBe('DFS2 (busy: another process has been changing its users file for a while)');
+    const down = missedNode('DFS2', new VaultError('NODE_UNREACHABLE', 'DFS2: connection refused'));
+    expect(down).toEqual({ name: 'DFS2', busy: false, reason: 'connection refused' });
+    expect(missedNodeText(down)).toBe('DFS2 (connection refused)');
+    const busy = missedNode('DFS2', toVaultError(new ProtocolError('BUSY', 'The node is busy: another process has been changing its users file for a while. Try again in a moment.'), 'DFS2'));
+    expect(busy).toEqual({ name: 'DFS2', busy: true, reason: 'another process has been changing its users file for a while' });
+    expect(missedNodeText(busy)).toBe('DFS2 (busy: another process has been changing its users file for a while)');
   });
 });
 
