@@ -1,4 +1,5 @@
 import type { SerializedVaultError } from './errors.js';
+import type { MissedNode } from './missed-nodes.js';
 import type { NodeStatus } from './models.js';
 
 /** Which cluster to log in to: the app's own local one, a dfc.conf file, or typed `host:port` addresses. */
@@ -36,12 +37,12 @@ export interface PasswordChange {
   unfinished?: string;
 }
 
-/** The vault's recovery key, and the nodes that could not learn it (they were down). */
+/** The vault's recovery key, and the nodes that could not learn it (they were down or busy). */
 export interface RecoveryKey {
   /** 11 groups of 5 Crockford base32 characters, dash-separated. */
   recoveryKey: string;
-  /** Names of the nodes where the key cannot reset the password yet (show it again once they are up). */
-  notRegisteredOn: string[];
+  /** The nodes where the key cannot reset the password yet (show it again once they are up, or in a moment if they were busy). */
+  notRegisteredOn: MissedNode[];
 }
 
 /** One node in the strip: what the vault sees plus, for the local cluster, whether its process runs. */

@@ -3,6 +3,7 @@ export type VaultErrorCode =
   | 'AUTH_FAILED'
   | 'AUTH_THROTTLED'
   | 'NODE_UNREACHABLE'
+  | 'NODE_BUSY'
   | 'QUORUM_FAILED'
   | 'INCOMPLETE'
   | 'NOT_FOUND'

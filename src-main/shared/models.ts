@@ -40,13 +40,23 @@ export interface FileHealth {
   size: number;
   pieces: PieceCount;
   health: Health;
-  /** Per piece index: where it lives and what state it is in. */
-  detail: Array<{ piece: number; node: string; state: 'sound' | 'missing' | 'damaged' | 'unreachable' }>;
+  /** Per piece index: where it lives and what state it is in ("busy": its node is up but asked to be tried again in a moment). */
+  detail: Array<{ piece: number; node: string; state: 'sound' | 'missing' | 'damaged' | 'unreachable' | 'busy' }>;
 }
 
 /** How a checked path reads: a folder's (checked by its record) with a trailing slash. */
 export function checkedPathText(health: Pick<FileHealth, 'kind' | 'path'>): string {
   return health.kind === 'folder' ? `${health.path}/` : health.path;
+}
+
+/** The reason repair gives for a piece it left alone because its node is down. */
+export function unreachableReason(node: string): string {
+  return `${node} is unreachable`;
+}
+
+/** The reason repair gives for a piece it left alone because its node is busy: repairing again in a moment may rebuild it. */
+export function busyNodeReason(node: string): string {
+  return `${node} is busy`;
 }
 
 /** What `repair` did for one file. */

@@ -1,14 +1,16 @@
 import { RECOVERY_LOGIN_SUFFIX } from '../../servers/protocol/constants.js';
 import { createVerifier, formatVerifier } from '../../servers/protocol/scram.js';
 import { VaultError } from '../shared/errors.js';
+import { type MissedNode, missedNodeText, onlyBusy } from '../shared/missed-nodes.js';
 import { recoveryLoginSecret } from './crypto/key-hierarchy.js';
 import { decodeWrappedMasterKey, matchesWrappedMasterKey } from './crypto/master-key.js';
 import { formatRecoveryKey, parseRecoveryKey } from './crypto/recovery-key.js';
 import type { ServerEntry } from './dfc-config.js';
 import { MASTER_KEY_OBJECT, openBestRecord, readMasterKeyRecords, wrappedRecord, writeMasterKeyRecord } from './master-key-store.js';
 import { NodeClient } from './node-client.js';
-import { type NodeOutcome, NodePool, nodeFailure, throwIfLoginRejected, toVaultError } from './node-pool.js';
+import { NodePool, missedNode, throwIfLoginRejected, toVaultError } from './node-pool.js';
 import { nextVersion } from './object-meta.js';
+import { unavailableClause, unavailableNodes } from './unavailable-nodes.js';
 
 // The account operations: password change, recovery key, recovery. Each changes what every node
 // holds for the user (SCRAM verifiers and the wrapped master key) and never touches file contents.
@@ -23,9 +25,9 @@ export interface AccountOptions {
 export interface PasswordChangeResult {
   /**
    * Nodes (with the reason) that took the new password but could not drop the old one, because they failed
-   * in the last step: both passwords open them until the password is changed again with them up.
+   * in the last step: both passwords open them until the password is changed again with them up (and not busy).
    */
-  oldPasswordStillAcceptedBy: string[];
+  oldPasswordStillAcceptedBy: MissedNode[];
 }
 
 /**
@@ -64,14 +66,14 @@ export async function changePassword(pool: NodePool, currentPassword: string, ne
       const why = toVaultError(error);
       throw new VaultError(why.code, `Could not change the password: ${why.message} Nothing was changed; the current password still works.`, { cause: error });
     }
-    const unfinished: string[] = [];
+    const unfinished: MissedNode[] = [];
     await Promise.all(
       clients.map(async (client, node) => {
         try {
           await client.setVerifier('current', pending[node]!);
           await client.prune(MASTER_KEY_OBJECT, version);
         } catch (error) {
-          unfinished.push(nodeFailure(pool.servers[node]!.name, toVaultError(error)));
+          unfinished.push(missedNode(pool.servers[node]!.name, toVaultError(error)));
         }
       }),
     );
@@ -86,9 +88,9 @@ export async function changePassword(pool: NodePool, currentPassword: string, ne
 /**
  * The vault's recovery key, once `password` is confirmed: the master key in printable form. Every
  * reachable node is (again) given the verifier of the recovery login, so the key can later reset the
- * password there; the nodes that could not be reached are returned by name.
+ * password there; the nodes that could not take it (down or busy) are returned.
  */
-export async function showRecoveryKey(pool: NodePool, password: string): Promise<{ recoveryKey: string; notRegisteredOn: string[] }> {
+export async function showRecoveryKey(pool: NodePool, password: string): Promise<{ recoveryKey: string; notRegisteredOn: MissedNode[] }> {
   if (!pool.isPassword(password)) throw new VaultError('AUTH_FAILED', 'That password is not right.');
   const { masterKey } = await openBestRecord((await readMasterKeyRecords(pool)).sightings, password);
   try {
@@ -98,11 +100,10 @@ export async function showRecoveryKey(pool: NodePool, password: string): Promise
   }
 }
 
-/** Lets every reachable node accept a login with `masterKey`'s recovery secret; returns the names of the nodes that did not. */
-export async function registerRecoveryLogin(pool: NodePool, masterKey: Buffer): Promise<string[]> {
+/** Lets every reachable node accept a login with `masterKey`'s recovery secret; returns the nodes that did not, and why. */
+export async function registerRecoveryLogin(pool: NodePool, masterKey: Buffer): Promise<MissedNode[]> {
   const verifier = formatVerifier(createVerifier(recoveryLoginSecret(masterKey)));
-  const outcomes = await pool.onEveryNode((client) => client.setVerifier('recovery', verifier));
-  return outcomes.filter((o) => !o.ok).map((o) => pool.servers[o.node]!.name);
+  return unavailableNodes(pool.servers, await pool.onEveryNode((client) => client.setVerifier('recovery', verifier)));
 }
 
 /** What recovery needs: where the nodes are, whose vault, the recovery key and the new password. */
@@ -142,9 +143,10 @@ export async function recoverAccount(request: RecoverRequest): Promise<void> {
       await client.setVerifier('current', verifier);
       await client.prune(MASTER_KEY_OBJECT, version);
     });
-    const failed = failedNodes(pool, outcomes);
+    const failed = unavailableNodes(pool.servers, outcomes);
     if (failed.length > 0) {
-      throw new VaultError('INCOMPLETE', `The new password is set on some nodes but not on ${failed.join(', ')}. Run the recovery again when every node is up.`);
+      const when = onlyBusy(failed) ? 'in a moment' : 'when every node is up';
+      throw new VaultError('INCOMPLETE', `The new password is set on some nodes but not on ${failed.map(missedNodeText).join(', ')}. Run the recovery again ${when}.`);
     }
   } finally {
     pool.close();
@@ -152,19 +154,18 @@ export async function recoverAccount(request: RecoverRequest): Promise<void> {
   }
 }
 
-/** Throws unless every node answers and accepts the login; names the ones that do not. */
+/**
+ * Throws unless every node answers and accepts the login; names the ones that do not. Only busy nodes missing is
+ * NODE_BUSY (try again in a moment); any node down is NODE_UNREACHABLE.
+ */
 async function requireEveryNode(pool: NodePool, what: string): Promise<void> {
   const outcomes = await pool.onEveryNode((client) => client.ping());
   throwIfLoginRejected(outcomes);
-  const down = failedNodes(pool, outcomes);
-  if (down.length > 0) {
-    throw new VaultError('NODE_UNREACHABLE', `${what} needs every node, and ${down.join(', ')} ${down.length === 1 ? 'is' : 'are'} not reachable. Nothing was changed; try again when every node is up.`);
-  }
-}
-
-/** "name (reason)" of each node whose outcome failed. */
-function failedNodes(pool: NodePool, outcomes: readonly NodeOutcome<unknown>[]): string[] {
-  return outcomes.flatMap((o) => (o.ok ? [] : [nodeFailure(pool.servers[o.node]!.name, o.error)]));
+  const missed = unavailableNodes(pool.servers, outcomes);
+  if (missed.length === 0) return;
+  const busy = onlyBusy(missed);
+  const when = busy ? 'in a moment' : missed.some((node) => node.busy) ? 'when every node is up and none is busy' : 'when every node is up';
+  throw new VaultError(busy ? 'NODE_BUSY' : 'NODE_UNREACHABLE', `${what} needs every node, and ${unavailableClause(missed)}. Nothing was changed; try again ${when}.`);
 }
 
 function assertNewPassword(password: string): void {

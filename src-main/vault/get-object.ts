@@ -1,28 +1,28 @@
 import { INCOMPLETE_TEXT, VaultError } from '../shared/errors.js';
 import { type ObjectState, type VersionState, buildCatalog, layoutOf, readableVersion } from './catalog.js';
-import { type NodePool, throwIfLoginRejected } from './node-pool.js';
+import { type NodeOutcome, type NodePool, throwIfLoginRejected } from './node-pool.js';
 import type { ProgressListener } from './put-object.js';
 import { stripeOpener } from './stripe-opener.js';
 import { type PieceFailure, openStripes } from './stripe-reader.js';
+import { throwIfNoNodeAnswered } from './unavailable-nodes.js';
 import type { VaultCipher } from './vault-cipher.js';
 
 /** Writes the next bytes of a download, in order; resolves when they may be reused. */
 export type ByteSink = (parts: Buffer[]) => Promise<void>;
 
-/** Everything the nodes that answered hold for one path. */
-export async function lookupObject(pool: NodePool, cipher: VaultCipher, path: string): Promise<{ key: Buffer; state: ObjectState | undefined; reachable: number }> {
+/** Everything the nodes that answered hold for one path, and each node's outcome. */
+export async function lookupObject(pool: NodePool, cipher: VaultCipher, path: string): Promise<{ key: Buffer; state: ObjectState | undefined; outcomes: NodeOutcome<unknown>[] }> {
   const key = cipher.objectId(path);
   const outcomes = await pool.onEveryNode((client) => client.list(key));
   throwIfLoginRejected(outcomes);
-  const reachable = outcomes.filter((o) => o.ok).length;
   const state = buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), cipher).get(key.toString('hex'));
-  return { key, state, reachable };
+  return { key, state, outcomes };
 }
 
 /** The version of `path` a reader gets, or a clear error: not found, a folder, or incomplete. */
 export async function resolveFile(pool: NodePool, cipher: VaultCipher, path: string): Promise<{ key: Buffer; version: VersionState }> {
-  const { key, state, reachable } = await lookupObject(pool, cipher, path);
-  if (reachable === 0) throw new VaultError('NODE_UNREACHABLE', 'No storage node is reachable. Start the nodes (dfs-vault cluster) or check dfc.conf.');
+  const { key, state, outcomes } = await lookupObject(pool, cipher, path);
+  throwIfNoNodeAnswered(pool.servers, outcomes, 'No storage node is reachable. Start the nodes (dfs-vault cluster) or check dfc.conf.');
   const version = state && readableVersion(state);
   if (!version) {
     const seen = state?.versions.some((v) => v.meta.kind === 'file');

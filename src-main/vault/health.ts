@@ -1,5 +1,4 @@
-import type { FileHealth, RepairResult } from '../shared/models.js';
-import { healthOf } from '../shared/models.js';
+import { type FileHealth, type RepairResult, busyNodeReason, healthOf, unreachableReason } from '../shared/models.js';
 import { type ObjectState, type VersionState, expectedPieceBytes, layoutOf, nodesWithOlderVersions, readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import type { NodePool } from './node-pool.js';
@@ -12,7 +11,7 @@ import type { VaultCipher } from './vault-cipher.js';
 
 type PieceState = FileHealth['detail'][number]['state'];
 
-/** Reads one stored piece in full and verifies every chunk check; a node that fails to serve it is "unreachable", not "damaged". */
+/** Reads one stored piece in full and verifies every chunk check; a node that fails to serve it is "unreachable" (or "busy"), not "damaged". */
 async function verifyPieceChecks(pool: NodePool, key: Buffer, version: VersionState, piece: number): Promise<PieceState> {
   const holder = version.holders.find((h) => h.piece === piece)!;
   const layout = layoutOf(version.meta);
@@ -74,6 +73,12 @@ async function verifyPieces(pool: NodePool, cipher: VaultCipher, key: Buffer, ve
   return verdicts;
 }
 
+/** Which nodes answered the listing a check starts from, and which of the others were only busy. */
+export interface NodesAnswering {
+  reachable: ReadonlySet<number>;
+  busy: ReadonlySet<number>;
+}
+
 /**
  * Checks one object: for each piece index, is it on a node, and does every chunk verify.
  * `deep` reads each piece in full; otherwise presence and size are trusted.
@@ -83,7 +88,7 @@ export async function checkObject(
   cipher: VaultCipher,
   key: Buffer,
   state: ObjectState,
-  reachable: ReadonlySet<number>,
+  nodes: NodesAnswering,
   options: { deep: boolean; includeDeleted?: boolean },
 ): Promise<FileHealth | undefined> {
   const deep = options.deep;
@@ -98,17 +103,12 @@ export async function checkObject(
     const home = holder?.node ?? nodeForPiece(key, piece, n);
     let pieceState: PieceState;
     if (holder) pieceState = verdicts.get(piece) ?? 'sound';
-    else pieceState = reachable.has(home) ? 'missing' : 'unreachable';
+    else pieceState = nodes.reachable.has(home) ? 'missing' : nodes.busy.has(home) ? 'busy' : 'unreachable';
     detail.push({ piece, node: pool.servers[home]?.name ?? `node ${home + 1}`, state: pieceState });
   }
   const good = detail.filter((d) => d.state === 'sound').length;
   const pieces = { good, total: n };
   return { path: meta.path, kind: meta.kind, size: meta.size, pieces, health: healthOf(pieces, meta.k), detail };
-}
-
-/** The reason repair gives for a piece it left alone because its node is down. */
-export function unreachableReason(node: string): string {
-  return `${node} is unreachable`;
 }
 
 /**
@@ -122,7 +122,8 @@ export async function repairObject(pool: NodePool, cipher: VaultCipher, key: Buf
   const lacking = health.detail.filter((d) => d.state === 'missing' || d.state === 'damaged');
   if (!version || lacking.length === 0) {
     for (const d of health.detail.filter((x) => x.state !== 'sound')) {
-      result.failed.push({ piece: d.piece, node: d.node, reason: version ? unreachableReason(d.node) : 'fewer than k pieces are left; the file cannot be rebuilt' });
+      const away = d.state === 'busy' ? busyNodeReason(d.node) : unreachableReason(d.node);
+      result.failed.push({ piece: d.piece, node: d.node, reason: version ? away : 'fewer than k pieces are left; the file cannot be rebuilt' });
     }
     return result;
   }

@@ -4,6 +4,7 @@ import { createMasterKey, decodeWrappedMasterKey, encodeWrappedMasterKey, unwrap
 import { type NodePool, throwIfLoginRejected } from './node-pool.js';
 import { nextVersion } from './object-meta.js';
 import { PieceUpload } from './piece-upload.js';
+import { throwIfNoNodeAnswered } from './unavailable-nodes.js';
 
 /**
  * The reserved object key under which every node keeps the user's wrapped master key, as the
@@ -61,8 +62,8 @@ export async function loadOrCreateMasterKey(pool: NodePool, password: string, op
 export async function readMasterKeyRecords(pool: NodePool): Promise<MasterKeyRecords> {
   const outcomes = await pool.onEveryNode((client) => client.list(MASTER_KEY_OBJECT));
   throwIfLoginRejected(outcomes);
+  throwIfNoNodeAnswered(pool.servers, outcomes, 'No storage node is reachable. Start the nodes or check the addresses in dfc.conf.');
   const reachable = outcomes.filter((o) => o.ok).map((o) => o.node);
-  if (reachable.length === 0) throw new VaultError('NODE_UNREACHABLE', 'No storage node is reachable. Start the nodes or check the addresses in dfc.conf.');
   const byBytes = new Map<string, Sighting>();
   for (const outcome of outcomes) {
     if (!outcome.ok) continue;

@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ProtocolError } from '../../servers/protocol/errors.js';
 import { INVALID_LOGIN_TEXT, VaultError } from '../shared/errors.js';
+import type { MissedNode } from '../shared/missed-nodes.js';
 import { type ServerEntry, serverLabel } from './dfc-config.js';
 import { DEFAULT_TIMEOUT_MS, NodeClient } from './node-client.js';
+import { NodeBusyError, busyReason } from './node-busy.js';
 
 /** Who logs in, and how long to wait for a node. */
 export interface PoolOptions {
@@ -35,9 +37,9 @@ export function toVaultError(error: unknown, nodeName?: string): VaultError {
         return new VaultError('NOT_FOUND', `${where}${error.message}`, { cause: error });
       case 'CONNECTION_CLOSED':
       case 'TIMEOUT':
-      // Refusing logins from this address for now: for this operation, as good as down.
-      case 'BUSY':
         return new VaultError('NODE_UNREACHABLE', `${where}${error.message}`, { cause: error });
+      case 'BUSY':
+        return new NodeBusyError(busyReason(error.message), nodeName, { cause: error });
       default:
         return new VaultError('PROTOCOL', `${where}${error.message}`, { cause: error });
     }
@@ -45,10 +47,11 @@ export function toVaultError(error: unknown, nodeName?: string): VaultError {
   return new VaultError('INTERNAL', `${where}${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }
 
-/** "DFS1 (why)": a node's failure in a list of several, naming the node once (its error may already start with the name). */
-export function nodeFailure(nodeName: string, error: VaultError): string {
+/** A node's failure as a MissedNode, its reason without the node's name (its error may start with it); a busy node's in the node's own words. */
+export function missedNode(nodeName: string, error: VaultError): MissedNode {
+  if (error instanceof NodeBusyError) return { name: nodeName, busy: true, reason: error.reason };
   const named = `${nodeName}: `;
-  return `${nodeName} (${error.message.startsWith(named) ? error.message.slice(named.length) : error.message})`;
+  return { name: nodeName, busy: error.code === 'NODE_BUSY', reason: error.message.startsWith(named) ? error.message.slice(named.length) : error.message };
 }
 
 /** Idle connections older than this are dropped rather than reused: the node closes them after 120 s. */

@@ -1,6 +1,7 @@
 import { VaultError } from '../shared/errors.js';
+import { missedNodeText, onlyBusy } from '../shared/missed-nodes.js';
 import type { NodeClient } from './node-client.js';
-import { type NodePool, nodeFailure, toVaultError } from './node-pool.js';
+import { type NodePool, missedNode, toVaultError } from './node-pool.js';
 
 /** One node receiving one piece. */
 interface Target {
@@ -140,11 +141,14 @@ export class PieceUpload {
 
   private checkQuorum(stage: 'store' | 'commit'): void {
     if (this.targets.length >= this.quorum) return;
-    const down = [...this.failures].map(([node, error]) => nodeFailure(this.pool.servers[node]!.name, error));
+    // In node order, whichever failed first.
+    const missed = [...this.failures].sort(([a], [b]) => a - b).map(([node, error]) => missedNode(this.pool.servers[node]!.name, error));
+    // Nodes that were only busy need nothing started: they take pieces again in a moment.
+    const retry = missed.length > 0 && onlyBusy(missed) ? 'Try again in a moment' : 'Start the missing nodes and try again';
     throw new VaultError(
       'QUORUM_FAILED',
       `Only ${this.targets.length} of ${this.pool.size} nodes could ${stage} their piece; a write needs ${this.quorum}. ` +
-        `${down.length ? `Failed: ${down.join('; ')}. ` : ''}Start the missing nodes and try again; the previous version is unchanged.`,
+        `${missed.length ? `Failed: ${missed.map(missedNodeText).join('; ')}. ` : ''}${retry}; the previous version is unchanged.`,
     );
   }
 }

@@ -6,10 +6,10 @@ import type { NodePool } from './node-pool.js';
 import { chunkCheck, joinChunk } from './stripe-codec.js';
 import { CHUNK_CHECK_BYTES, type StripeLayout, chunkBytesAt, pieceOffsetOf } from './stripe-layout.js';
 
-/** Why a piece was given up during a read: its bytes were wrong, it was gone, or its node did not serve it. */
+/** Why a piece was given up during a read: its bytes were wrong, it was gone, or its node did not serve it (down, or busy). */
 export interface PieceFailure {
   holder: PieceHolder;
-  kind: 'damaged' | 'missing' | 'unreachable';
+  kind: 'damaged' | 'missing' | 'unreachable' | 'busy';
   reason: string;
 }
 
@@ -19,7 +19,7 @@ class DamagedPiece extends Error {}
 function describeFailure(holder: PieceHolder, error: unknown): PieceFailure {
   const reason = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: string }).code;
-  return { holder, kind: error instanceof DamagedPiece ? 'damaged' : code === 'NOT_FOUND' ? 'missing' : 'unreachable', reason };
+  return { holder, kind: error instanceof DamagedPiece ? 'damaged' : code === 'NOT_FOUND' ? 'missing' : code === 'NODE_BUSY' ? 'busy' : 'unreachable', reason };
 }
 
 /** Reads a piece's bytes from a GET stream in exact amounts. */

@@ -3,18 +3,20 @@ import { type FileHandle, lstat, open, realpath, rename, rm, stat } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import { BackgroundFlusher } from '../../servers/node/background-flusher.js';
 import { VaultError } from '../shared/errors.js';
+import type { MissedNode } from '../shared/missed-nodes.js';
 import type { FileHealth, NodeStatus, RepairResult, VaultEntry } from '../shared/models.js';
 import { type ByteSource, fileSource } from './byte-source.js';
 import { buildCatalog, type ObjectState } from './catalog.js';
 import type { ServerEntry } from './dfc-config.js';
 import { getObject } from './get-object.js';
-import { checkObject, pruneSuperseded, repairObject } from './health.js';
+import { type NodesAnswering, checkObject, pruneSuperseded, repairObject } from './health.js';
 import { changePassword, type AccountOptions, type PasswordChangeResult, type RecoverRequest, recoverAccount, registerRecoveryLogin, showRecoveryKey } from './account.js';
 import { loadOrCreateMasterKey } from './master-key-store.js';
 import { NodePool, throwIfLoginRejected } from './node-pool.js';
 import { type ProgressListener, currentKind, putObject, writeQuorum } from './put-object.js';
 import type { PieceFailure } from './stripe-reader.js';
 import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
+import { throwIfNoNodeAnswered } from './unavailable-nodes.js';
 import { folderEntries, folderExists, liveObjects } from './vault-listing.js';
 import { VaultCipher } from './vault-cipher.js';
 import { whyWriteFailed } from './write-errors.js';
@@ -82,10 +84,8 @@ export class Vault {
     const outcomes = await vault.pool.onEveryNode((client) => client.ping());
     try {
       throwIfLoginRejected(outcomes);
-      if (!outcomes.some((o) => o.ok)) {
-        const first = outcomes.find((o) => !o.ok);
-        throw new VaultError('NODE_UNREACHABLE', `No storage node is reachable${first && !first.ok ? ` (${first.error.message})` : ''}. Start the nodes or check the addresses in dfc.conf.`);
-      }
+      const first = outcomes.find((o) => !o.ok);
+      throwIfNoNodeAnswered(vault.pool.servers, outcomes, `No storage node is reachable${first && !first.ok ? ` (${first.error.message})` : ''}. Start the nodes or check the addresses in dfc.conf.`);
       const quorum = writeQuorum(vault.code.k, vault.pool.size);
       const masterKey = await loadOrCreateMasterKey(vault.pool, options.password, {
         quorum,
@@ -123,9 +123,9 @@ export class Vault {
 
   /**
    * The vault's recovery key (its master key in printable form), once `password` is confirmed.
-   * Also lets every reachable node accept the key for `Vault.recover`; `notRegisteredOn` names the nodes that were down.
+   * Also lets every reachable node accept the key for `Vault.recover`; `notRegisteredOn` names the nodes that were down or busy.
    */
-  async recoveryKey(password: string): Promise<{ recoveryKey: string; notRegisteredOn: string[] }> {
+  async recoveryKey(password: string): Promise<{ recoveryKey: string; notRegisteredOn: MissedNode[] }> {
     return showRecoveryKey(this.pool, password);
   }
 
@@ -342,10 +342,10 @@ export class Vault {
 
   /** Health of every file (or those under `target`); `deep` reads and verifies every piece. */
   async check(target = '', options: { deep?: boolean } = {}): Promise<FileHealth[]> {
-    const { objects, reachable } = await this.catalog();
+    const { objects, nodes } = await this.catalog();
     const results: FileHealth[] = [];
     for (const state of this.select(objects, target)) {
-      const health = await checkObject(this.pool, this.cipher, state.key, state, reachable, { deep: options.deep ?? true });
+      const health = await checkObject(this.pool, this.cipher, state.key, state, nodes, { deep: options.deep ?? true });
       if (health) results.push(health);
     }
     return results.sort((a, b) => a.path.localeCompare(b.path));
@@ -353,10 +353,10 @@ export class Vault {
 
   /** Rebuilds missing or damaged pieces onto the nodes that lack them (tombstones of deletes included). */
   async repair(target = ''): Promise<RepairResult[]> {
-    const { objects, reachable } = await this.catalog();
+    const { objects, nodes } = await this.catalog();
     const results: RepairResult[] = [];
     for (const state of this.select(objects, target)) {
-      const health = await checkObject(this.pool, this.cipher, state.key, state, reachable, { deep: true, includeDeleted: true });
+      const health = await checkObject(this.pool, this.cipher, state.key, state, nodes, { deep: true, includeDeleted: true });
       const result = health && health.pieces.good < health.pieces.total ? await repairObject(this.pool, this.cipher, state.key, state, health) : undefined;
       const pruned = await pruneSuperseded(this.pool, state.key, state);
       if (result) results.push({ ...result, pruned });
@@ -397,12 +397,13 @@ export class Vault {
     return chosen;
   }
 
-  private async catalog(): Promise<{ objects: Map<string, ObjectState>; reachable: Set<number> }> {
+  private async catalog(): Promise<{ objects: Map<string, ObjectState>; nodes: NodesAnswering }> {
     const outcomes = await this.pool.onEveryNode((client) => client.list());
     throwIfLoginRejected(outcomes);
+    throwIfNoNodeAnswered(this.pool.servers, outcomes, 'No storage node is reachable. Start the nodes or check dfc.conf.');
     const reachable = new Set(outcomes.filter((o) => o.ok).map((o) => o.node));
-    if (reachable.size === 0) throw new VaultError('NODE_UNREACHABLE', 'No storage node is reachable. Start the nodes or check dfc.conf.');
-    return { objects: buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), this.cipher), reachable };
+    const busy = new Set(outcomes.filter((o) => !o.ok && o.error.code === 'NODE_BUSY').map((o) => o.node));
+    return { objects: buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), this.cipher), nodes: { reachable, busy } };
   }
 
   /**

@@ -4,6 +4,7 @@ const CODES: Record<VaultErrorCode, true> = {
   AUTH_FAILED: true,
   AUTH_THROTTLED: true,
   NODE_UNREACHABLE: true,
+  NODE_BUSY: true,
   QUORUM_FAILED: true,
   INCOMPLETE: true,
   NOT_FOUND: true,

@@ -10,6 +10,7 @@ const STATE_WORDS: Record<FileHealth['detail'][number]['state'], string> = {
   missing: 'missing',
   damaged: 'damaged',
   unreachable: 'node unreachable',
+  busy: 'node busy',
 };
 
 /** What `files.check` found, per file and per piece. */

@@ -1,4 +1,4 @@
-import type { RepairResult } from '../../src-main/shared/models.js';
+import { type RepairResult, busyNodeReason } from '../../src-main/shared/models.js';
 import { ModalDialog } from './modal-dialog.js';
 import { useVault } from './store-context.js';
 
@@ -11,7 +11,11 @@ function outcome(r: RepairResult): string {
 function summary(results: readonly RepairResult[]): string {
   const failed = results.filter((r) => r.failed.length > 0).length;
   const rebuilt = results.reduce((n, r) => n + r.rebuilt.length, 0);
-  if (failed > 0) return `${failed} of ${results.length} ${results.length === 1 ? 'file' : 'files'} could not be fully repaired; bring more nodes up and try again.`;
+  if (failed > 0) {
+    // Pieces left alone only because their nodes were busy need no node brought up, just another try.
+    const busy = results.every((r) => r.failed.every((f) => f.reason === busyNodeReason(f.node)));
+    return `${failed} of ${results.length} ${results.length === 1 ? 'file' : 'files'} could not be fully repaired; ${busy ? 'their nodes were busy, so repair again in a moment' : 'bring more nodes up and try again'}.`;
+  }
   if (rebuilt === 0) return 'Every piece was already in place.';
   return `Rebuilt ${rebuilt} ${rebuilt === 1 ? 'piece' : 'pieces'}; every repaired file is whole again.`;
 }

@@ -3,6 +3,7 @@
  * before the host is asked, and where a failed call's message belongs. Pure, so it is tested without React.
  */
 import type { SerializedVaultError } from '../../src-main/shared/errors.js';
+import { type MissedNode, missedNodesClause, onlyBusy } from '../../src-main/shared/missed-nodes.js';
 
 /** The longest password the contract takes. */
 export const MAX_PASSWORD_CHARS = 1024;
@@ -111,13 +112,11 @@ export function recoveryKeyGroups(key: string): string[] {
   return key.split('-').filter((group) => group !== '');
 }
 
-/** The warning shown with the recovery key when some nodes could not learn it, or null when all did. */
-export function notRegisteredWarning(nodes: readonly string[]): string | null {
+/** The warning shown with the recovery key when some nodes could not learn it (down or busy), or null when all did. */
+export function notRegisteredWarning(nodes: readonly MissedNode[]): string | null {
   if (nodes.length === 0) return null;
-  const names = nodes.length === 1 ? nodes[0]! : `${nodes.slice(0, -1).join(', ')} and ${nodes.at(-1)!}`;
-  const were = nodes.length === 1 ? 'was' : 'were';
-  const them = nodes.length === 1 ? 'it is' : 'they are';
-  return `${names} ${were} down, so this key cannot reset your password yet. Open “Recovery key…” again once ${them} up.`;
+  const when = onlyBusy(nodes) ? 'in a moment' : `once ${nodes.length === 1 ? 'it is' : 'they are'} up`;
+  return `${missedNodesClause(nodes, { down: 'down', past: true })}, so this key cannot reset your password yet. Open “Recovery key…” again ${when}.`;
 }
 
 /** What the info notice says after a password change or reset, given what happened to the remembered login. */

@@ -81,6 +81,33 @@ describe('dfs-vault passwd, recovery-key and recover', () => {
     expect((await cli(['ls', '-c', conf], { env: { DFS_PASSWORD: 'builder' } })).status).toBe(0);
   });
 
+  it('passwd refuses while a node is busy, saying so and to try again in a moment, and the password stays', async () => {
+    await cluster.makeBusy(1, 'logins');
+    try {
+      const refused = await cli(['passwd', '-c', conf], { env: { DFS_PASSWORD: 'builder', DFS_NEW_PASSWORD: 'new' } });
+      expect(refused).toMatchObject({
+        status: 1,
+        err: 'Changing the password needs every node, and DFS2 (too many connections from 127.0.0.1 are waiting to log in) is busy. Nothing was changed; try again in a moment.\n',
+      });
+    } finally {
+      await cluster.stop(1);
+      await cluster.restart(1);
+    }
+    expect((await cli(['ls', '-c', conf], { env: { DFS_PASSWORD: 'builder' } })).status).toBe(0);
+  });
+
+  it('recovery-key warns that a busy node cannot take the key yet, and to run it again in a moment', async () => {
+    await cluster.makeBusy(2, 'users-file');
+    try {
+      const shown = await cli(['recovery-key', '-c', conf], { env: { DFS_PASSWORD: 'builder' } });
+      expect(shown.status).toBe(0);
+      expect(shown.err).toBe('Warning: DFS3 was busy, so the key cannot reset the password there yet. Run "dfs-vault recovery-key" again in a moment.\n');
+    } finally {
+      await cluster.stop(2);
+      await cluster.restart(2);
+    }
+  });
+
   it('recovery-key needs the typed password; recover then sets a new one from the key', async () => {
     expect(await cli(['recovery-key', '-c', conf], { typed: 'wrong\r' })).toMatchObject({ status: 1, err: 'Confirm the password for bob: \nInvalid Username/Password. Please try again.\n' });
     const shown = await cli(['recovery-key', '-c', conf], { typed: 'builder\r' });

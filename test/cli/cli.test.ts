@@ -121,6 +121,21 @@ describe('dfs-vault CLI', () => {
     }
   });
 
+  it('check and repair call a busy node busy, once, and say to repair again in a moment', async () => {
+    await cluster.makeBusy(1, 'logins');
+    try {
+      const check = await cli(['check', '-c', conf, 'report.pdf']);
+      expect(check).toMatchObject({ status: 1, out: expect.stringMatching(/^report\.pdf +3\/4 +degraded\n  piece \d on DFS2 +busy\n$/) });
+      expect(await cli(['repair', '-c', conf])).toMatchObject({
+        status: 1,
+        out: expect.stringMatching(/^DFS2 is busy, so \d+ pieces there could not be rebuilt; run "dfs-vault repair" again in a moment\.\n$/),
+      });
+    } finally {
+      await cluster.stop(1);
+      await cluster.restart(1);
+    }
+  });
+
   it('takes a trailing "/" as a folder on either side, and names the file a download into a folder wrote', async () => {
     expect(await cli(['put', '-c', conf, 'report.pdf', 'inbox/'])).toMatchObject({ status: 0, out: 'Stored inbox/report.pdf (123 KB).\n' });
     await mkdir(join(cluster.dir, 'downloads'));

@@ -1,13 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { startNode, type RunningNode } from '../../servers/node/node-server.js';
 import { formatUserLine, saveVerifier } from '../../servers/node/user-store.js';
+import { UsersFileLockedError } from '../../servers/node/users-file-lock.js';
 import { watchUsersFile } from '../../servers/node/users-file-watcher.js';
 import { createVerifier } from '../../servers/protocol/scram.js';
 import type { ServerEntry } from '../../src-main/vault/dfc-config.js';
 import { Vault, type VaultOptions } from '../../src-main/vault/vault.js';
+
+/**
+ * How a restarted node answers BUSY, as a real node does: to every login from 127.0.0.1 ('logins': one connection that
+ * never logs in already fills the address's one slot), or to every password change ('users-file': another process
+ * has held its users file for longer than the node waits).
+ */
+export type BusyKind = 'logins' | 'users-file';
+
+/** How a node is started: `fixedUsers` refuses password changes; `busy` answers BUSY (see BusyKind). */
+export interface NodeSetup {
+  fixedUsers?: boolean;
+  busy?: BusyKind;
+}
 
 /** Accounts every test cluster knows. */
 export const USERS = { alice: 'wonderland', bob: 'builder' } as const;
@@ -22,6 +37,8 @@ export class TestCluster {
   readonly usersFiles: string[] = [];
   readonly servers: ServerEntry[] = [];
   private vaults: Vault[] = [];
+  /** Per node: the connection that keeps it busy refusing logins, if any. */
+  private readonly crowds: Array<Socket | undefined> = [];
   /** The nodes' shared secret, as copied beside each users file on separate hosts. */
   private readonly mockSaltSecret = randomBytes(32);
 
@@ -40,28 +57,41 @@ export class TestCluster {
     return cluster;
   }
 
-  private async startNode(i: number, port: number, options: { fixedUsers?: boolean } = {}): Promise<RunningNode> {
+  private async startNode(i: number, port: number, options: NodeSetup = {}): Promise<RunningNode> {
     const usersFile = this.usersFiles[i]!;
+    const lockedOut = async (): Promise<void> => {
+      throw new UsersFileLockedError(`${usersFile} is locked by process 4242 for more than 10 s; try again, or remove ${usersFile}.lock if that process is gone.`);
+    };
     const node = await startNode({
       root: this.roots[i]!,
       port,
       lookupUser: watchUsersFile(usersFile, () => undefined),
       mockSaltSecret: this.mockSaltSecret,
-      saveVerifier: options.fixedUsers ? undefined : (name, verifier) => saveVerifier(usersFile, name, verifier),
+      saveVerifier: options.fixedUsers ? undefined : options.busy === 'users-file' ? lockedOut : (name, verifier) => saveVerifier(usersFile, name, verifier),
+      ...(options.busy === 'logins' ? { maxPendingLoginsPerAddress: 1, loginTimeoutMs: 60_000 } : {}),
     });
     this.nodes[i] = node;
+    if (options.busy === 'logins') this.crowds[i] = await openIdleConnection(node.port);
     return node;
   }
 
   /** Stops node i (graceful). */
   async stop(i: number): Promise<void> {
+    this.crowds[i]?.destroy();
+    this.crowds[i] = undefined;
     await this.nodes[i]?.close();
     this.nodes[i] = undefined;
   }
 
-  /** Starts node i again on its old port; with `fixedUsers` it refuses password changes. */
-  async restart(i: number, options: { fixedUsers?: boolean } = {}): Promise<void> {
+  /** Starts node i again on its old port, set up as `options` say. */
+  async restart(i: number, options: NodeSetup = {}): Promise<void> {
     await this.startNode(i, this.servers[i]!.port, options);
+  }
+
+  /** Restarts node i so that it answers BUSY as `kind` says, until it is restarted again without. */
+  async makeBusy(i: number, kind: BusyKind): Promise<void> {
+    await this.stop(i);
+    await this.restart(i, { busy: kind });
   }
 
   /** A connected vault for `user` (alice by default). */
@@ -73,9 +103,23 @@ export class TestCluster {
 
   async close(): Promise<void> {
     for (const vault of this.vaults) vault.close();
+    for (const crowd of this.crowds) crowd?.destroy();
     await Promise.all(this.nodes.map((node) => node?.close()));
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A connection to a node on loopback that never logs in. */
+function openIdleConnection(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      // The node drops it when it stops; that is expected, not a failure of the test.
+      socket.off('error', reject).on('error', () => undefined);
+      resolve(socket);
+    });
+  });
 }
 
 /** Writes `bytes` to a fresh file in `dir` and returns its path. */

@@ -61,9 +61,18 @@ describe('account forms', () => {
     });
 
     it('names the nodes that do not know the key yet, or says nothing when all do', () => {
+      const down = (name: string) => ({ name, busy: false, reason: 'connection refused' });
       expect(notRegisteredWarning([])).toBeNull();
-      expect(notRegisteredWarning(['DFS3'])).toBe('DFS3 was down, so this key cannot reset your password yet. Open “Recovery key…” again once it is up.');
-      expect(notRegisteredWarning(['DFS1', 'DFS2', 'DFS4'])).toBe('DFS1, DFS2 and DFS4 were down, so this key cannot reset your password yet. Open “Recovery key…” again once they are up.');
+      expect(notRegisteredWarning([down('DFS3')])).toBe('DFS3 was down, so this key cannot reset your password yet. Open “Recovery key…” again once it is up.');
+      expect(notRegisteredWarning(['DFS1', 'DFS2', 'DFS4'].map(down))).toBe('DFS1, DFS2 and DFS4 were down, so this key cannot reset your password yet. Open “Recovery key…” again once they are up.');
+    });
+
+    it('says a busy node was busy, and to try again in a moment when no node was down', () => {
+      const busy = { name: 'DFS2', busy: true, reason: 'another process has been changing its users file for a while' };
+      expect(notRegisteredWarning([busy])).toBe('DFS2 was busy, so this key cannot reset your password yet. Open “Recovery key…” again in a moment.');
+      expect(notRegisteredWarning([{ name: 'DFS4', busy: false, reason: 'timed out' }, busy])).toBe(
+        'DFS4 was down and DFS2 was busy, so this key cannot reset your password yet. Open “Recovery key…” again once they are up.',
+      );
     });
   });
 

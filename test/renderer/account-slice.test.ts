@@ -67,11 +67,11 @@ describe('account slice', () => {
 
   it('hands the recovery key to the caller only after the password is confirmed, and keeps it out of the store', async () => {
     const { fake, store } = await signedIn();
-    fake.notRegisteredOn = ['DFS2'];
+    fake.notRegisteredOn = [{ name: 'DFS2', busy: false, reason: 'connection refused' }];
     expect(await store.getState().revealRecoveryKey('')).toEqual({ ok: false, problems: { password: 'Enter your password.' } });
     expect(await store.getState().revealRecoveryKey('wrong')).toEqual({ ok: false, problems: { password: 'This is not your password.' } });
     const outcome = await store.getState().revealRecoveryKey('secret');
-    expect(outcome).toEqual({ ok: true, key: { recoveryKey: fake.recoveryKey, notRegisteredOn: ['DFS2'] } });
+    expect(outcome).toEqual({ ok: true, key: { recoveryKey: fake.recoveryKey, notRegisteredOn: fake.notRegisteredOn } });
     expect(JSON.stringify(store.getState())).not.toContain(fake.recoveryKey);
   });
 

@@ -121,7 +121,7 @@ describe('account: change password, recovery key and recovery, on the local clus
     await service.stopNode(2);
     try {
       const shown = await service.recoveryKey({ password: SECOND });
-      expect(shown).toEqual({ recoveryKey, notRegisteredOn: ['DFS3'] });
+      expect(shown).toEqual({ recoveryKey, notRegisteredOn: [{ name: 'DFS3', busy: false, reason: expect.stringContaining('Cannot reach') }] });
     } finally {
       await service.startNode(2);
     }
@@ -235,7 +235,7 @@ describe('account: a change that took effect but left a node accepting the old p
     const real = Vault.prototype.changePassword;
     vi.spyOn(Vault.prototype, 'changePassword').mockImplementationOnce(async function (this: Vault, current: string, next: string) {
       await real.call(this, current, next);
-      return { oldPasswordStillAcceptedBy: ['DFS2 (timed out)'] };
+      return { oldPasswordStillAcceptedBy: [{ name: 'DFS2', busy: false, reason: 'timed out' }] };
     });
     expect(await service.changePassword({ current: FIRST, next: SECOND })).toEqual({
       keychainUpdated: true,
@@ -246,6 +246,14 @@ describe('account: a change that took effect but left a node accepting the old p
     await service.close();
     service = new VaultService({ dataDir, credentials: keychain });
     expect(await service.resume()).toMatchObject({ status: 'signed-in', username: 'erin' });
+  });
+
+  it('says to change it again in a moment when the nodes left behind were only busy', async () => {
+    const busy = { name: 'DFS2', busy: true, reason: 'another process has been changing its users file for a while' };
+    vi.spyOn(Vault.prototype, 'changePassword').mockResolvedValueOnce({ oldPasswordStillAcceptedBy: [busy] });
+    expect(await service!.changePassword({ current: SECOND, next: SECOND })).toMatchObject({
+      unfinished: 'The new password works on every node, but DFS2 (busy: another process has been changing its users file for a while) still also accepts the old one. Change the password again in a moment to finish.',
+    });
   });
 
   it('still fails on any other error, leaving the keychain alone', async () => {

@@ -1,3 +1,4 @@
+import { missedNodesClause, onlyBusy } from '../../shared/missed-nodes.js';
 import { Vault } from '../../vault/vault.js';
 import { promptPassword } from '../cli-io.js';
 import { accountCommand, slowNodeNotice } from '../vault-session.js';
@@ -13,7 +14,7 @@ With it, "dfs-vault recover" sets a new password when the old one is forgotten. 
 with the key can open your vault: write it down and keep it away from this computer.
 
 Showing the key also sets up recovery on every node that is up; run it again once a
-node that was down is back.`,
+node that was down is back, or in a moment if one was busy.`,
   async run(login, io) {
     // Confirmed by typing it, even when dfc.conf holds it: the key opens everything.
     const password = io.env['DFS_PASSWORD'] ?? (await promptPassword(io, `Confirm the password for ${login.username}: `, { what: 'password', otherwise: 'set DFS_PASSWORD' }));
@@ -22,7 +23,8 @@ node that was down is back.`,
       const { recoveryKey, notRegisteredOn } = await vault.recoveryKey(password);
       io.stdout.write(`Recovery key for ${login.username}:\n\n    ${recoveryKey}\n\nAnyone with this key can open your vault. Keep it somewhere safe, away from this computer.\n`);
       if (notRegisteredOn.length > 0) {
-        io.stderr.write(`Warning: ${notRegisteredOn.join(', ')} ${notRegisteredOn.length === 1 ? 'was' : 'were'} not reachable, so the key cannot reset the password there yet. Run "dfs-vault recovery-key" again when every node is up.\n`);
+        const when = onlyBusy(notRegisteredOn) ? 'in a moment' : 'when every node is up';
+        io.stderr.write(`Warning: ${missedNodesClause(notRegisteredOn, { down: 'not reachable', past: true })}, so the key cannot reset the password there yet. Run "dfs-vault recovery-key" again ${when}.\n`);
       }
     } finally {
       vault.close();

@@ -5,6 +5,7 @@
 import type { ClusterView, SessionState, Transfer } from '../../../src-main/shared/app-models.js';
 import { type ApiTransport, type CallHandlers, type CallName, type EventName, type EventOf, type VaultApi, buildVaultApi } from '../../../src-main/shared/contract.js';
 import { INVALID_LOGIN_TEXT, VaultError, serializeError } from '../../../src-main/shared/errors.js';
+import type { MissedNode } from '../../../src-main/shared/missed-nodes.js';
 import type { FileHealth, Health, VaultEntry } from '../../../src-main/shared/models.js';
 
 /** A stored file or folder of the fake vault. */
@@ -28,8 +29,8 @@ export interface FakeVault {
   password: string;
   /** The recovery key `account.recoveryKey` shows and `account.recover` accepts (dashes and spaces aside). */
   recoveryKey: string;
-  /** Nodes `account.recoveryKey` reports as down. */
-  notRegisteredOn: string[];
+  /** Nodes `account.recoveryKey` reports as down or busy. */
+  notRegisteredOn: MissedNode[];
   emit<E extends EventName>(event: E, payload: EventOf<E>): void;
   /** Replaces one handler (to make a call fail, say). */
   override<N extends CallName>(name: N, handler: CallHandlers[N]): void;
