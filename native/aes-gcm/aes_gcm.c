@@ -6,6 +6,7 @@
 // itself. This addon calls the same OpenSSL that node:crypto uses (Node exports its symbols to addons) and
 // gives the same bytes and tags (the tests compare the two; the loader runs a self-test).
 #include <limits.h>
+#include <stdlib.h>
 #include <node_api.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -92,21 +93,35 @@ static napi_value seal_in_place(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// Decrypts `count` parts of `parts` into `out`, one after the other. Returns false if one is not a
-// Uint8Array, their lengths do not add up to exactly `out_length`, or OpenSSL refuses.
-static int decrypt_parts(napi_env env, EVP_CIPHER_CTX *context, napi_value parts, uint32_t count, unsigned char *out, size_t out_length) {
+// The most slices one stripe may arrive in (a 1 MiB stripe comes in about 20).
+#define MAX_PARTS 65536
+
+// One slice to open: where its bytes are.
+struct part {
+  unsigned char *data;
+  size_t length;
+};
+
+// Reads every element of `array` into `elements` (which has room for `count`). Reading an element may
+// run JavaScript (a getter), which could detach or free any buffer: so this runs before any pointer
+// into a buffer is taken, and nothing after it calls back into JavaScript.
+static int read_elements(napi_env env, napi_value array, uint32_t count, napi_value *elements) {
+  for (uint32_t i = 0; i < count; i++) {
+    if (napi_get_element(env, array, i, &elements[i]) != napi_ok) return 0;
+  }
+  return 1;
+}
+
+// Decrypts `count` parts into `out`, one after the other. False if OpenSSL refuses.
+static int decrypt_parts(EVP_CIPHER_CTX *context, const struct part *parts, uint32_t count, unsigned char *out) {
   size_t at = 0;
   for (uint32_t i = 0; i < count; i++) {
-    napi_value element;
-    unsigned char *part;
-    size_t part_length;
-    if (napi_get_element(env, parts, i, &element) != napi_ok || !bytes_of(env, element, &part, &part_length)) return 0;
-    if (part_length > INT_MAX || part_length > out_length - at) return 0;
     int written = 0;
-    if (part_length > 0 && (EVP_DecryptUpdate(context, out + at, &written, part, (int)part_length) != 1 || (size_t)written != part_length)) return 0;
-    at += part_length;
+    if (parts[i].length == 0) continue;
+    if (EVP_DecryptUpdate(context, out + at, &written, parts[i].data, (int)parts[i].length) != 1 || (size_t)written != parts[i].length) return 0;
+    at += parts[i].length;
   }
-  return at == out_length;
+  return 1;
 }
 
 // openInto(key: 32 bytes, nonce: 12 bytes, aad, parts: Uint8Array[], tag: 16 bytes, out): decrypts the
@@ -116,33 +131,71 @@ static int decrypt_parts(napi_env env, EVP_CIPHER_CTX *context, napi_value parts
 static napi_value open_into(napi_env env, napi_callback_info info) {
   napi_value argv[6];
   if (!read_arguments(env, info, 6, argv, "openInto takes (key, nonce, aad, parts, tag, out).")) return NULL;
-  struct place place;
-  unsigned char *tag, *out;
-  size_t tag_length, out_length;
   bool is_array = false;
   uint32_t count = 0;
-  const char *wrong = read_place(env, argv, &place);
-  if (wrong != NULL) return fail(env, wrong);
   if (napi_is_array(env, argv[3], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[3], &count) != napi_ok) {
     return fail(env, "The parts must be an array of Uint8Arrays.");
   }
-  if (!bytes_of(env, argv[4], &tag, &tag_length) || tag_length != TAG_BYTES) return fail(env, "The tag must be 16 bytes.");
-  if (!bytes_of(env, argv[5], &out, &out_length)) return fail(env, "The output must be a Uint8Array.");
+  if (count > MAX_PARTS) return fail(env, "A stripe cannot come in more than 65536 parts.");
+  napi_value *values = malloc(sizeof(napi_value) * (count > 0 ? count : 1));
+  struct part *parts = malloc(sizeof(struct part) * (count > 0 ? count : 1));
+  if (values == NULL || parts == NULL) {
+    free(values);
+    free(parts);
+    return fail(env, "Out of memory.");
+  }
+  napi_value result = NULL;
+  // From here on, no JavaScript runs until the function returns (see read_elements).
+  if (!read_elements(env, argv[3], count, values)) goto done;
+  struct place place;
+  unsigned char *tag, *out;
+  size_t tag_length, out_length, total = 0;
+  const char *wrong = read_place(env, argv, &place);
+  if (wrong != NULL) {
+    fail(env, wrong);
+    goto done;
+  }
+  if (!bytes_of(env, argv[4], &tag, &tag_length) || tag_length != TAG_BYTES) {
+    fail(env, "The tag must be 16 bytes.");
+    goto done;
+  }
+  if (!bytes_of(env, argv[5], &out, &out_length)) {
+    fail(env, "The output must be a Uint8Array.");
+    goto done;
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    if (!bytes_of(env, values[i], &parts[i].data, &parts[i].length) || parts[i].length > INT_MAX || parts[i].length > out_length - total) {
+      fail(env, "The parts must be Uint8Arrays exactly as long as the output together.");
+      goto done;
+    }
+    total += parts[i].length;
+  }
+  if (total != out_length) {
+    fail(env, "The parts must be Uint8Arrays exactly as long as the output together.");
+    goto done;
+  }
 
   EVP_CIPHER_CTX *context = EVP_CIPHER_CTX_new();
-  if (context == NULL) return fail(env, "OpenSSL could not allocate a cipher context.");
+  if (context == NULL) {
+    fail(env, "OpenSSL could not allocate a cipher context.");
+    goto done;
+  }
+  if (!start_gcm(context, &place, 0)) {
+    EVP_CIPHER_CTX_free(context);
+    fail(env, "OpenSSL refused to open the stripe.");
+    goto done;
+  }
   int written = 0;
-  int ready = start_gcm(context, &place, 0);
-  int parts_fit = ready && decrypt_parts(env, context, argv[3], count, out, out_length);
-  int verified = parts_fit && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, tag) == 1 &&
+  int verified = decrypt_parts(context, parts, count, out) &&
+                 EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, TAG_BYTES, tag) == 1 &&
                  EVP_DecryptFinal_ex(context, out + out_length, &written) == 1 && written == 0;
   EVP_CIPHER_CTX_free(context);
   // Nothing unverified leaves: the caller sees zeros, never plaintext of a stripe that did not open.
   if (!verified) OPENSSL_cleanse(out, out_length);
-  if (!ready) return fail(env, "OpenSSL refused to open the stripe.");
-  if (!parts_fit) return fail(env, "The parts must be Uint8Arrays exactly as long as the output together.");
-  napi_value result;
-  if (napi_get_boolean(env, verified, &result) != napi_ok) return NULL;
+  napi_get_boolean(env, verified, &result);
+done:
+  free(values);
+  free(parts);
   return result;
 }
 

@@ -13,19 +13,20 @@ export interface NativeAesGcm {
 /** The addon, or why it could not be loaded (not built, or this runtime lacks the OpenSSL it calls). */
 export type NativeAesGcmLoad = { addon: NativeAesGcm; path: string } | { addon: undefined; path: string; reason: string };
 
-/** Where `npm run build` puts the addon, from this module in the source tree or in dist/ (and out of app.asar, which dlopen cannot read). */
+/** Where `npm run build` puts the addon, from this module in the source tree or in dist/. */
 export function nativeAesGcmPath(from: string = import.meta.url): string {
-  const fromDist = from.includes('/dist/');
-  const path = fileURLToPath(new URL(`${fromDist ? '../../../../' : '../../../'}native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`, from));
-  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+  const fromDist = from.includes('/dist/src-main/');
+  return fileURLToPath(new URL(`${fromDist ? '../../../../' : '../../../'}native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`, from));
 }
 
 /**
  * Loads the addon. RTLD_NOW resolves every OpenSSL symbol at once, so a runtime that does not export them
- * (an Electron built on BoringSSL may not) fails here, where the vault falls back to node:crypto, rather
- * than at the first seal.
+ * fails here, where the vault falls back to node:crypto, rather than at the first seal. Electron is not
+ * tried at all: it hides its BoringSSL symbols, and on Windows, where symbols resolve at first call, the
+ * self-test would crash the app instead of failing.
  */
-export function loadNativeAesGcm(path: string = nativeAesGcmPath()): NativeAesGcmLoad {
+export function loadNativeAesGcm(path: string = nativeAesGcmPath(), versions: NodeJS.ProcessVersions = process.versions): NativeAesGcmLoad {
+  if (versions.electron) return { addon: undefined, path, reason: 'Electron does not export the OpenSSL it links' };
   try {
     const module = { exports: {} as Partial<NativeAesGcm> };
     process.dlopen(module, path, constants.dlopen.RTLD_NOW);
@@ -40,23 +41,31 @@ export function loadNativeAesGcm(path: string = nativeAesGcmPath()): NativeAesGc
 }
 
 /**
- * Seals and opens a fixed stripe with the addon and checks both against node:crypto: a file sealed wrongly
+ * Seals and opens fixed stripes with the addon and checks both against node:crypto: a file sealed wrongly
  * could never be opened again, so an addon that disagrees (whatever library its symbols resolved to) is not
  * used. Answers why not, or undefined when it agrees byte for byte and refuses a flipped tag.
  */
 export function selfTestFailure(addon: NativeAesGcm): string | undefined {
+  // Empty; a few blocks and a partial one; past the 288 bytes where OpenSSL switches to its stitched AES-NI code.
+  for (const size of [0, 61, 1029]) {
+    const failure = selfTestOf(addon, size);
+    if (failure) return failure;
+  }
+  return undefined;
+}
+
+function selfTestOf(addon: NativeAesGcm, size: number): string | undefined {
   const key = Buffer.alloc(32, 0x5a);
   const nonce = Buffer.alloc(12, 0x3c);
   const aad = Buffer.from('dfs-vault native self-test');
-  // Longer than a few AES blocks and not a multiple of one, so the last partial block counts too.
-  const plain = Buffer.from(Array.from({ length: 61 }, (_, i) => (i * 37 + 11) & 0xff));
+  const plain = Buffer.from(Array.from({ length: size }, (_, i) => (i * 37 + 11) & 0xff));
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad);
   const expected = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
   const sealed = Buffer.concat([plain, Buffer.alloc(16)]);
-  const body = sealed.subarray(0, plain.length);
-  const tag = sealed.subarray(plain.length);
-  const opened = Buffer.alloc(plain.length);
+  const body = sealed.subarray(0, size);
+  const tag = sealed.subarray(size);
+  const opened = Buffer.alloc(size);
   try {
     addon.sealInPlace(key, nonce, aad, body, tag);
     if (!sealed.equals(expected)) return 'its self-test sealed other bytes than node:crypto does';

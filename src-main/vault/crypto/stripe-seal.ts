@@ -50,7 +50,7 @@ const NATIVE = loadNativeAesGcm();
 
 /** Which AES-GCM implementation seals and opens stripes here, and why, in words (the benchmark prints it). */
 export function stripeSealing(): string {
-  return NATIVE.addon ? 'the native addon (native/aes-gcm, OpenSSL)' : `node:crypto (the native sealer is not loaded: ${NATIVE.reason})`;
+  return NATIVE.addon ? 'the native addon (native/aes-gcm, OpenSSL)' : `node:crypto (the native addon is not loaded: ${NATIVE.reason})`;
 }
 
 /**

@@ -19,7 +19,7 @@ describe('native AES-GCM', () => {
   it('is built and loaded wherever a C compiler is (npm run build builds it), and the vault seals with it', () => {
     if (!hasCompiler) {
       console.log('no C compiler here: only checking that the vault names node:crypto as its sealer');
-      expect(stripeSealing()).toMatch(/^node:crypto \(the native sealer is not loaded: .+\)$/);
+      expect(stripeSealing()).toMatch(/^node:crypto \(the native addon is not loaded: .+\)$/);
       return;
     }
     expect(native).toMatchObject({ addon: expect.any(Object) });
@@ -74,11 +74,31 @@ describe('native AES-GCM', () => {
     expect(() => openNatively(addon, randomBytes(32), binding, [sealed])).toThrow(rejected);
     expect(() => openNatively(addon, key, { ...binding, index: 4 }, [sealed])).toThrow(rejected);
     expect(() => openNatively(addon, key, { ...binding, last: true }, [sealed])).toThrow(rejected);
-    const out = Buffer.alloc(5000, 0xee);
-    const wrongTag = Buffer.from(sealed.subarray(5000));
-    wrongTag[0]! ^= 1;
-    expect(addon.openInto(key, Buffer.alloc(12), Buffer.alloc(0), [sealed.subarray(0, 5000)], wrongTag, out)).toBe(false);
+    // The addon itself, with the nonce and associated data the seal used: only the tag is wrong.
+    const [nonce, aad, data, tag, out] = [randomBytes(12), randomBytes(40), Buffer.from(plain), Buffer.alloc(16), Buffer.alloc(5000, 0xee)];
+    addon.sealInPlace(key, nonce, aad, data, tag);
+    expect(addon.openInto(key, nonce, aad, [data], tag, out)).toBe(true);
+    expect(out.equals(plain)).toBe(true);
+    tag[15]! ^= 1;
+    out.fill(0xee);
+    expect(addon.openInto(key, nonce, aad, [data], tag, out)).toBe(false);
     expect(out.every((byte) => byte === 0)).toBe(true);
+  });
+
+  withAddon('stays safe when reading the parts runs code that detaches the output, and refuses holes', () => {
+    const open = native.addon!.openInto as (...a: unknown[]) => boolean;
+    const [nonce, aad, data, tag] = [randomBytes(12), Buffer.alloc(0), randomBytes(64 * 1024), Buffer.alloc(16)];
+    native.addon!.sealInPlace(key, nonce, aad, data, tag);
+    const out = new Uint8Array(new ArrayBuffer(data.length));
+    const parts: Uint8Array[] = [data.subarray(0, 1024)];
+    // A getter that moves the output's memory away while the addon reads the parts.
+    Object.defineProperty(parts, 1, { enumerable: true, get: () => (structuredClone(out.buffer, { transfer: [out.buffer] }), data.subarray(1024)) });
+    expect(() => open(key, nonce, aad, parts, tag, out)).toThrow(/exactly as long as the output/);
+    expect(out.length).toBe(0);
+    const holey = [data.subarray(0, 1024), , data.subarray(1024)];
+    expect(() => open(key, nonce, aad, holey, tag, Buffer.alloc(data.length))).toThrow(/exactly as long as the output/);
+    expect(() => open(key, nonce, aad, { length: 1, 0: data }, tag, Buffer.alloc(data.length))).toThrow(/array of Uint8Arrays/);
+    expect(() => open(key, nonce, aad, new Array(65537).fill(data.subarray(0, 0)), tag, Buffer.alloc(0))).toThrow(/more than 65536 parts/);
   });
 
   withAddon('throws a TypeError, and touches nothing, for a key, nonce or tag of the wrong size or an argument that is not bytes', () => {
@@ -160,13 +180,16 @@ describe('native AES-GCM', () => {
     });
   });
 
-  it('is looked for beside the package, from the source tree, from dist/, and outside app.asar', () => {
-    const root = '/opt/app';
-    const expected = `${root}/native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`;
-    expect(nativeAesGcmPath(`file://${root}/src-main/vault/crypto/native-aes-gcm.ts`)).toBe(expected);
-    expect(nativeAesGcmPath(`file://${root}/dist/src-main/vault/crypto/native-aes-gcm.js`)).toBe(expected);
-    expect(nativeAesGcmPath('file:///opt/DFS Vault/resources/app.asar/dist/src-main/vault/crypto/native-aes-gcm.js')).toBe(
-      '/opt/DFS Vault/resources/app.asar.unpacked/native/aes-gcm/build/Release/dfs_vault_aes_gcm.node',
-    );
+  it('is looked for beside the package, from the source tree and from dist/, wherever the checkout is', () => {
+    for (const root of ['/opt/app', '/home/dist/dfs-vault']) {
+      const expected = `${root}/native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`;
+      expect(nativeAesGcmPath(`file://${root}/src-main/vault/crypto/native-aes-gcm.ts`)).toBe(expected);
+      expect(nativeAesGcmPath(`file://${root}/dist/src-main/vault/crypto/native-aes-gcm.js`)).toBe(expected);
+    }
+  });
+
+  it('is not tried in Electron, whose OpenSSL symbols it cannot rely on', () => {
+    const inElectron = loadNativeAesGcm(nativeAesGcmPath(), { ...process.versions, electron: '45.4.1' });
+    expect(inElectron).toMatchObject({ addon: undefined, reason: 'Electron does not export the OpenSSL it links' });
   });
 });
