@@ -75,6 +75,8 @@ export interface NodeStatus {
   name: string;
   address: string;
   up: boolean;
+  /** Not up for now, but answering: it asked to be tried again in a moment (NODE_BUSY). */
+  busy?: boolean;
   latencyMs?: number;
   bytesUsed?: number;
   bytesFree?: number;

@@ -367,13 +367,14 @@ export class Vault {
     return results.sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  /** Up/down, latency and usage of each node. */
+  /** Up, busy or down, latency and usage of each node. */
   async nodeStatus(): Promise<NodeStatus[]> {
     const outcomes = await this.pool.onEveryNode(async (client) => ({ latencyMs: await client.ping(), ...(await client.stat()) }));
     return outcomes.map((o) => {
       const server = this.pool.servers[o.node]!;
       const base = { name: server.name, address: `${server.host}:${server.port}` };
-      return o.ok ? { ...base, up: true, latencyMs: o.value.latencyMs, bytesUsed: o.value.bytesUsed, bytesFree: o.value.bytesFree } : { ...base, up: false, error: o.error.message };
+      if (o.ok) return { ...base, up: true, latencyMs: o.value.latencyMs, bytesUsed: o.value.bytesUsed, bytesFree: o.value.bytesFree };
+      return { ...base, up: false, ...(o.error.code === 'NODE_BUSY' ? { busy: true } : {}), error: o.error.message };
     });
   }
 

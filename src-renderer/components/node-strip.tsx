@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import type { ClusterView, NodeView } from '../../src-main/shared/app-models.js';
 import { formatBytes, formatLatency } from '../format.js';
+import { nodeState } from '../node-state.js';
 import { Icon } from './icons.js';
 import { useVault } from './store-context.js';
 
@@ -15,7 +16,7 @@ const NodeChip = memo(function NodeChip({ node }: { node: NodeView }) {
   const busy = useVault((s) => s.clusterBusy.includes(`node:${node.index}`));
   const startNode = useVault((s) => s.startNode);
   const stopNode = useVault((s) => s.stopNode);
-  const state = node.up ? 'up' : 'down';
+  const state = nodeState(node);
   const running = node.running ?? node.up;
   const title = [
     `${node.name} at ${node.address}`,
@@ -31,7 +32,7 @@ const NodeChip = memo(function NodeChip({ node }: { node: NodeView }) {
       <span className="node-dot" aria-hidden="true" />
       <span className="node-name">{node.name}</span>{' '}
       <span className="node-facts">
-        {/* The dot says "up"; the word stays for screen readers and is shown only when a node is down. */}
+        {/* The dot says "up"; the word stays for screen readers and is shown only when a node is busy or down. */}
         <span className={`node-state${node.up ? ' visually-hidden' : ''}`}>{state}</span>
         {node.up && node.latencyMs !== undefined && (
           <>
@@ -84,7 +85,7 @@ function LocalClusterControl() {
 }
 
 /**
- * The node strip: each node up or down with latency and space used, start/stop for the app's own nodes. The local
+ * The node strip: each node up, busy or down with latency and space used, start/stop for the app's own nodes. The local
  * cluster's control shows only while signed in to it: another cluster's strip has nothing to do with it.
  */
 export function NodeStrip() {

@@ -24,8 +24,8 @@ describe('colour contrast of the status colours', () => {
     const failures: string[] = [];
     for (const [theme, t] of Object.entries(themes)) {
       for (const status of ['ok', 'warn', 'risk', 'bad']) {
-        // The text sits on its soft badge (health, "3/4 up"), on the panel (a transfer's state) and on a chip.
-        for (const background of [`${status}-soft`, 'surface', 'surface-2']) {
+        // The text sits on its soft badge (health, "3/4 up"), on the panel (a transfer's state), on a chip and on a node (busy, down).
+        for (const background of [`${status}-soft`, 'surface', 'surface-2', 'bg']) {
           const ratio = contrast(t.get(status)!, t.get(background)!);
           if (ratio < 4.5) failures.push(`${theme}: --${status} on --${background} is ${ratio.toFixed(2)}:1`);
         }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../src-main/vault/vault.js';
+import { nodeState } from '../../src-renderer/node-state.js';
 import { FAST, useKeptFileCluster } from '../helpers/kept-file-cluster.js';
 import { USERS, writeTemp } from '../helpers/test-cluster.js';
 
@@ -47,6 +48,25 @@ describe('a node that answers BUSY', () => {
       for (const node of [0, 1, 2, 3]) await kept.cluster.stop(node);
       await expect(kept.connect(USERS.alice)).rejects.toMatchObject({ code: 'NODE_UNREACHABLE', message: expect.stringMatching(/^No storage node is reachable \(.*\)\. Start the nodes or check the addresses in dfc\.conf\.$/) });
     });
+  });
+
+  it('shows in the node status as busy, not down, with why', async () => {
+    await kept.cluster.makeBusy(2, 'logins');
+    await kept.cluster.stop(3);
+    const fresh = await kept.connect(USERS.alice);
+    try {
+      const status = await fresh.nodeStatus();
+      expect(status.map((node) => [node.name, node.up, node.busy ?? false])).toEqual([
+        ['DFS1', true, false],
+        ['DFS2', true, false],
+        ['DFS3', false, true],
+        ['DFS4', false, false],
+      ]);
+      expect(status[2]!.error).toContain(CROWDED);
+      expect(status.map(nodeState)).toEqual(['up', 'up', 'busy', 'down']);
+    } finally {
+      fresh.close();
+    }
   });
 
   describe('is gone without, as a node that is down', () => {
