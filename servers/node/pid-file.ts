@@ -36,12 +36,9 @@ export interface PidFileHolder {
  * Whether a dead holder's file may be taken over, or an unreadable one waited for, is the caller's call.
  */
 export async function createPidFile(path: string, pid: number): Promise<PidFileHolder | undefined> {
+  let handle;
   try {
-    const handle = await open(path, 'wx', 0o600);
-    await handle.writeFile(`${pid}\n`);
-    await handle.close();
-    heldHere.add(path);
-    return undefined;
+    handle = await open(path, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number((await readHolder(path)).trim());
@@ -49,6 +46,19 @@ export async function createPidFile(path: string, pid: number): Promise<PidFileH
     const alive = known > 0 && (known === process.pid ? heldHere.has(path) : isProcessAlive(known));
     return { pid: known, alive };
   }
+  // Ours from here, before the pid is in it: another caller in this process that reads our pid must
+  // find the file held here, or it would take it for a leftover and remove it while we hold it.
+  heldHere.add(path);
+  try {
+    await handle.writeFile(`${pid}\n`);
+    await handle.close();
+  } catch (error) {
+    heldHere.delete(path);
+    await handle.close().catch(() => undefined);
+    await rm(path, { force: true });
+    throw error;
+  }
+  return undefined;
 }
 
 /** Removes a pid file this process created. */
