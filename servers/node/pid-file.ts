@@ -1,4 +1,5 @@
 import { open, readFile, rm, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** How long a pid file with no pid in it is taken for one its owner is still writing. */
@@ -25,6 +26,11 @@ export function isProcessAlive(pid: number): boolean {
  */
 const heldHere = new Set<string>();
 
+/** The key of `path` in heldHere: one file under any spelling of its path. */
+function heldKey(path: string): string {
+  return resolve(path);
+}
+
 /** Who holds a pid file that already existed: the pid written in it (0 when unreadable, as while its owner is still writing it), and whether that process lives. */
 export interface PidFileHolder {
   pid: number;
@@ -43,17 +49,17 @@ export async function createPidFile(path: string, pid: number): Promise<PidFileH
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number((await readHolder(path)).trim());
     const known = Number.isInteger(holder) && holder > 0 ? holder : 0;
-    const alive = known > 0 && (known === process.pid ? heldHere.has(path) : isProcessAlive(known));
+    const alive = known > 0 && (known === process.pid ? heldHere.has(heldKey(path)) : isProcessAlive(known));
     return { pid: known, alive };
   }
   // Ours from here, before the pid is in it: another caller in this process that reads our pid must
   // find the file held here, or it would take it for a leftover and remove it while we hold it.
-  heldHere.add(path);
+  heldHere.add(heldKey(path));
   try {
     await handle.writeFile(`${pid}\n`);
     await handle.close();
   } catch (error) {
-    heldHere.delete(path);
+    heldHere.delete(heldKey(path));
     await handle.close().catch(() => undefined);
     await rm(path, { force: true });
     throw error;
@@ -63,7 +69,7 @@ export async function createPidFile(path: string, pid: number): Promise<PidFileH
 
 /** Removes a pid file this process created. */
 export async function releasePidFile(path: string): Promise<void> {
-  heldHere.delete(path);
+  heldHere.delete(heldKey(path));
   await rm(path, { force: true });
 }
 

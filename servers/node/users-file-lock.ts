@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createPidFile, releasePidFile, removeIfStillHeldBy } from './pid-file.js';
 
@@ -20,6 +21,27 @@ export class UsersFileLockedError extends Error {
  * holds the owner's pid; one left by a process that has exited is taken over.
  */
 export async function withUsersFileLock<T>(usersFile: string, change: () => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
+  // Callers in this process take turns before they touch the lock file: its takeover rules tell a leftover
+  // of this pid from a live holder by bookkeeping that two callers of one process could race on (one
+  // releasing while another reads the pid it is removing).
+  const key = resolve(usersFile);
+  const before = turns.get(key) ?? Promise.resolve();
+  const mine = before.then(() => withLockFile(usersFile, change, options));
+  const settled = mine.then(
+    () => undefined,
+    () => undefined,
+  );
+  turns.set(key, settled);
+  void settled.then(() => {
+    if (turns.get(key) === settled) turns.delete(key);
+  });
+  return mine;
+}
+
+/** Per users file (its absolute path): the end of the last turn this process queued for its lock. */
+const turns = new Map<string, Promise<void>>();
+
+async function withLockFile<T>(usersFile: string, change: () => Promise<T>, options: { waitMs?: number }): Promise<T> {
   const lockPath = `${usersFile}.lock`;
   const waitMs = options.waitMs ?? WAIT_MS;
   const deadline = Date.now() + waitMs;

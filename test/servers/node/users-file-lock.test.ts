@@ -32,6 +32,24 @@ describe('withUsersFileLock', () => {
     }
   });
 
+  it('loses no change when many callers in one process change the file at once, under either spelling of its path', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfs-users-lock-'));
+    try {
+      const counter = join(dir, 'dfs.conf');
+      await writeFile(counter, '0');
+      const bump = (spelling: string) =>
+        withUsersFileLock(spelling, async () => {
+          const value = Number(await readFile(counter, 'utf8'));
+          await sleep(1);
+          await writeFile(counter, String(value + 1));
+        });
+      for (let round = 0; round < 40; round++) await Promise.all(Array.from({ length: 6 }, (_, i) => bump(i % 2 === 0 ? counter : `${dir}/./dfs.conf`)));
+      expect(Number(await readFile(counter, 'utf8'))).toBe(240);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gives up on a lock a live process keeps, with a typed error naming the lock, and leaves that lock alone', async () => {
     const { spawn } = await import('node:child_process');
     const dir = await mkdtemp(join(tmpdir(), 'dfs-users-lock-'));
