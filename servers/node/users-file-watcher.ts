@@ -14,15 +14,18 @@ export function watchUsersFile(path: string, log: (line: string) => void): () =>
     const info = await stat(path).catch(() => undefined);
     const next = info ? `${info.mtimeMs}:${info.size}:${info.ino}` : 'missing';
     if (next === stamp) return;
-    stamp = next;
     if (!info) {
       users = new Map();
+      stamp = next;
       log(`users file ${path} is missing; every login will fail until it exists`);
       return;
     }
     const loaded = await loadUsersFile(path);
     for (const line of [...loaded.warnings, ...loaded.errors]) log(line);
     users = loaded.users;
+    // Only now: a load that failed (EMFILE, EIO) is tried again at the next login, rather than the old
+    // verifiers being served until the file next changes.
+    stamp = next;
   };
   return async () => {
     loading ??= reload().finally(() => {
