@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { addressKey } from './pending-logins.js';
+
 /** Options for LoginThrottle; every duration is in milliseconds of the injected clock. */
 export interface LoginThrottleOptions {
   maxFailures?: number;
@@ -14,6 +17,16 @@ interface Entry {
   lockedUntil: number;
   // How many lockouts this key has earned since its last success; drives the doubling.
   lockouts: number;
+}
+
+/**
+ * The throttle key of a login attempt: the user with the host it comes from (`remote` is "address:port"),
+ * an IPv6 host counted by its /64 as PendingLogins counts it, so a fresh address per guess gains nothing.
+ * Hashed, so 10 000 keys stay small whatever usernames are sent.
+ */
+export function loginThrottleKey(username: string, remote: string): string {
+  const host = addressKey(remote.replace(/:[^:]*$/, ''));
+  return createHash('sha256').update(username).update('\0').update(host).digest('base64');
 }
 
 /** Locks a key (user, address…) out after repeated failed logins; pure, with an injectable clock. */

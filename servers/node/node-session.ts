@@ -4,7 +4,7 @@ import { PROTOCOL_MAGIC, PROTOCOL_VERSION, RECOVERY_LOGIN_SUFFIX } from '../prot
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
 import { type Message, Op } from '../protocol/messages.js';
 import { parseVerifier, SCRAM_MIN_ITERATIONS, ScramServer, type ScramVerifier } from '../protocol/scram.js';
-import type { LoginThrottle } from './login-throttle.js';
+import { type LoginThrottle, loginThrottleKey } from './login-throttle.js';
 import type { PieceStore, UserSpace } from './piece-store.js';
 import { accountOf } from './user-store.js';
 import { UsersFileLockedError } from './users-file-lock.js';
@@ -135,7 +135,7 @@ export class NodeSession {
     const scram = new ScramServer(await this.context.lookupUser(), { mockSecret: this.context.mockSaltSecret });
     const serverFirst = scram.serverFirst(hello.clientFirst);
     const username = scram.username ?? '';
-    const throttleKey = `${username}\0${this.remote.replace(/:\d+$/, '')}`;
+    const throttleKey = loginThrottleKey(username, this.remote);
     if (await this.refuseIfThrottled(throttleKey, username)) return false;
     await this.conn.send({ op: Op.Challenge, version: PROTOCOL_VERSION, serverFirst });
     const proof = await this.conn.receive(timeLeft());

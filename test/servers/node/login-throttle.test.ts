@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LoginThrottle } from '../../../servers/node/login-throttle.js';
+import { LoginThrottle, loginThrottleKey } from '../../../servers/node/login-throttle.js';
 
 function fakeClock(start = 1_000_000) {
   let time = start;
@@ -152,5 +152,20 @@ describe('LoginThrottle', () => {
   it('refuses nonsensical options', () => {
     expect(() => new LoginThrottle({ maxFailures: 0 })).toThrow(RangeError);
     expect(() => new LoginThrottle({ windowMs: -1 })).toThrow(RangeError);
+  });
+});
+
+describe('loginThrottleKey', () => {
+  it('counts an IPv6 host by its /64 and an IPv4 one by its address, per user, whatever the port', () => {
+    const key = loginThrottleKey;
+    expect(key('alice', '2001:db8:1:2:aaaa::1:50000')).toBe(key('alice', '2001:db8:1:2:ffff:ffff:ffff:ffff:61000'));
+    expect(key('alice', '2001:db8:1:2::1:50000')).not.toBe(key('alice', '2001:db8:1:3::1:50000'));
+    expect(key('alice', '::ffff:10.0.0.1:50000')).toBe(key('alice', '10.0.0.1:61000'));
+    expect(key('alice', '10.0.0.1:50000')).not.toBe(key('alice', '10.0.0.2:50000'));
+    expect(key('alice', '10.0.0.1:50000')).not.toBe(key('bob', '10.0.0.1:50000'));
+  });
+
+  it('stays small whatever username is sent', () => {
+    expect(loginThrottleKey('x'.repeat(4096), '10.0.0.1:50000').length).toBe(44);
   });
 });
