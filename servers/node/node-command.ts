@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadClusterSecret } from './cluster-secret.js';
 import { startNode } from './node-server.js';
-import { saveVerifier } from './user-store.js';
+import { updateVerifier } from './user-store.js';
 import { watchUsersFile } from './users-file-watcher.js';
 
 /** Usage text of the `node` command. */
@@ -81,7 +81,7 @@ export async function runNodeCommand(args: string[], out: Writable = process.std
   const lookupUser = watchUsersFile(parsed.users, log);
   await lookupUser();
   const mockSaltSecret = await loadClusterSecret(parsed.users);
-  const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, mockSaltSecret, saveVerifier: (name, verifier) => saveVerifier(parsed.users, name, verifier), log });
+  const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, mockSaltSecret, updateVerifier: (name, update) => updateVerifier(parsed.users, name, update), log });
   if (node.removedLeftovers > 0) log(`removed ${node.removedLeftovers} leftover piece(s) of interrupted writes`);
   // Listen for the stop signals before announcing readiness: whoever reads the line may signal at once.
   const stopped = new Promise<void>((resolveStop) => {

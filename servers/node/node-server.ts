@@ -9,6 +9,7 @@ import { PendingLogins } from './pending-logins.js';
 import type { PidLock } from './pid-file.js';
 import { PieceStore } from './piece-store.js';
 import { lockNodeRoot } from './root-lock.js';
+import type { VerifierUpdate } from './user-store.js';
 
 /** How a storage node is set up. */
 export interface NodeOptions {
@@ -25,8 +26,8 @@ export interface NodeOptions {
    * across restarts (see loadClusterSecret), or comparing answers tells users from non-users.
    */
   mockSaltSecret: Buffer;
-  /** Stores a changed verifier of a login name (password change, recovery setup); without it the node refuses such changes. */
-  saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
+  /** Stores a changed verifier of a login name (password change, recovery setup) as updateVerifier does; without it the node refuses such changes. */
+  updateVerifier?: (loginName: string, update: VerifierUpdate) => Promise<boolean>;
   idleTimeoutMs?: number;
   requestTimeoutMs?: number;
   /** How long a new connection may take to log in, from the moment it is accepted to AUTH_OK (default 10 s). */
@@ -85,7 +86,7 @@ async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNo
     lookupUser: options.lookupUser,
     mockSaltSecret: options.mockSaltSecret,
     nodeId: randomBytes(16).toString('hex'),
-    saveVerifier: options.saveVerifier,
+    updateVerifier: options.updateVerifier,
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     loginTimeoutMs: options.loginTimeoutMs ?? 10_000,

@@ -6,7 +6,7 @@ import { type Message, Op } from '../protocol/messages.js';
 import { parseVerifier, SCRAM_MIN_ITERATIONS, ScramServer, type ScramVerifier } from '../protocol/scram.js';
 import { type LoginThrottle, loginThrottleKey } from './login-throttle.js';
 import type { PieceStore, UserSpace } from './piece-store.js';
-import { accountOf } from './user-store.js';
+import { type VerifierUpdate, accountOf } from './user-store.js';
 import { UsersFileLockedError } from './users-file-lock.js';
 
 /** Most body bytes written to disk in one call. */
@@ -24,7 +24,8 @@ export interface SessionContext {
   mockSaltSecret: Buffer;
   /** This node process's random id, sent with every successful login (see AuthOkMessage). */
   nodeId: string;
-  saveVerifier?: (loginName: string, verifier: ScramVerifier) => Promise<void>;
+  /** Writes what `update` decides, under the users file's lock (see updateVerifier); true when it wrote. */
+  updateVerifier?: (loginName: string, update: VerifierUpdate) => Promise<boolean>;
   /** How long a client may stay silent between requests. */
   idleTimeoutMs: number;
   /** How long a client may take to send the next frame of a request in progress. */
@@ -202,33 +203,49 @@ export class NodeSession {
 
   /** Changes one of this user's verifiers (see SetVerifierMessage); persisted before the OK. */
   private async setVerifier(slot: string, text: string): Promise<void> {
-    const saveVerifier = this.context.saveVerifier;
-    if (!saveVerifier) throw new ProtocolError('BAD_REQUEST', 'This node cannot change passwords: its users are fixed by whoever started it.');
+    const updateVerifier = this.context.updateVerifier;
+    if (!updateVerifier) throw new ProtocolError('BAD_REQUEST', 'This node cannot change passwords: its users are fixed by whoever started it.');
     const account = accountOf(this.loginName);
-    // A user removed from the users file while logged in must not write itself back in.
-    const current = (await this.context.lookupUser())(account);
-    if (!current) throw new ProtocolError('NOT_FOUND', `"${account}" is no longer a user of this node.`);
-    const save = async (loginName: string, verifier: ScramVerifier): Promise<void> => {
-      try {
-        await saveVerifier(loginName, verifier);
-      } catch (error) {
-        if (!(error instanceof UsersFileLockedError)) throw error;
-        // The message names the node's files: it goes to the log, the client learns only to retry.
-        this.context.log(`busy serving ${this.remote}: ${error.message}`);
-        throw new ProtocolError('BUSY', 'The node is busy: another process has been changing its users file for a while. Try again in a moment.', { cause: error });
-      }
+    const change = this.verifierChange(account, slot, text);
+    // Decided under the users file's lock from the user as the file holds it then: an administrator's
+    // reset or removal that lands after this session logged in is seen, not written over.
+    const decide = async (): Promise<ScramVerifier | undefined> => {
+      const current = (await this.context.lookupUser())(account);
+      return current && change.next(current);
     };
-    if (slot === 'current') return save(account, acceptableVerifier(text));
-    if (slot === 'recovery') return save(account + RECOVERY_LOGIN_SUFFIX, acceptableVerifier(text));
+    let written: boolean;
+    try {
+      written = await updateVerifier(change.loginName, decide);
+    } catch (error) {
+      if (!(error instanceof UsersFileLockedError)) throw error;
+      // The message names the node's files: it goes to the log, the client learns only to retry.
+      this.context.log(`busy serving ${this.remote}: ${error.message}`);
+      throw new ProtocolError('BUSY', 'The node is busy: another process has been changing its users file for a while. Try again in a moment.', { cause: error });
+    }
+    // A user removed from the users file while logged in must not write itself back in.
+    if (!written) throw new ProtocolError('NOT_FOUND', `"${account}" is no longer a user of this node.`);
+  }
+
+  /** Which line a SET_VERIFIER changes, and its new verifier given the user's current one; checks what needs no lock first. */
+  private verifierChange(account: string, slot: string, text: string): { loginName: string; next: (current: ScramVerifier) => ScramVerifier } {
+    if (slot === 'current' || slot === 'recovery') {
+      const verifier = acceptableVerifier(text);
+      return { loginName: slot === 'current' ? account : account + RECOVERY_LOGIN_SUFFIX, next: () => verifier };
+    }
     if (slot !== 'pending') throw new ProtocolError('BAD_REQUEST', `Unknown verifier slot "${slot}".`);
     if (account !== this.loginName) throw new ProtocolError('BAD_REQUEST', 'A recovery login sets the password directly, not as a pending change.');
-    const { pending: _dropped, ...settled } = current;
-    if (text === '') return save(account, settled);
-    const next = acceptableVerifier(text);
-    if (next.iterations !== current.iterations || !next.salt.equals(current.salt)) {
-      throw new ProtocolError('BAD_REQUEST', 'A pending password must use the salt and iterations of the current one.');
-    }
-    return save(account, { ...settled, pending: { storedKey: next.storedKey, serverKey: next.serverKey } });
+    const staged = text === '' ? undefined : acceptableVerifier(text);
+    return {
+      loginName: account,
+      next: (current) => {
+        const { pending: _dropped, ...settled } = current;
+        if (!staged) return settled;
+        if (staged.iterations !== current.iterations || !staged.salt.equals(current.salt)) {
+          throw new ProtocolError('BAD_REQUEST', 'A pending password must use the salt and iterations of the current one.');
+        }
+        return { ...settled, pending: { storedKey: staged.storedKey, serverKey: staged.serverKey } };
+      },
+    };
   }
 
   private async receivePiece(user: UserSpace, key: Buffer, version: string, meta: Buffer, size: number): Promise<void> {

@@ -187,21 +187,43 @@ export function formatUserLine(loginName: string, verifier: ScramVerifier): stri
  * line; atomic, and locked against other processes sharing the file.
  */
 export async function saveVerifier(path: string, loginName: string, verifier: ScramVerifier): Promise<void> {
-  const nameProblem = validateUsername(accountOf(loginName));
-  if (nameProblem) throw new Error(nameProblem);
-  await withUsersFileLock(path, () => rewriteLine(path, loginName, formatUserLine(loginName, verifier)));
+  await updateVerifier(path, loginName, async () => verifier);
 }
 
-async function rewriteLine(path: string, loginName: string, newLine: string): Promise<void> {
-  let text = '';
-  let mode = 0o600;
+/** What to write for a login name, decided while the users file is locked: a verifier, or undefined to leave the file as it is. */
+export type VerifierUpdate = () => Promise<ScramVerifier | undefined>;
+
+/**
+ * saveVerifier with the verifier worked out under the lock, so that `update` sees the users as they are
+ * then (through the node's watcher, which rereads a changed file) and a change made meanwhile by another
+ * process, such as an administrator's reset or a user's removal, is seen, not written over. True when it
+ * wrote; an error thrown by `update` leaves the file alone and is rethrown.
+ */
+export async function updateVerifier(path: string, loginName: string, update: VerifierUpdate): Promise<boolean> {
+  const nameProblem = validateUsername(accountOf(loginName));
+  if (nameProblem) throw new Error(nameProblem);
+  return withUsersFileLock(path, async () => {
+    const verifier = await update();
+    if (!verifier) return false;
+    const { text, mode } = await readForRewrite(path);
+    await rewriteLine(path, text, mode, loginName, formatUserLine(loginName, verifier));
+    return true;
+  });
+}
+
+/** The users file's text ('' if it does not exist yet) and the permissions to keep for it. */
+async function readForRewrite(path: string): Promise<{ text: string; mode: number }> {
   try {
-    text = await readFile(path, 'utf8');
+    const text = await readFile(path, 'utf8');
     // Keep the permissions the administrator chose for an existing file.
-    mode = (await stat(path)).mode & 0o777;
+    return { text, mode: (await stat(path)).mode & 0o777 };
   } catch (err) {
     if (errorCode(err) !== 'ENOENT') throw err;
+    return { text: '', mode: 0o600 };
   }
+}
+
+async function rewriteLine(path: string, text: string, mode: number, loginName: string, newLine: string): Promise<void> {
 
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text === '' ? [] : text.split(/\r?\n/);

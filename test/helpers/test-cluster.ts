@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { startNode, type RunningNode } from '../../servers/node/node-server.js';
-import { formatUserLine, saveVerifier } from '../../servers/node/user-store.js';
+import { formatUserLine, updateVerifier } from '../../servers/node/user-store.js';
 import { UsersFileLockedError } from '../../servers/node/users-file-lock.js';
 import { watchUsersFile } from '../../servers/node/users-file-watcher.js';
 import { createVerifier } from '../../servers/protocol/scram.js';
@@ -59,7 +59,7 @@ export class TestCluster {
 
   private async startNode(i: number, port: number, options: NodeSetup = {}): Promise<RunningNode> {
     const usersFile = this.usersFiles[i]!;
-    const lockedOut = async (): Promise<void> => {
+    const lockedOut = async (): Promise<boolean> => {
       throw new UsersFileLockedError(`${usersFile} is locked by process 4242 for more than 10 s; try again, or remove ${usersFile}.lock if that process is gone.`);
     };
     const node = await startNode({
@@ -67,7 +67,7 @@ export class TestCluster {
       port,
       lookupUser: watchUsersFile(usersFile, () => undefined),
       mockSaltSecret: this.mockSaltSecret,
-      saveVerifier: options.fixedUsers ? undefined : options.busy === 'users-file' ? lockedOut : (name, verifier) => saveVerifier(usersFile, name, verifier),
+      updateVerifier: options.fixedUsers ? undefined : options.busy === 'users-file' ? lockedOut : (name, update) => updateVerifier(usersFile, name, update),
       ...(options.busy === 'logins' ? { maxPendingLoginsPerAddress: 1, loginTimeoutMs: 60_000 } : {}),
     });
     this.nodes[i] = node;

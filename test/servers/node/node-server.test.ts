@@ -1,4 +1,4 @@
-import { link, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,9 @@ import { LoginThrottle } from '../../../servers/node/login-throttle.js';
 import { INVALID_LOGIN_MESSAGE } from '../../../servers/node/node-session.js';
 import { startNode } from '../../../servers/node/node-server.js';
 import { PieceStore } from '../../../servers/node/piece-store.js';
-import { UsersFileLockedError } from '../../../servers/node/users-file-lock.js';
+import { type VerifierUpdate, formatUserLine, loadUsersFile, updateVerifier } from '../../../servers/node/user-store.js';
+import { UsersFileLockedError, withUsersFileLock } from '../../../servers/node/users-file-lock.js';
+import { watchUsersFile } from '../../../servers/node/users-file-watcher.js';
 import type { NodeOptions, RunningNode } from '../../../servers/node/node-server.js';
 import { connectAndLogin, expectReply, logIn, openConnection } from '../../../servers/protocol/client-handshake.js';
 import { MAX_DATA_CHUNK_BYTES, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../servers/protocol/constants.js';
@@ -673,7 +675,14 @@ describe('clients that hang up in the middle of a GET', () => {
 
 describe('changing verifiers over the wire (SET_VERIFIER)', () => {
   const saved = new Map<string, ScramVerifier>();
-  const changeable = { lookupUser: async () => (name: string) => saved.get(name), saveVerifier: async (name: string, v: ScramVerifier) => void saved.set(name, v) };
+  const changeable = {
+    lookupUser: async () => (name: string) => saved.get(name),
+    updateVerifier: async (name: string, update: VerifierUpdate) => {
+      const next = await update();
+      if (next) saved.set(name, next);
+      return next !== undefined;
+    },
+  };
 
   beforeEach(() => {
     saved.clear();
@@ -717,6 +726,31 @@ describe('changing verifiers over the wire (SET_VERIFIER)', () => {
     track(await connectAndLogin({ host: '127.0.0.1', port: node.port }, 'alice', 'reset', { timeoutMs: 10_000 }));
   });
 
+  it("decides under the users file's lock: an administrator's reset made while a change waits for it is not written over", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfs-node-users-'));
+    try {
+      const usersFile = join(dir, 'dfs.conf');
+      const before = verifiers.get('alice')!;
+      await writeFile(usersFile, `${formatUserLine('alice', before)}\n`);
+      const node = await startTestNode({ lookupUser: watchUsersFile(usersFile, () => undefined), updateVerifier: (name, update) => updateVerifier(usersFile, name, update) });
+      const conn = await login(node);
+      const staged = createVerifier('new one', { salt: before.salt, iterations: before.iterations });
+      const reset = createVerifier('reset by the administrator');
+      let reply: Promise<Message> | undefined;
+      await withUsersFileLock(usersFile, async () => {
+        reply = setVerifier(conn, 'pending', formatVerifier(staged));
+        // The node has the request and waits for the lock, which this test holds while it resets alice.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await writeFile(`${usersFile}.new`, `${formatUserLine('alice', reset)}\n`);
+        await rename(`${usersFile}.new`, usersFile);
+      });
+      expect(await reply).toMatchObject({ op: Op.Error, code: 'BAD_REQUEST', message: expect.stringContaining('salt and iterations of the current one') });
+      expect((await loadUsersFile(usersFile)).users.get('alice')).toEqual(reset);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('does not let a session outlive the removal of its user by writing a password back, in any slot', async () => {
     const node = await startTestNode(changeable);
     const conn = await login(node);
@@ -729,10 +763,10 @@ describe('changing verifiers over the wire (SET_VERIFIER)', () => {
 
   it("answers BUSY, without the node's paths, when the users file stays locked by another process, and keeps the connection", async () => {
     const logged: string[] = [];
-    const locked = async (): Promise<void> => {
+    const locked = async (): Promise<boolean> => {
       throw new UsersFileLockedError('/srv/dfs/dfs.conf is locked by process 4242 for more than 10 s; try again, or remove /srv/dfs/dfs.conf.lock if that process is gone.');
     };
-    const node = await startTestNode({ ...changeable, saveVerifier: locked, log: (line) => logged.push(line) });
+    const node = await startTestNode({ ...changeable, updateVerifier: locked, log: (line) => logged.push(line) });
     const conn = await login(node);
     const reply = await setVerifier(conn, 'current', formatVerifier(createVerifier('new one')));
     expect(reply).toMatchObject({ op: Op.Error, code: 'BUSY', message: expect.stringContaining('Try again in a moment') });
