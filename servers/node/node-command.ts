@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadClusterSecret } from './cluster-secret.js';
 import { startNode } from './node-server.js';
+import { oneLogLine } from './log-line.js';
 import { updateVerifier } from './user-store.js';
 import { watchUsersFile } from './users-file-watcher.js';
 
@@ -77,7 +78,7 @@ export async function runNodeCommand(args: string[], out: Writable = process.std
     out.write(`${NODE_USAGE}\n`);
     return 0;
   }
-  const log = (line: string): void => void err.write(`[${parsed.name}] ${line}\n`);
+  const log = (line: string): void => void err.write(`[${parsed.name}] ${oneLogLine(line)}\n`);
   const lookupUser = watchUsersFile(parsed.users, log);
   await lookupUser();
   const mockSaltSecret = await loadClusterSecret(parsed.users);
