@@ -216,9 +216,10 @@ export class UserSpace {
       await link(pending, committed);
     } catch (error) {
       if (isErrno(error, 'ENOENT')) {
-        // No pending piece: fine if this commit already happened (a retried request), else an error.
-        if (await stat(committed).catch(() => undefined)) return;
-        throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
+        // No pending piece: fine if this commit already happened (a retried request), else an error. The first
+        // commit may not have synced the directory yet, so this one does before it answers.
+        if (!(await stat(committed).catch(() => undefined))) throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
+        return fsyncDirectory(dir);
       }
       if (!isErrno(error, 'EEXIST')) throw error;
       // Both names exist. Most often they are one file: this commit linked it, then the node stopped before

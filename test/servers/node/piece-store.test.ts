@@ -1,7 +1,7 @@
-import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { seededBuffer as pattern } from '../../helpers/gf-reference.js';
 import { rejectionOf } from '../../helpers/protocol-assertions.js';
 import { PieceStore } from '../../../servers/node/piece-store.js';
@@ -10,8 +10,15 @@ import type { StoredPiece, UserSpace } from '../../../servers/node/piece-store.j
 import { ProtocolError } from '../../../servers/protocol/errors.js';
 import type { ProtocolErrorCode } from '../../../servers/protocol/errors.js';
 
-const HOUR_MS = 60 * 60 * 1000;
+// The store's own calls pass through to the real ones; a test may put itself between them to see which
+// directories get synced, or to run two requests in a chosen interleaving.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...actual, link: vi.fn(actual.link), open: vi.fn(actual.open) };
+});
+const real = await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises');
 
+const HOUR_MS = 60 * 60 * 1000;
 
 /** Stores `body` as a pending piece, in two writes. */
 async function storePending(space: UserSpace, key: Buffer, version: string, body: Buffer, meta: Buffer = Buffer.from(`meta of ${version}`)): Promise<void> {
@@ -45,6 +52,31 @@ async function read(space: UserSpace, key: Buffer, version: string, offset = 0, 
 }
 
 
+/**
+ * Records each directory the store fsyncs, once the sync has returned; `beforeSync` may hold a sync back.
+ * (The store syncs a directory by opening it read-only and syncing the handle.)
+ */
+function recordDirectorySyncs(beforeSync: (path: string) => Promise<void> = async () => undefined): string[] {
+  const synced: string[] = [];
+  vi.mocked(open).mockImplementation(async (path, flags, mode) => {
+    const handle = await real.open(path, flags, mode);
+    if (flags !== 'r' || !(await handle.stat()).isDirectory()) return handle;
+    const sync = handle.sync.bind(handle);
+    handle.sync = async () => {
+      await beforeSync(String(path));
+      await sync();
+      synced.push(String(path));
+    };
+    return handle;
+  });
+  return synced;
+}
+
+/** The directory holding the pieces of `key` in `space`. */
+function keyDirectory(space: UserSpace, key: Buffer): string {
+  return join(space.directory, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+}
+
 async function expectCode(promise: Promise<unknown>, code: ProtocolErrorCode): Promise<void> {
   expect((await rejectionOf(promise)).code).toBe(code);
 }
@@ -73,6 +105,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.mocked(open).mockReset();
+  vi.mocked(link).mockReset();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -122,6 +156,30 @@ describe('piece store', () => {
     await restarted.commit(key, 'b1');
     expect(await readdir(dir)).toEqual(['b1.c']);
     expect((await read(restarted, key, 'b1')).bytes).toEqual(pattern(10, 3));
+  });
+
+  it('answers a commit retried while the first is still syncing its directory only once it has synced that directory itself', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    await storePending(space, key, 'b4', pattern(10, 6));
+    let firstSyncHeld!: () => void;
+    const firstSyncStarted = new Promise<void>((resolve) => (firstSyncHeld = resolve));
+    let letFirstSync!: () => void;
+    const firstMaySync = new Promise<void>((resolve) => (letFirstSync = resolve));
+    let syncs = 0;
+    const synced = recordDirectorySyncs(async () => {
+      if (++syncs > 1) return;
+      firstSyncHeld();
+      await firstMaySync;
+    });
+
+    // The first commit has linked the piece and removed the pending name, but not yet made that durable.
+    const first = space.commit(key, 'b4');
+    await firstSyncStarted;
+    await space.commit(key, 'b4');
+    expect(synced).toEqual([keyDirectory(space, key)]);
+    letFirstSync();
+    await first;
+    expect(synced).toEqual([keyDirectory(space, key), keyDirectory(space, key)]);
   });
 
   it('commits a pending piece equal to the one committed as that version, and refuses one that differs, which stays', async () => {
