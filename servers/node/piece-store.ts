@@ -89,6 +89,39 @@ async function fsyncDirectory(path: string): Promise<void> {
   }
 }
 
+/** Whether anything is at `path`. */
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
+}
+
+/**
+ * Links a pending piece under its committed name and removes the pending name. Done already if the committed
+ * name is there and the pending one is not, or holds the same piece; the directory is left to sync.
+ */
+async function moveToCommitted(pending: string, committed: string): Promise<void> {
+  try {
+    await link(pending, committed);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return alreadyCommitted(committed);
+    if (!isErrno(error, 'EEXIST')) throw error;
+    // Both names exist. Most often they are one file: this commit linked it, then the node stopped before
+    // removing the pending name below. Whenever the piece committed is exactly the one pending, the retry
+    // has nothing left to do but that removal.
+    if (!(await sameContents(pending, committed))) {
+      // A commit racing this one linked the piece first and has removed the pending name since.
+      if (!(await exists(pending))) return alreadyCommitted(committed);
+      await rm(pending, { force: true });
+      throw versionTaken();
+    }
+  }
+  await rm(pending, { force: true });
+}
+
+/** A commit that finds no pending piece: fine if the commit already happened (a retried request), else an error. */
+async function alreadyCommitted(committed: string): Promise<void> {
+  if (!(await exists(committed))) throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
+}
+
 async function readHeader(handle: FileHandle): Promise<{ meta: Buffer; dataOffset: number }> {
   const head = Buffer.alloc(HEADER_BYTES);
   const { bytesRead } = await handle.read(head, 0, HEADER_BYTES, 0);
@@ -204,33 +237,14 @@ export class UserSpace {
   }
 
   /**
-   * Makes a pending piece visible. Committing again is harmless, also after a commit cut short by a crash;
-   * replacing a committed piece with another is refused.
+   * Makes a pending piece visible. Committing again is harmless, also after a commit cut short by a crash or
+   * while another commit of the piece is at work; replacing a committed piece with another is refused.
    */
   async commit(key: Buffer, version: string): Promise<void> {
     const dir = this.objectDirectory(checkKey(key));
     checkVersion(version);
-    const pending = join(dir, version + PENDING);
-    const committed = join(dir, version + COMMITTED);
-    try {
-      await link(pending, committed);
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) {
-        // No pending piece: fine if this commit already happened (a retried request), else an error. The first
-        // commit may not have synced the directory yet, so this one does before it answers.
-        if (!(await stat(committed).catch(() => undefined))) throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
-        return fsyncDirectory(dir);
-      }
-      if (!isErrno(error, 'EEXIST')) throw error;
-      // Both names exist. Most often they are one file: this commit linked it, then the node stopped before
-      // removing the pending name below. Whenever the piece committed is exactly the one pending, the retry
-      // has nothing left to do but that removal.
-      if (!(await sameContents(pending, committed))) {
-        await rm(pending, { force: true });
-        throw versionTaken();
-      }
-    }
-    await rm(pending, { force: true });
+    await moveToCommitted(join(dir, version + PENDING), join(dir, version + COMMITTED));
+    // Also when an earlier commit did the work: it may not have synced yet, and this one's OK must not come first.
     await fsyncDirectory(dir);
   }
 

@@ -182,6 +182,31 @@ describe('piece store', () => {
     expect(synced).toEqual([keyDirectory(space, key), keyDirectory(space, key)]);
   });
 
+  it('answers OK to a commit whose link lost to another commit of the same piece, which removed the pending name meanwhile', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    await storePending(space, key, 'b5', pattern(10, 7));
+    const synced = recordDirectorySyncs();
+    let firstLinked!: Promise<void>;
+    let first!: Promise<void>;
+    vi.mocked(link)
+      .mockImplementationOnce((from, to) => (firstLinked = real.link(from, to)))
+      .mockImplementationOnce(async (from, to) => {
+        await firstLinked;
+        // This link fails (the first made that name); the first commit then ends before this one looks again.
+        try {
+          await real.link(from, to);
+        } finally {
+          await first;
+        }
+      });
+
+    first = space.commit(key, 'b5');
+    await space.commit(key, 'b5');
+    expect(await readdir(keyDirectory(space, key))).toEqual(['b5.c']);
+    expect(synced).toEqual([keyDirectory(space, key), keyDirectory(space, key)]);
+    expect((await read(space, key, 'b5')).bytes).toEqual(pattern(10, 7));
+  });
+
   it('commits a pending piece equal to the one committed as that version, and refuses one that differs, which stays', async () => {
     const { store } = await PieceStore.open(root);
     const space = store.userSpace('alice');
