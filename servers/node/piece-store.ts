@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MAX_KEY_BYTES } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { BackgroundFlusher } from './background-flusher.js';
@@ -86,6 +86,19 @@ async function fsyncDirectory(path: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * Creates `dir` and whatever parents it lacks, then syncs the parent of each directory created: syncing the
+ * directory a piece is committed in does not make that directory's own entry durable.
+ */
+async function makeDirectoryDurably(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let created = dir; ; created = dirname(created)) {
+    await fsyncDirectory(dirname(created));
+    if (created === first || dirname(created) === created) return;
   }
 }
 
@@ -219,7 +232,7 @@ export class UserSpace {
     const tempPath = join(dir, `${TEMP_PREFIX}${version}-${randomBytes(6).toString('hex')}`);
     let handle: FileHandle | undefined;
     try {
-      await mkdir(dir, { recursive: true });
+      await makeDirectoryDurably(dir);
       handle = await open(tempPath, 'wx', 0o600);
       const header = Buffer.alloc(HEADER_BYTES);
       PIECE_MAGIC.copy(header, 0);
@@ -354,7 +367,8 @@ export class UserSpace {
       pieces++;
       bytesUsed += piece.size;
     }
-    await mkdir(this.directory, { recursive: true });
+    // Made durably too: a PUT after it finds this directory there and would not sync its entry.
+    await makeDirectoryDurably(this.directory);
     const disk = await statfs(this.directory);
     return { pieces, bytesUsed, bytesFree: Number(disk.bavail) * Number(disk.bsize) };
   }

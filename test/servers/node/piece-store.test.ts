@@ -1,6 +1,6 @@
 import { copyFile, link, mkdir, mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { seededBuffer as pattern } from '../../helpers/gf-reference.js';
 import { rejectionOf } from '../../helpers/protocol-assertions.js';
@@ -205,6 +205,33 @@ describe('piece store', () => {
     expect(await readdir(keyDirectory(space, key))).toEqual(['b5.c']);
     expect(synced).toEqual([keyDirectory(space, key), keyDirectory(space, key)]);
     expect((await read(space, key, 'b5')).bytes).toEqual(pattern(10, 7));
+  });
+
+  it('syncs the parent of every directory a PUT creates, so that no power loss can drop one holding committed pieces', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    const synced = recordDirectorySyncs();
+    const shard = dirname(keyDirectory(space, key));
+    await storeCommitted(space, key, '1', pattern(10, 1));
+    expect(synced.sort()).toEqual([join(root, 'users'), space.directory, join(space.directory, 'o'), shard, keyDirectory(space, key)].sort());
+
+    // A key of the same shard creates only its own directory; a later version, none.
+    synced.length = 0;
+    const sibling = Buffer.from('object-key-2');
+    expect(dirname(keyDirectory(space, sibling))).toBe(shard);
+    await storeCommitted(space, sibling, '1', pattern(10, 2));
+    expect(synced).toEqual([shard, keyDirectory(space, sibling)]);
+    synced.length = 0;
+    await storeCommitted(space, key, '2', pattern(10, 3));
+    expect(synced).toEqual([keyDirectory(space, key)]);
+  });
+
+  it('syncs the users directory when a STAT creates a user\'s directory before any PUT', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    const synced = recordDirectorySyncs();
+    await space.stat();
+    expect(synced).toEqual([join(root, 'users')]);
+    await storeCommitted(space, key, '1', pattern(10, 1));
+    expect(synced).toContain(space.directory);
   });
 
   it('commits a pending piece equal to the one committed as that version, and refuses one that differs, which stays', async () => {
