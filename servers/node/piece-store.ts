@@ -159,6 +159,7 @@ export class PieceWriter {
     private readonly handle: FileHandle,
     private readonly tempPath: string,
     private readonly pendingPath: string,
+    private readonly committedPath: string,
     private readonly headerBytes: number,
     readonly size: number,
   ) {
@@ -183,7 +184,10 @@ export class PieceWriter {
     this.flusher.wrote(length);
   }
 
-  /** Checks the length, fsyncs, and links the temp file under the pending name (never over an existing one). */
+  /**
+   * Checks the length, fsyncs, and links the temp file under the pending name (never over an existing one);
+   * refuses a version committed meanwhile.
+   */
   async finish(): Promise<void> {
     if (this.written !== this.size) {
       await this.discard();
@@ -201,6 +205,12 @@ export class PieceWriter {
       await this.discard();
       if (isErrno(error, 'EEXIST')) throw versionTaken();
       throw storageError(error);
+    }
+    // beginPut found the version free, but another upload of it may have been committed since; left, this
+    // piece would wait for a commit bound to refuse it.
+    if (await exists(this.committedPath)) {
+      await rm(this.pendingPath, { force: true });
+      throw versionTaken();
     }
   }
 
@@ -238,7 +248,7 @@ export class UserSpace {
       PIECE_MAGIC.copy(header, 0);
       header.writeUInt32BE(meta.length, 4);
       await handle.write(Buffer.concat([header, meta]), 0, HEADER_BYTES + meta.length, 0);
-      return new PieceWriter(handle, tempPath, join(dir, version + PENDING), HEADER_BYTES + meta.length, size);
+      return new PieceWriter(handle, tempPath, join(dir, version + PENDING), join(dir, version + COMMITTED), HEADER_BYTES + meta.length, size);
     } catch (error) {
       // A header that did not fit (a full disk) leaves neither an open file nor an empty temp file behind.
       if (handle) {

@@ -314,6 +314,17 @@ describe('piece store', () => {
     expect((await read(space, key, 'abc')).bytes.equals(pattern(100, 1))).toBe(true);
   });
 
+  it('refuses an upload of a version that another upload committed after it began, and leaves no pending piece of it', async () => {
+    const { store } = await PieceStore.open(root);
+    const space = store.userSpace('alice');
+    const late = await space.beginPut(key, 'abe', Buffer.from('m'), 100);
+    await storeCommitted(space, key, 'abe', pattern(100, 1));
+    await late.write(pattern(100, 2));
+    expect((await rejectionOf(late.finish())).message).toBe('That version of the object is already stored; use a new version.');
+    expect(await readdir(keyDirectory(space, key))).toEqual(['abe.c']);
+    expect((await read(space, key, 'abe')).bytes).toEqual(pattern(100, 1));
+  });
+
   it('deleteVersion removes exactly one committed version', async () => {
     const { store } = await PieceStore.open(root);
     const space = store.userSpace('alice');
