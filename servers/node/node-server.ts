@@ -79,7 +79,8 @@ async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNo
   const log = options.log ?? (() => undefined);
   const now = options.now ?? Date.now;
   const { store, removedLeftovers } = await PieceStore.open(options.root, now());
-  const sessions = new Set<NodeSession>();
+  /** Each session still running, with the end of its run(). */
+  const sessions = new Map<NodeSession, Promise<void>>();
   const context = {
     store,
     throttle: options.throttle ?? new LoginThrottle(),
@@ -100,11 +101,11 @@ async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNo
     const release = pendingLogins.claim(address);
     if (!release) return refuseBusy(conn, address);
     const session = new NodeSession(conn, context, `${address}:${socket.remotePort ?? '?'}`, release);
-    sessions.add(session);
-    void session.run().finally(() => {
+    const ended = session.run().finally(() => {
       release();
       sessions.delete(session);
     });
+    sessions.set(session, ended);
   });
   server.maxConnections = options.maxConnections ?? 1024;
   await new Promise<void>((resolve, reject) => {
@@ -126,10 +127,13 @@ async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNo
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        for (const session of sessions) session.close();
+        for (const session of sessions.keys()) session.close();
         const deadline = Date.now() + (options.shutdownGraceMs ?? 5_000);
         while (sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-        for (const session of sessions) session.abort();
+        for (const session of sessions.keys()) session.abort();
+        // A session cut off may still be inside a store call or saveVerifier; until it returns, the root is not
+        // free for another node to clean up. Cut off, each ends once that call returns.
+        await Promise.allSettled(sessions.values());
         await stopped;
         await sweeper.stop();
         await rootLock.release();

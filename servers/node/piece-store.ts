@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MAX_KEY_BYTES } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { BackgroundFlusher } from './background-flusher.js';
@@ -89,6 +89,52 @@ async function fsyncDirectory(path: string): Promise<void> {
   }
 }
 
+/**
+ * Creates `dir` and whatever parents it lacks, then syncs the parent of each directory created: syncing the
+ * directory a piece is committed in does not make that directory's own entry durable.
+ */
+async function makeDirectoryDurably(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let created = dir; ; created = dirname(created)) {
+    await fsyncDirectory(dirname(created));
+    if (created === first || dirname(created) === created) return;
+  }
+}
+
+/** Whether anything is at `path`. */
+async function exists(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => undefined)) !== undefined;
+}
+
+/**
+ * Links a pending piece under its committed name and removes the pending name. Done already if the committed
+ * name is there and the pending one is not, or holds the same piece; the directory is left to sync.
+ */
+async function moveToCommitted(pending: string, committed: string): Promise<void> {
+  try {
+    await link(pending, committed);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return alreadyCommitted(committed);
+    if (!isErrno(error, 'EEXIST')) throw error;
+    // Both names exist. Most often they are one file: this commit linked it, then the node stopped before
+    // removing the pending name below. Whenever the piece committed is exactly the one pending, the retry
+    // has nothing left to do but that removal.
+    if (!(await sameContents(pending, committed))) {
+      // A commit racing this one linked the piece first and has removed the pending name since.
+      if (!(await exists(pending))) return alreadyCommitted(committed);
+      await rm(pending, { force: true });
+      throw versionTaken();
+    }
+  }
+  await rm(pending, { force: true });
+}
+
+/** A commit that finds no pending piece: fine if the commit already happened (a retried request), else an error. */
+async function alreadyCommitted(committed: string): Promise<void> {
+  if (!(await exists(committed))) throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
+}
+
 async function readHeader(handle: FileHandle): Promise<{ meta: Buffer; dataOffset: number }> {
   const head = Buffer.alloc(HEADER_BYTES);
   const { bytesRead } = await handle.read(head, 0, HEADER_BYTES, 0);
@@ -113,6 +159,7 @@ export class PieceWriter {
     private readonly handle: FileHandle,
     private readonly tempPath: string,
     private readonly pendingPath: string,
+    private readonly committedPath: string,
     private readonly headerBytes: number,
     readonly size: number,
   ) {
@@ -137,7 +184,10 @@ export class PieceWriter {
     this.flusher.wrote(length);
   }
 
-  /** Checks the length, fsyncs, and links the temp file under the pending name (never over an existing one). */
+  /**
+   * Checks the length, fsyncs, and links the temp file under the pending name (never over an existing one);
+   * refuses a version committed meanwhile.
+   */
   async finish(): Promise<void> {
     if (this.written !== this.size) {
       await this.discard();
@@ -155,6 +205,12 @@ export class PieceWriter {
       await this.discard();
       if (isErrno(error, 'EEXIST')) throw versionTaken();
       throw storageError(error);
+    }
+    // beginPut found the version free, but another upload of it may have been committed since; left, this
+    // piece would wait for a commit bound to refuse it.
+    if (await exists(this.committedPath)) {
+      await rm(this.pendingPath, { force: true });
+      throw versionTaken();
     }
   }
 
@@ -186,13 +242,13 @@ export class UserSpace {
     const tempPath = join(dir, `${TEMP_PREFIX}${version}-${randomBytes(6).toString('hex')}`);
     let handle: FileHandle | undefined;
     try {
-      await mkdir(dir, { recursive: true });
+      await makeDirectoryDurably(dir);
       handle = await open(tempPath, 'wx', 0o600);
       const header = Buffer.alloc(HEADER_BYTES);
       PIECE_MAGIC.copy(header, 0);
       header.writeUInt32BE(meta.length, 4);
       await handle.write(Buffer.concat([header, meta]), 0, HEADER_BYTES + meta.length, 0);
-      return new PieceWriter(handle, tempPath, join(dir, version + PENDING), HEADER_BYTES + meta.length, size);
+      return new PieceWriter(handle, tempPath, join(dir, version + PENDING), join(dir, version + COMMITTED), HEADER_BYTES + meta.length, size);
     } catch (error) {
       // A header that did not fit (a full disk) leaves neither an open file nor an empty temp file behind.
       if (handle) {
@@ -204,32 +260,14 @@ export class UserSpace {
   }
 
   /**
-   * Makes a pending piece visible. Committing again is harmless, also after a commit cut short by a crash;
-   * replacing a committed piece with another is refused.
+   * Makes a pending piece visible. Committing again is harmless, also after a commit cut short by a crash or
+   * while another commit of the piece is at work; replacing a committed piece with another is refused.
    */
   async commit(key: Buffer, version: string): Promise<void> {
     const dir = this.objectDirectory(checkKey(key));
     checkVersion(version);
-    const pending = join(dir, version + PENDING);
-    const committed = join(dir, version + COMMITTED);
-    try {
-      await link(pending, committed);
-    } catch (error) {
-      if (isErrno(error, 'ENOENT')) {
-        // No pending piece: fine if this commit already happened (a retried request), else an error.
-        if (await stat(committed).catch(() => undefined)) return;
-        throw new ProtocolError('NOT_FOUND', 'No stored piece waits for that commit.');
-      }
-      if (!isErrno(error, 'EEXIST')) throw error;
-      // Both names exist. Most often they are one file: this commit linked it, then the node stopped before
-      // removing the pending name below. Whenever the piece committed is exactly the one pending, the retry
-      // has nothing left to do but that removal.
-      if (!(await sameContents(pending, committed))) {
-        await rm(pending, { force: true });
-        throw versionTaken();
-      }
-    }
-    await rm(pending, { force: true });
+    await moveToCommitted(join(dir, version + PENDING), join(dir, version + COMMITTED));
+    // Also when an earlier commit did the work: it may not have synced yet, and this one's OK must not come first.
     await fsyncDirectory(dir);
   }
 
@@ -339,7 +377,8 @@ export class UserSpace {
       pieces++;
       bytesUsed += piece.size;
     }
-    await mkdir(this.directory, { recursive: true });
+    // Made durably too: a PUT after it finds this directory there and would not sync its entry.
+    await makeDirectoryDurably(this.directory);
     const disk = await statfs(this.directory);
     return { pieces, bytesUsed, bytesFree: Number(disk.bavail) * Number(disk.bsize) };
   }

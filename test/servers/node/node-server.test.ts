@@ -636,6 +636,31 @@ describe('one data folder, one node', () => {
     expect((await get(conn, key, '1')).bytes.equals(body)).toBe(true);
   });
 
+  it('keeps the folder locked until a session cut off by the shutdown has finished what it was doing', async () => {
+    const root = await newRoot();
+    let saveStarted!: () => void;
+    const saving = new Promise<void>((resolve) => (saveStarted = resolve));
+    let letSaveEnd!: () => void;
+    const saveMayEnd = new Promise<void>((resolve) => (letSaveEnd = resolve));
+    const saveVerifier = async (): Promise<void> => {
+      saveStarted();
+      await saveMayEnd;
+    };
+    const node = await startTestNode({ root, saveVerifier, shutdownGraceMs: 20 });
+    const conn = await login(node);
+    await conn.send({ op: Op.SetVerifier, slot: 'current', verifier: formatVerifier(createVerifier('new one')) });
+    await saving;
+
+    const closing = node.close();
+    await closed(conn);
+    const settled = await Promise.race([closing.then(() => 'closed'), new Promise((r) => setTimeout(() => r('still closing'), 200))]);
+    expect(settled).toBe('still closing');
+    expect(await readdir(root)).toContain('node.pid');
+    letSaveEnd();
+    await closing;
+    expect(await readdir(root)).toEqual(['users']);
+  });
+
   it('takes over the lock of a node that died without letting go, and lets go when closed', async () => {
     const root = await newRoot();
     const deadPid = 2 ** 31 - 1;

@@ -1,7 +1,7 @@
-import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dirname, join, relative, sep } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { seededBuffer as pattern } from '../../helpers/gf-reference.js';
 import { rejectionOf } from '../../helpers/protocol-assertions.js';
 import { PieceStore } from '../../../servers/node/piece-store.js';
@@ -10,8 +10,15 @@ import type { StoredPiece, UserSpace } from '../../../servers/node/piece-store.j
 import { ProtocolError } from '../../../servers/protocol/errors.js';
 import type { ProtocolErrorCode } from '../../../servers/protocol/errors.js';
 
-const HOUR_MS = 60 * 60 * 1000;
+// The store's own calls pass through to the real ones; a test may put itself between them to see which
+// directories get synced, or to run two requests in a chosen interleaving.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...actual, link: vi.fn(actual.link), open: vi.fn(actual.open) };
+});
+const real = await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises');
 
+const HOUR_MS = 60 * 60 * 1000;
 
 /** Stores `body` as a pending piece, in two writes. */
 async function storePending(space: UserSpace, key: Buffer, version: string, body: Buffer, meta: Buffer = Buffer.from(`meta of ${version}`)): Promise<void> {
@@ -45,6 +52,31 @@ async function read(space: UserSpace, key: Buffer, version: string, offset = 0, 
 }
 
 
+/**
+ * Records each directory the store fsyncs, once the sync has returned; `beforeSync` may hold a sync back.
+ * (The store syncs a directory by opening it read-only and syncing the handle.)
+ */
+function recordDirectorySyncs(beforeSync: (path: string) => Promise<void> = async () => undefined): string[] {
+  const synced: string[] = [];
+  vi.mocked(open).mockImplementation(async (path, flags, mode) => {
+    const handle = await real.open(path, flags, mode);
+    if (flags !== 'r' || !(await handle.stat()).isDirectory()) return handle;
+    const sync = handle.sync.bind(handle);
+    handle.sync = async () => {
+      await beforeSync(String(path));
+      await sync();
+      synced.push(String(path));
+    };
+    return handle;
+  });
+  return synced;
+}
+
+/** The directory holding the pieces of `key` in `space`. */
+function keyDirectory(space: UserSpace, key: Buffer): string {
+  return join(space.directory, 'o', key.toString('hex').slice(0, 2), key.toString('hex'));
+}
+
 async function expectCode(promise: Promise<unknown>, code: ProtocolErrorCode): Promise<void> {
   expect((await rejectionOf(promise)).code).toBe(code);
 }
@@ -73,6 +105,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.mocked(open).mockReset();
+  vi.mocked(link).mockReset();
   await rm(root, { recursive: true, force: true });
 });
 
@@ -122,6 +156,82 @@ describe('piece store', () => {
     await restarted.commit(key, 'b1');
     expect(await readdir(dir)).toEqual(['b1.c']);
     expect((await read(restarted, key, 'b1')).bytes).toEqual(pattern(10, 3));
+  });
+
+  it('answers a commit retried while the first is still syncing its directory only once it has synced that directory itself', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    await storePending(space, key, 'b4', pattern(10, 6));
+    let firstSyncHeld!: () => void;
+    const firstSyncStarted = new Promise<void>((resolve) => (firstSyncHeld = resolve));
+    let letFirstSync!: () => void;
+    const firstMaySync = new Promise<void>((resolve) => (letFirstSync = resolve));
+    let syncs = 0;
+    const synced = recordDirectorySyncs(async () => {
+      if (++syncs > 1) return;
+      firstSyncHeld();
+      await firstMaySync;
+    });
+
+    // The first commit has linked the piece and removed the pending name, but not yet made that durable.
+    const first = space.commit(key, 'b4');
+    await firstSyncStarted;
+    await space.commit(key, 'b4');
+    expect(synced).toEqual([keyDirectory(space, key)]);
+    letFirstSync();
+    await first;
+    expect(synced).toEqual([keyDirectory(space, key), keyDirectory(space, key)]);
+  });
+
+  it('answers OK to a commit whose link lost to another commit of the same piece, which removed the pending name meanwhile', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    await storePending(space, key, 'b5', pattern(10, 7));
+    const synced = recordDirectorySyncs();
+    let firstLinked!: Promise<void>;
+    let first!: Promise<void>;
+    vi.mocked(link)
+      .mockImplementationOnce((from, to) => (firstLinked = real.link(from, to)))
+      .mockImplementationOnce(async (from, to) => {
+        await firstLinked;
+        // This link fails (the first made that name); the first commit then ends before this one looks again.
+        try {
+          await real.link(from, to);
+        } finally {
+          await first;
+        }
+      });
+
+    first = space.commit(key, 'b5');
+    await space.commit(key, 'b5');
+    expect(await readdir(keyDirectory(space, key))).toEqual(['b5.c']);
+    expect(synced).toEqual([keyDirectory(space, key), keyDirectory(space, key)]);
+    expect((await read(space, key, 'b5')).bytes).toEqual(pattern(10, 7));
+  });
+
+  it('syncs the parent of every directory a PUT creates, so that no power loss can drop one holding committed pieces', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    const synced = recordDirectorySyncs();
+    const shard = dirname(keyDirectory(space, key));
+    await storeCommitted(space, key, '1', pattern(10, 1));
+    expect(synced.sort()).toEqual([join(root, 'users'), space.directory, join(space.directory, 'o'), shard, keyDirectory(space, key)].sort());
+
+    // A key of the same shard creates only its own directory; a later version, none.
+    synced.length = 0;
+    const sibling = Buffer.from('object-key-2');
+    expect(dirname(keyDirectory(space, sibling))).toBe(shard);
+    await storeCommitted(space, sibling, '1', pattern(10, 2));
+    expect(synced).toEqual([shard, keyDirectory(space, sibling)]);
+    synced.length = 0;
+    await storeCommitted(space, key, '2', pattern(10, 3));
+    expect(synced).toEqual([keyDirectory(space, key)]);
+  });
+
+  it('syncs the users directory when a STAT creates a user\'s directory before any PUT', async () => {
+    const space = (await PieceStore.open(root)).store.userSpace('alice');
+    const synced = recordDirectorySyncs();
+    await space.stat();
+    expect(synced).toEqual([join(root, 'users')]);
+    await storeCommitted(space, key, '1', pattern(10, 1));
+    expect(synced).toContain(space.directory);
   });
 
   it('commits a pending piece equal to the one committed as that version, and refuses one that differs, which stays', async () => {
@@ -202,6 +312,17 @@ describe('piece store', () => {
     await expectCode(storePending(space, key, 'abc', pattern(100, 2)), 'BAD_REQUEST');
     await storePending(space, key, 'abd', pattern(100, 3));
     expect((await read(space, key, 'abc')).bytes.equals(pattern(100, 1))).toBe(true);
+  });
+
+  it('refuses an upload of a version that another upload committed after it began, and leaves no pending piece of it', async () => {
+    const { store } = await PieceStore.open(root);
+    const space = store.userSpace('alice');
+    const late = await space.beginPut(key, 'abe', Buffer.from('m'), 100);
+    await storeCommitted(space, key, 'abe', pattern(100, 1));
+    await late.write(pattern(100, 2));
+    expect((await rejectionOf(late.finish())).message).toBe('That version of the object is already stored; use a new version.');
+    expect(await readdir(keyDirectory(space, key))).toEqual(['abe.c']);
+    expect((await read(space, key, 'abe')).bytes).toEqual(pattern(100, 1));
   });
 
   it('deleteVersion removes exactly one committed version', async () => {
