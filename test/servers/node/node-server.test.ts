@@ -642,11 +642,12 @@ describe('one data folder, one node', () => {
     const saving = new Promise<void>((resolve) => (saveStarted = resolve));
     let letSaveEnd!: () => void;
     const saveMayEnd = new Promise<void>((resolve) => (letSaveEnd = resolve));
-    const saveVerifier = async (): Promise<void> => {
+    const updateVerifier = async (): Promise<boolean> => {
       saveStarted();
       await saveMayEnd;
+      return true;
     };
-    const node = await startTestNode({ root, saveVerifier, shutdownGraceMs: 20 });
+    const node = await startTestNode({ root, updateVerifier, shutdownGraceMs: 20 });
     const conn = await login(node);
     await conn.send({ op: Op.SetVerifier, slot: 'current', verifier: formatVerifier(createVerifier('new one')) });
     await saving;
