@@ -5,14 +5,17 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { contentKey, fileKey } from '../src-main/vault/crypto/key-hierarchy.js';
 import { loadNativeAesGcm } from '../src-main/vault/crypto/native-aes-gcm.js';
-import { openNatively, openStripe, openWithNodeCrypto, sealNatively, sealStripe, sealWithNodeCrypto, stripeSealing } from '../src-main/vault/crypto/stripe-seal.js';
+import { type StripeBinding, openNatively, openStripe, openWithNodeCrypto, sealNatively, sealStripe, sealWithNodeCrypto, stripeSealing } from '../src-main/vault/crypto/stripe-seal.js';
 
 const STRIPE = 1024 * 1024;
 const ROUNDS = 512;
 const objectId = randomBytes(32);
-const key = fileKey(contentKey(randomBytes(32)), objectId, '0000019a2b3c4d5e6f708192');
+const version = '0000019a2b3c4d5e6f708192';
+const key = fileKey(contentKey(randomBytes(32)), objectId, version);
+/** Stripe `index` of the one file version measured. */
+const at = (index: number): StripeBinding => ({ objectId, version, index, last: false });
 const plaintext = randomBytes(STRIPE);
-const sealed = Array.from({ length: 8 }, (_, index) => sealStripe(key, { objectId, version: '0000019a2b3c4d5e6f708192', index, last: false }, plaintext));
+const sealed = Array.from({ length: 8 }, (_, index) => sealStripe(key, at(index), plaintext));
 
 function measure(label: string, run: (i: number) => void): void {
   for (let i = 0; i < 16; i++) run(i % 8); // warm up
@@ -33,21 +36,21 @@ for (const pass of [1, 2]) {
     c.update(plaintext);
     c.final();
   });
-  measure('sealStripe 1 MiB', (i) => sealStripe(key, { objectId, version: '0000019a2b3c4d5e6f708192', index: i, last: false }, plaintext));
+  measure('sealStripe 1 MiB', (i) => sealStripe(key, at(i), plaintext));
   // What a PUT does: each stripe sealed where it was read, in a ring of stripe buffers.
   const ring = Array.from({ length: 3 }, () => Buffer.concat([randomBytes(STRIPE), Buffer.alloc(16)]));
-  measure('seal in place, node:crypto', (i) => sealWithNodeCrypto(key, { objectId, version: '0000019a2b3c4d5e6f708192', index: i, last: false }, ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
+  measure('seal in place, node:crypto', (i) => sealWithNodeCrypto(key, at(i), ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
   if (native.addon) {
     const addon = native.addon;
-    measure('seal in place, native', (i) => sealNatively(addon, key, { objectId, version: '0000019a2b3c4d5e6f708192', index: i, last: false }, ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
+    measure('seal in place, native', (i) => sealNatively(addon, key, at(i), ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
   }
   // What a GET does: each stripe opened from the 64 KiB slices it arrived in.
   const slices = sealed.map((stripe) => Array.from({ length: Math.ceil(stripe.length / 65536) }, (_, i) => stripe.subarray(i * 65536, (i + 1) * 65536)));
-  measure('open from 64 KiB slices, node:crypto', (i) => openWithNodeCrypto(key, { objectId, version: '0000019a2b3c4d5e6f708192', index: i, last: false }, slices[i]!));
+  measure('open from 64 KiB slices, node:crypto', (i) => openWithNodeCrypto(key, at(i), slices[i]!));
   if (native.addon) {
     const addon = native.addon;
-    measure('open from 64 KiB slices, native', (i) => openNatively(addon, key, { objectId, version: '0000019a2b3c4d5e6f708192', index: i, last: false }, slices[i]!));
+    measure('open from 64 KiB slices, native', (i) => openNatively(addon, key, at(i), slices[i]!));
   }
-  measure('openStripe 1 MiB', (i) => openStripe(key, { objectId, version: '0000019a2b3c4d5e6f708192', index: i, last: false }, sealed[i]!));
+  measure('openStripe 1 MiB', (i) => openStripe(key, at(i), sealed[i]!));
   measure('memcpy 1 MiB (Buffer.from)', () => Buffer.from(plaintext));
 }
