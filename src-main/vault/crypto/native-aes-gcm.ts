@@ -13,10 +13,10 @@ export interface NativeAesGcm {
 /** The addon, or why it could not be loaded (not built, or this runtime lacks the OpenSSL it calls). */
 export type NativeAesGcmLoad = { addon: NativeAesGcm; path: string } | { addon: undefined; path: string; reason: string };
 
-/** Where `npm run build` puts the addon, from this module in the source tree or in dist/. */
+/** Where `npm run build` puts the addon, from this module in the source tree (.ts, as node-process.ts tells) or in dist/. */
 export function nativeAesGcmPath(from: string = import.meta.url): string {
-  const fromDist = from.includes('/dist/src-main/');
-  return fileURLToPath(new URL(`${fromDist ? '../../../../' : '../../../'}native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`, from));
+  const fromSource = from.endsWith('.ts');
+  return fileURLToPath(new URL(`${fromSource ? '../../../' : '../../../../'}native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`, from));
 }
 
 /**
