@@ -5,8 +5,9 @@ import { VaultError } from '../shared/errors.js';
 
 /** The built UI: dist/renderer, found from compiled code (dist/src-main/web) or from sources (src-main/web). */
 export function rendererDir(): string {
-  const fromDist = import.meta.url.includes('/dist/');
-  return fileURLToPath(new URL(fromDist ? '../../renderer/' : '../../dist/renderer/', import.meta.url));
+  // From sources the module is .ts (as node-process.ts tells): a checkout inside a folder named dist is still a checkout.
+  const fromSource = import.meta.url.endsWith('.ts');
+  return fileURLToPath(new URL(fromSource ? '../../dist/renderer/' : '../../renderer/', import.meta.url));
 }
 
 /** Fails with what to run when the UI has not been built. */
