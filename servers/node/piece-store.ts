@@ -237,7 +237,7 @@ export class UserSpace {
   async beginPut(key: Buffer, version: string, meta: Buffer, size: number): Promise<PieceWriter> {
     const dir = this.objectDirectory(checkKey(key));
     checkVersion(version);
-    const taken = await Promise.all([PENDING, COMMITTED].map((suffix) => stat(join(dir, version + suffix)).catch(() => undefined)));
+    const taken = await Promise.all([PENDING, COMMITTED].map((suffix) => exists(join(dir, version + suffix))));
     if (taken.some(Boolean)) throw versionTaken();
     const tempPath = join(dir, `${TEMP_PREFIX}${version}-${randomBytes(6).toString('hex')}`);
     let handle: FileHandle | undefined;
@@ -364,7 +364,7 @@ export class UserSpace {
   async deleteVersion(key: Buffer, version: string): Promise<void> {
     const dir = this.objectDirectory(checkKey(key));
     const path = join(dir, checkVersion(version) + COMMITTED);
-    if (!(await stat(path).catch(() => undefined))) throw new ProtocolError('NOT_FOUND', 'No such piece on this node.');
+    if (!(await exists(path))) throw new ProtocolError('NOT_FOUND', 'No such piece on this node.');
     await rm(path, { force: true });
     await fsyncDirectory(dir);
   }
