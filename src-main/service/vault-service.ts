@@ -3,7 +3,7 @@ import type { NodeProgram } from '../../servers/cluster/node-process.js';
 import type { ClusterTarget, ClusterView, KeychainState, PasswordChange, RecoveryKey, SessionState, Transfer } from '../shared/app-models.js';
 import type { EventName, EventOf } from '../shared/contract.js';
 import { VaultError } from '../shared/errors.js';
-import { missedNodeText, onlyBusy } from '../shared/missed-nodes.js';
+import { missedNodeText, whenReachable } from '../shared/missed-nodes.js';
 import type { FileHealth, RepairResult, VaultEntry } from '../shared/models.js';
 import type { ByteSource } from '../vault/byte-source.js';
 import type { ConfigErrorDetail, ServerEntry } from '../vault/dfc-config.js';
@@ -164,8 +164,7 @@ export class VaultService {
     // Even when some nodes still accept the old password too, the new one is the vault's now: the keychain follows.
     const change = await this.keychainFollows(session, request.next);
     if (lagging.length === 0) return change;
-    const when = onlyBusy(lagging) ? 'in a moment' : `when ${lagging.length === 1 ? 'it is' : 'they are'} reachable`;
-    const unfinished = `The new password works on every node, but ${lagging.map(missedNodeText).join(', ')} still also accept${lagging.length === 1 ? 's' : ''} the old one. Change the password again ${when} to finish.`;
+    const unfinished = `The new password works on every node, but ${lagging.map(missedNodeText).join(', ')} still also accept${lagging.length === 1 ? 's' : ''} the old one. Change the password again ${whenReachable(lagging)} to finish.`;
     return { ...change, unfinished };
   }
 

@@ -17,6 +17,11 @@ export function onlyBusy(missed: readonly MissedNode[]): boolean {
   return missed.every((node) => node.busy);
 }
 
+/** When to try again after going without `missed`: "in a moment" if they were only busy, else once they can be reached. */
+export function whenReachable(missed: readonly MissedNode[]): string {
+  return onlyBusy(missed) ? 'in a moment' : `when ${missed.length === 1 ? 'it is' : 'they are'} reachable`;
+}
+
 /** How missedNodesClause words its groups: what a node that is not busy is called, past or present, with reasons or without. */
 export interface ClauseWords {
   /** "down", "not reachable". */

@@ -1,4 +1,4 @@
-import { missedNodeText, onlyBusy } from '../../shared/missed-nodes.js';
+import { missedNodeText, whenReachable } from '../../shared/missed-nodes.js';
 import { Vault } from '../../vault/vault.js';
 import { UsageError, askNewPassword } from '../cli-io.js';
 import { accountCommand, passwordOf, slowNodeNotice, warnOfStalePasswordLine } from '../vault-session.js';
@@ -24,8 +24,7 @@ DFS_NEW_PASSWORD or a prompt (typed twice).`,
       if (next === current) throw new UsageError('The new password is the same as the current one; nothing was changed.');
       const { oldPasswordStillAcceptedBy: lagging } = await vault.changePassword(current, next);
       if (lagging.length > 0) {
-        const when = onlyBusy(lagging) ? 'in a moment' : `when ${lagging.length === 1 ? 'it is' : 'they are'} reachable`;
-        io.stderr.write(`Warning: ${lagging.map(missedNodeText).join(', ')} took the new password but still also accept${lagging.length === 1 ? 's' : ''} the old one. Run "dfs-vault passwd" again (the new password is now the current one) ${when}.\n`);
+        io.stderr.write(`Warning: ${lagging.map(missedNodeText).join(', ')} took the new password but still also accept${lagging.length === 1 ? 's' : ''} the old one. Run "dfs-vault passwd" again (the new password is now the current one) ${whenReachable(lagging)}.\n`);
       }
     } finally {
       vault.close();
