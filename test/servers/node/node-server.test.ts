@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededBuffer as pattern } from '../../helpers/gf-reference.js';
 import { rejectionOf } from '../../helpers/protocol-assertions.js';
+import { inTempDir } from '../../helpers/temp-dir.js';
 import { LoginThrottle } from '../../../servers/node/login-throttle.js';
 import { INVALID_LOGIN_MESSAGE } from '../../../servers/node/node-session.js';
 import { startNode } from '../../../servers/node/node-server.js';
@@ -753,8 +754,7 @@ describe('changing verifiers over the wire (SET_VERIFIER)', () => {
   });
 
   it("decides under the users file's lock: an administrator's reset made while a change waits for it is not written over", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dfs-node-users-'));
-    try {
+    await inTempDir(async (dir) => {
       const usersFile = join(dir, 'dfs.conf');
       const before = verifiers.get('alice')!;
       await writeFile(usersFile, `${formatUserLine('alice', before)}\n`);
@@ -772,9 +772,7 @@ describe('changing verifiers over the wire (SET_VERIFIER)', () => {
       });
       expect(await reply).toMatchObject({ op: Op.Error, code: 'BAD_REQUEST', message: expect.stringContaining('salt and iterations of the current one') });
       expect((await loadUsersFile(usersFile)).users.get('alice')).toEqual(reset);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('does not let a session outlive the removal of its user by writing a password back, in any slot', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { UsersFileLockedError, withUsersFileLock } from '../../../servers/node/users-file-lock.js';
+import { inTempDir } from '../../helpers/temp-dir.js';
 
 describe('withUsersFileLock', () => {
   it('lets one writer at a time take over a lock left by a dead process', async () => {
@@ -33,8 +34,7 @@ describe('withUsersFileLock', () => {
   });
 
   it('loses no change when many callers in one process change the file at once, under either spelling of its path', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dfs-users-lock-'));
-    try {
+    await inTempDir(async (dir) => {
       const counter = join(dir, 'dfs.conf');
       await writeFile(counter, '0');
       const bump = (spelling: string) =>
@@ -45,9 +45,7 @@ describe('withUsersFileLock', () => {
         });
       for (let round = 0; round < 40; round++) await Promise.all(Array.from({ length: 6 }, (_, i) => bump(i % 2 === 0 ? counter : `${dir}/./dfs.conf`)));
       expect(Number(await readFile(counter, 'utf8'))).toBe(240);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('gives up on a lock a live process keeps, with a typed error naming the lock, and leaves that lock alone', async () => {
