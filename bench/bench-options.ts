@@ -23,16 +23,15 @@ export const BENCH_SECTIONS = ['client', 'web'] as const;
 /** One section: the vault client against the raw baseline, or the browser host (`dfs-vault web`). */
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
-/** Usage text of the benchmark. */
 /** Rounds measured unless --runs says otherwise. */
 export const DEFAULT_RUNS = 3;
 
+/** Usage text of the benchmark. */
 export const BENCH_USAGE = `Usage: npm run bench -- [--size 1GiB] [--runs N] [--only client|web] [--dir PATH] [--json] [--cpu-prof DIR]
 
 Measures vault PUT and GET against a raw baseline (the same bytes over four loopback TCP
 connections to four sink processes that write to disk and fsync), and against the same
-client storing stripes unencrypted (the cost of encryption), and against the disk alone
-writing what a PUT stores (the most a PUT can reach on this disk), in the same run. Then
+client storing stripes unencrypted (the cost of encryption), in the same run. Then
 measures the browser host (dfs-vault web, in its own process): a streamed PUT /api/upload
 and GET /api/download of the same size, and the chunked uploads.write path for a quarter
 of it, with the host's peak RSS.
