@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type LocalCluster, launchCluster } from '../servers/cluster/local-cluster.js';
+import { crc32Implementation } from '../src-main/vault/crc32.js';
 import { stripeSealing } from '../src-main/vault/crypto/stripe-seal.js';
 import { verifyFile, writeRandomFile } from './bench-files.js';
 import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from './bench-options.js';
@@ -153,7 +154,7 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
   }
   const cores = availableParallelism();
   return {
-    ...(withClient ? { client: { size, nodes: NODES, cores, dir: work, sealing: stripeSealing(), rounds } } : {}),
+    ...(withClient ? { client: { size, nodes: NODES, cores, dir: work, sealing: stripeSealing(), checks: crc32Implementation(), rounds } } : {}),
     ...(web ? { web: { size, chunkedSize, chunkBytes: CHUNK_BYTES, idleRssKiB: web.idle.rssKiB, idleFileKiB: web.idle.fileKiB, events: (await web.events.stop()).events, rounds: webRounds } } : {}),
   };
 }

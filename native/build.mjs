@@ -1,21 +1,23 @@
-// Builds the native AES-GCM addon (native/aes-gcm) when it is missing or older than its source.
-// A machine without a C compiler still gets a working vault: the build failing prints why and the vault
-// seals and opens with node:crypto instead (slower, same format; README, "Performance").
+// Builds the native addons when missing or older than their sources: native/aes-gcm (sealing stripes) and
+// native/crc32 (the chunk checks). A machine without a C compiler still gets a working vault: a failed
+// build prints why, and the vault uses node:crypto and zlib instead (slower, same bytes; README, "Performance").
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const directory = fileURLToPath(new URL('./aes-gcm/', import.meta.url));
-const addon = join(directory, 'build', 'Release', 'dfs_vault_aes_gcm.node');
-const sources = ['aes_gcm.c', 'binding.gyp'].map((name) => join(directory, name));
+const ADDONS = [
+  { folder: 'aes-gcm', target: 'dfs_vault_aes_gcm', source: 'aes_gcm.c', fallback: 'files are sealed with node:crypto (slower, same format)' },
+  { folder: 'crc32', target: 'dfs_vault_crc32', source: 'crc32.c', fallback: 'chunk checks are computed with zlib (slower, same values)' },
+];
 
-const newest = Math.max(...sources.map((file) => statSync(file).mtimeMs));
-if (existsSync(addon) && statSync(addon).mtimeMs >= newest) process.exit(0);
-
-const build = spawnSync(process.execPath, [nodeGyp(), 'rebuild', '--directory', directory, ...nodeDir()], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-if (build.status !== 0) {
-  process.stderr.write(`DFS Vault: the native AES-GCM addon was not built, so files are sealed with node:crypto (slower, same format).\n${why(build)}\n`);
+for (const { folder, target, source, fallback } of ADDONS) {
+  const directory = fileURLToPath(new URL(`./${folder}/`, import.meta.url));
+  const addon = join(directory, 'build', 'Release', `${target}.node`);
+  const newest = Math.max(...[source, 'binding.gyp'].map((name) => statSync(join(directory, name)).mtimeMs));
+  if (existsSync(addon) && statSync(addon).mtimeMs >= newest) continue;
+  const build = spawnSync(process.execPath, [nodeGyp(), 'rebuild', '--directory', directory, ...nodeDir()], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (build.status !== 0) process.stderr.write(`DFS Vault: the native addon native/${folder} was not built, so ${fallback}.\n${why(build)}\n`);
 }
 
 /** npm's own node-gyp: named by npm in scripts, else the one inside the npm beside this Node. */

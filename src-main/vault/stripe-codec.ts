@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32 } from './crc32.js';
 import { crc32OfXor } from './crc32-algebra.js';
 import type { ErasureCodec } from './erasure/reed-solomon.js';
 import { CHUNK_CHECK_BYTES, type StripeLayout, chunkBytesAt, sealedBytesAt } from './stripe-layout.js';
@@ -10,7 +10,7 @@ import { CHUNK_CHECK_BYTES, type StripeLayout, chunkBytesAt, sealedBytesAt } fro
 export function chunkCheck(chunk: Uint8Array | readonly Uint8Array[], stripe: number, piece: number): Buffer {
   let crc = checkSeed(stripe, piece);
   // A chunk received in slices is checked slice by slice: crc32(b, crc32(a, s)) = crc32(a ‖ b, s).
-  for (const part of chunk instanceof Uint8Array ? [chunk] : chunk) crc = crcFrom(part, crc);
+  for (const part of chunk instanceof Uint8Array ? [chunk] : chunk) crc = crc32(part, crc);
   return checkBytes(crc);
 }
 
@@ -22,18 +22,13 @@ export function chunkCheck(chunk: Uint8Array | readonly Uint8Array[], stripe: nu
 export function stripeChecks(chunks: readonly Uint8Array[], stripe: number, k: number): Buffer[] {
   const data = chunks.slice(0, k).map((chunk, piece) => {
     const seed = checkSeed(stripe, piece);
-    return { seed, crc: crcFrom(chunk, seed) };
+    return { seed, crc: crc32(chunk, seed) };
   });
   return chunks.map((chunk, piece) => {
     if (piece < k) return checkBytes(data[piece]!.crc);
     if (piece === k) return checkBytes(crc32OfXor(data, checkSeed(stripe, piece), chunk.length));
     return chunkCheck(chunk, stripe, piece);
   });
-}
-
-/** crc32(part, seed), with an empty part giving `seed` as it should: zlib.crc32 answers 0 for an empty buffer without memory behind it. */
-function crcFrom(part: Uint8Array, seed: number): number {
-  return part.length === 0 ? seed : crc32(part, seed);
 }
 
 function checkSeed(stripe: number, piece: number): number {

@@ -1,6 +1,5 @@
 import { createCipheriv } from 'node:crypto';
-import { constants } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { nativeAddonPath, openNativeAddon } from '../native-addon.js';
 
 /** The native addon's functions (native/aes-gcm/aes_gcm.c). */
 export interface NativeAesGcm {
@@ -13,31 +12,25 @@ export interface NativeAesGcm {
 /** The addon, or why it could not be loaded (not built, or this runtime lacks the OpenSSL it calls). */
 export type NativeAesGcmLoad = { addon: NativeAesGcm; path: string } | { addon: undefined; path: string; reason: string };
 
-/** Where `npm run build` puts the addon, from this module in the source tree (.ts, as node-process.ts tells) or in dist/. */
-export function nativeAesGcmPath(from: string = import.meta.url): string {
-  const fromSource = from.endsWith('.ts');
-  return fileURLToPath(new URL(`${fromSource ? '../../../' : '../../../../'}native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`, from));
+/** Where `npm run build` puts the addon. */
+export function nativeAesGcmPath(): string {
+  return nativeAddonPath('aes-gcm', 'dfs_vault_aes_gcm');
 }
 
 /**
- * Loads the addon. RTLD_NOW resolves every OpenSSL symbol at once, so a runtime that does not export them
- * fails here, where the vault falls back to node:crypto, rather than at the first seal. Electron is not
- * tried at all: it hides its BoringSSL symbols, and on Windows, where symbols resolve at first call, the
- * self-test would crash the app instead of failing.
+ * Loads the addon (a missing OpenSSL symbol fails here: see openNativeAddon). Electron is not tried at
+ * all: it hides its BoringSSL symbols, and on Windows, where symbols resolve at first call, the self-test
+ * would crash the app instead of failing.
  */
 export function loadNativeAesGcm(path: string = nativeAesGcmPath(), versions: NodeJS.ProcessVersions = process.versions): NativeAesGcmLoad {
   if (versions.electron) return { addon: undefined, path, reason: 'Electron does not export the OpenSSL it links' };
-  try {
-    const module = { exports: {} as Partial<NativeAesGcm> };
-    process.dlopen(module, path, constants.dlopen.RTLD_NOW);
-    const { sealInPlace, openInto } = module.exports;
-    if (typeof sealInPlace !== 'function' || typeof openInto !== 'function') return { addon: undefined, path, reason: `${path} does not export sealInPlace and openInto` };
-    const addon = { sealInPlace, openInto };
-    const refused = selfTestFailure(addon);
-    return refused ? { addon: undefined, path, reason: refused } : { addon, path };
-  } catch (error) {
-    return { addon: undefined, path, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
-  }
+  const opened = openNativeAddon(path);
+  if ('reason' in opened) return { addon: undefined, path, reason: opened.reason };
+  const { sealInPlace, openInto } = opened.exports as Partial<NativeAesGcm>;
+  if (typeof sealInPlace !== 'function' || typeof openInto !== 'function') return { addon: undefined, path, reason: `${path} does not export sealInPlace and openInto` };
+  const addon = { sealInPlace, openInto };
+  const refused = selfTestFailure(addon);
+  return refused ? { addon: undefined, path, reason: refused } : { addon, path };
 }
 
 /**

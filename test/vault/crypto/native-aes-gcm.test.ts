@@ -2,9 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type NativeAesGcm, loadNativeAesGcm, nativeAesGcmPath, selfTestFailure } from '../../../src-main/vault/crypto/native-aes-gcm.js';
 import { SEAL_OVERHEAD_BYTES, openNatively, openStripe, openWithNodeCrypto, sealNatively, sealWithNodeCrypto, stripeSealing } from '../../../src-main/vault/crypto/stripe-seal.js';
+import { nativeAddonPath } from '../../../src-main/vault/native-addon.js';
 import { inTempDir } from '../../helpers/temp-dir.js';
 
 const native = loadNativeAesGcm();
@@ -183,9 +185,10 @@ describe('native AES-GCM', () => {
   it('is looked for beside the package, from the source tree and from dist/, wherever the checkout is', () => {
     for (const root of ['/opt/app', '/home/dist/dfs-vault']) {
       const expected = `${root}/native/aes-gcm/build/Release/dfs_vault_aes_gcm.node`;
-      expect(nativeAesGcmPath(`file://${root}/src-main/vault/crypto/native-aes-gcm.ts`)).toBe(expected);
-      expect(nativeAesGcmPath(`file://${root}/dist/src-main/vault/crypto/native-aes-gcm.js`)).toBe(expected);
+      expect(nativeAddonPath('aes-gcm', 'dfs_vault_aes_gcm', `file://${root}/src-main/vault/native-addon.ts`)).toBe(expected);
+      expect(nativeAddonPath('aes-gcm', 'dfs_vault_aes_gcm', `file://${root}/dist/src-main/vault/native-addon.js`)).toBe(expected);
     }
+    expect(nativeAesGcmPath()).toBe(fileURLToPath(new URL('../../../native/aes-gcm/build/Release/dfs_vault_aes_gcm.node', import.meta.url)));
   });
 
   it('is not tried in Electron, whose OpenSSL symbols it cannot rely on', () => {

@@ -1,0 +1,129 @@
+// CRC-32 (zlib's: reflected polynomial 0xEDB88320) of the chunks a PUT stores, by carry-less
+// multiplication (PCLMULQDQ), folding 64 bytes at a time as in Intel's "Fast CRC Computation for Generic
+// Polynomials Using PCLMULQDQ Instruction" (the method and constants Chromium's zlib uses).
+//
+// Node's zlib.crc32 runs zlib's table code (about 4.5 GB/s here): the largest cost of a PUT in the client
+// after its socket writes. Folding runs at about 13 GB/s and gives the same values (the tests compare the
+// two at every length around the fold's steps; the loader runs a self-test). On a CPU without PCLMULQDQ
+// and SSE4.1, or one that is not x86-64, the addon exports no function and the vault uses zlib.
+#include <stdint.h>
+#include <node_api.h>
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+#define HAVE_FOLD 1
+#include <immintrin.h>
+
+static uint32_t table[256];
+
+static void make_table(void) {
+  for (uint32_t byte = 0; byte < 256; byte++) {
+    uint32_t crc = byte;
+    for (int bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+    table[byte] = crc;
+  }
+}
+
+// The register (not inverted) after `length` more bytes, one at a time: for the tail below 16 bytes.
+static uint32_t update_bytewise(uint32_t crc, const unsigned char *data, size_t length) {
+  while (length-- > 0) crc = table[(crc ^ *data++) & 0xff] ^ (crc >> 8);
+  return crc;
+}
+
+// Folds one 128-bit lane forward by `constants` and adds `next`.
+__attribute__((target("pclmul,sse4.1"))) static inline __m128i fold(__m128i lane, __m128i constants, __m128i next) {
+  __m128i low = _mm_clmulepi64_si128(lane, constants, 0x00);
+  __m128i high = _mm_clmulepi64_si128(lane, constants, 0x11);
+  return _mm_xor_si128(_mm_xor_si128(high, low), next);
+}
+
+// The register (not inverted) after `length` bytes, a multiple of 16 and at least 64.
+__attribute__((target("pclmul,sse4.1"))) static uint32_t update_folding(uint32_t crc, const unsigned char *data, size_t length) {
+  // x^(4*128+32) and x^(4*128-32) mod P, then the same for 128 bits, bit-reflected (the paper's k1..k5),
+  // and the Barrett constants: P itself and floor(x^64 / P).
+  const __m128i k1k2 = _mm_set_epi64x(0x01c6e41596, 0x0154442bd4);
+  const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+  const __m128i k5 = _mm_set_epi64x(0, 0x0163cd6124);
+  const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
+  const __m128i low32 = _mm_setr_epi32(~0, 0, ~0, 0);
+
+  __m128i x1 = _mm_xor_si128(_mm_loadu_si128((const __m128i *)data), _mm_cvtsi32_si128((int)crc));
+  __m128i x2 = _mm_loadu_si128((const __m128i *)(data + 16));
+  __m128i x3 = _mm_loadu_si128((const __m128i *)(data + 32));
+  __m128i x4 = _mm_loadu_si128((const __m128i *)(data + 48));
+  data += 64;
+  length -= 64;
+  // Four lanes, 64 bytes a step.
+  for (; length >= 64; data += 64, length -= 64) {
+    x1 = fold(x1, k1k2, _mm_loadu_si128((const __m128i *)data));
+    x2 = fold(x2, k1k2, _mm_loadu_si128((const __m128i *)(data + 16)));
+    x3 = fold(x3, k1k2, _mm_loadu_si128((const __m128i *)(data + 32)));
+    x4 = fold(x4, k1k2, _mm_loadu_si128((const __m128i *)(data + 48)));
+  }
+  // Into one lane, then 16 bytes a step.
+  x1 = fold(x1, k3k4, x2);
+  x1 = fold(x1, k3k4, x3);
+  x1 = fold(x1, k3k4, x4);
+  for (; length >= 16; data += 16, length -= 16) x1 = fold(x1, k3k4, _mm_loadu_si128((const __m128i *)data));
+
+  // 128 bits to 64, then Barrett reduction to 32.
+  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), _mm_clmulepi64_si128(x1, k3k4, 0x10));
+  x1 = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(x1, low32), k5, 0x00), _mm_srli_si128(x1, 4));
+  __m128i quotient = _mm_clmulepi64_si128(_mm_and_si128(x1, low32), poly, 0x10);
+  __m128i product = _mm_clmulepi64_si128(_mm_and_si128(quotient, low32), poly, 0x00);
+  return (uint32_t)_mm_extract_epi32(_mm_xor_si128(x1, product), 1);
+}
+
+static uint32_t crc32_of(uint32_t seed, const unsigned char *data, size_t length) {
+  uint32_t crc = ~seed;
+  if (length >= 64) {
+    size_t folded = length & ~(size_t)15;
+    crc = update_folding(crc, data, folded);
+    data += folded;
+    length -= folded;
+  }
+  return ~update_bytewise(crc, data, length);
+}
+
+// crc32(data: Uint8Array, seed: number): number, as zlib.crc32(data, seed).
+static napi_value crc32_function(napi_env env, napi_callback_info info) {
+  size_t count = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &count, argv, NULL, NULL) != napi_ok || count != 2) {
+    napi_throw_type_error(env, "ERR_DFS_CRC32", "crc32 takes (data: Uint8Array, seed: number).");
+    return NULL;
+  }
+  bool is_typed = false;
+  napi_typedarray_type type;
+  size_t length = 0;
+  void *data = NULL;
+  if (napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
+    napi_throw_type_error(env, "ERR_DFS_CRC32", "The data must be a Uint8Array.");
+    return NULL;
+  }
+  double seed_value = -1;
+  if (napi_get_value_double(env, argv[1], &seed_value) != napi_ok || !(seed_value >= 0 && seed_value <= 4294967295.0) || seed_value != (double)(uint32_t)seed_value) {
+    napi_throw_type_error(env, "ERR_DFS_CRC32", "The seed must be a whole number from 0 to 2^32 - 1.");
+    return NULL;
+  }
+  uint32_t seed = (uint32_t)seed_value;
+  // An empty view may have no memory behind it; its CRC is the seed, and its pointer is never read.
+  uint32_t crc = length == 0 ? seed : crc32_of(seed, data, length);
+  napi_value result;
+  napi_create_uint32(env, crc, &result);
+  return result;
+}
+#endif
+
+NAPI_MODULE_INIT() {
+#ifdef HAVE_FOLD
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")) {
+    make_table();
+    napi_value function;
+    if (napi_create_function(env, "crc32", NAPI_AUTO_LENGTH, crc32_function, NULL, &function) != napi_ok ||
+        napi_set_named_property(env, exports, "crc32", function) != napi_ok) return NULL;
+  }
+#endif
+  return exports;
+}

@@ -1,0 +1,59 @@
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { nativeAddonPath, openNativeAddon } from './native-addon.js';
+
+/** The native addon's function (native/crc32/crc32.c): zlib's CRC-32 by carry-less multiplication. */
+export interface NativeCrc32 {
+  crc32(data: Uint8Array, seed: number): number;
+}
+
+/** The addon, or why it is not used (not built, or this CPU cannot fold). */
+export type NativeCrc32Load = { addon: NativeCrc32; path: string } | { addon: undefined; path: string; reason: string };
+
+/**
+ * Loads the addon and checks it against zlib. It has no dependency on Node's OpenSSL, so unlike the AES-GCM
+ * addon it is tried in Electron too (N-API is the same there).
+ */
+export function loadNativeCrc32(path: string = nativeAddonPath('crc32', 'dfs_vault_crc32')): NativeCrc32Load {
+  const opened = openNativeAddon(path);
+  if ('reason' in opened) return { addon: undefined, path, reason: opened.reason };
+  const { crc32 } = opened.exports as Partial<NativeCrc32>;
+  // The addon exports nothing on a CPU without PCLMULQDQ and SSE4.1, or one that is not x86-64.
+  if (typeof crc32 !== 'function') return { addon: undefined, path, reason: 'this CPU has no carry-less multiplication (PCLMULQDQ) the addon can use' };
+  const addon = { crc32 };
+  const refused = crc32SelfTestFailure(addon);
+  return refused ? { addon: undefined, path, reason: refused } : { addon, path };
+}
+
+/**
+ * Checks the addon against zlib on fixed bytes: a chunk check computed wrongly would mark every piece
+ * of a file damaged. Answers why it disagrees, or undefined.
+ */
+export function crc32SelfTestFailure(addon: NativeCrc32): string | undefined {
+  const bytes = Buffer.from(Array.from({ length: 1111 }, (_, i) => (i * 37 + 11) & 0xff));
+  // Below the fold (bytewise only); the fold's first step; a step and a half-lane more; many steps and a tail.
+  for (const size of [0, 15, 64, 95, 1111]) {
+    for (const seed of [0, 0x9e3779b9]) {
+      const data = bytes.subarray(1, 1 + size);
+      try {
+        if (addon.crc32(data, seed) !== zlibCrc32(data, seed)) return `its self-test disagreed with zlib on ${size} bytes`;
+      } catch (error) {
+        return `its self-test threw: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The native addon when `npm run build` built it and this CPU can run it; zlib otherwise. */
+const NATIVE = loadNativeCrc32();
+
+/** Which CRC-32 computes the chunk checks here, and why, in words (the benchmark prints it). */
+export function crc32Implementation(): string {
+  return NATIVE.addon ? 'the native addon (native/crc32, PCLMULQDQ)' : `zlib (the native addon is not loaded: ${NATIVE.reason})`;
+}
+
+/** zlib's crc32(data, seed), natively when possible. An empty `data` gives `seed` (zlib.crc32 answers 0 for an empty buffer without memory behind it). */
+export function crc32(data: Uint8Array, seed: number): number {
+  if (data.length === 0) return seed;
+  return NATIVE.addon ? NATIVE.addon.crc32(data, seed) : zlibCrc32(data, seed);
+}

@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { type NativeCrc32, crc32, crc32Implementation, crc32SelfTestFailure, loadNativeCrc32 } from '../../src-main/vault/crc32.js';
+import { inTempDir } from '../helpers/temp-dir.js';
+
+const native = loadNativeCrc32();
+const hasCompiler = spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0;
+const foldsHere = process.arch === 'x64';
+if (!native.addon) console.log(`native CRC-32 tests skipped: the addon is not loaded here (${native.reason})`);
+const withAddon = native.addon ? it : it.skip;
+const SEEDS = [0, 1, 0x9e3779b9, 0xffffffff];
+
+describe('native CRC-32', () => {
+  it('is built and loaded wherever a C compiler is on x86-64 (npm run build builds it), and the chunk checks use it', () => {
+    if (!hasCompiler || !foldsHere) {
+      console.log(`no C compiler or not x86-64 here: only checking that the vault names zlib as its CRC-32`);
+      expect(crc32Implementation()).toMatch(/^zlib \(the native addon is not loaded: .+\)$/);
+      return;
+    }
+    expect(native).toMatchObject({ addon: expect.any(Object) });
+    expect(crc32Implementation()).toBe('the native addon (native/crc32, PCLMULQDQ)');
+  });
+
+  withAddon('gives zlib\'s value at every length from 0 to 300, at every alignment, from any seed', () => {
+    const addon = native.addon!;
+    const bytes = randomBytes(400);
+    for (let length = 0; length <= 300; length++) {
+      for (let offset = 0; offset < 16; offset += 5) {
+        const data = bytes.subarray(offset, offset + length);
+        for (const seed of SEEDS) expect(addon.crc32(data, seed), `${length} bytes at ${offset}, seed ${seed}`).toBe(zlibCrc32(data, seed));
+      }
+    }
+  });
+
+  withAddon('gives zlib\'s value on a stripe\'s chunks and around them, and chains like zlib: crc32(b, crc32(a)) = crc32(a ‖ b)', () => {
+    const addon = native.addon!;
+    for (const length of [4095, 4096, 4097, 524_296, 1024 * 1024 + 3]) {
+      const data = randomBytes(length);
+      expect(addon.crc32(data, 7)).toBe(zlibCrc32(data, 7));
+      const cut = length >> 1;
+      expect(addon.crc32(data.subarray(cut), addon.crc32(data.subarray(0, cut), 7))).toBe(zlibCrc32(data, 7));
+    }
+    // All ones and all zeros: the register must not stick.
+    for (const fill of [0x00, 0xff]) expect(addon.crc32(Buffer.alloc(1000, fill), 0)).toBe(zlibCrc32(Buffer.alloc(1000, fill), 0));
+  });
+
+  withAddon('answers the seed for an empty view, even one without memory behind it', () => {
+    const addon = native.addon!;
+    expect(addon.crc32(new Uint8Array(0), 12345)).toBe(12345);
+    expect(addon.crc32(Buffer.alloc(0), 0xffffffff)).toBe(0xffffffff);
+    expect(crc32(new Uint8Array(0), 99)).toBe(99);
+  });
+
+  withAddon('throws a TypeError for anything but a Uint8Array and a whole 32-bit seed', () => {
+    const crc = native.addon!.crc32 as (...args: unknown[]) => number;
+    const data = Buffer.alloc(100);
+    for (const [args, message] of [
+      [[data], /takes \(data: Uint8Array, seed: number\)/],
+      [['text', 0], /must be a Uint8Array/],
+      [[new Uint16Array(8), 0], /must be a Uint8Array/],
+      [[data, -1], /whole number from 0 to 2\^32 - 1/],
+      [[data, 1.5], /whole number/],
+      [[data, 2 ** 32], /whole number/],
+      [[data, '1'], /whole number/],
+    ] as const) {
+      expect(() => crc(...args)).toThrow(TypeError);
+      expect(() => crc(...args)).toThrow(message);
+    }
+  });
+
+  it('refuses at load, by its self-test, an addon that disagrees with zlib or throws', () => {
+    const right: NativeCrc32 = { crc32: (data, seed) => zlibCrc32(data, seed) };
+    expect(crc32SelfTestFailure(right)).toBeUndefined();
+    // Wrong only past the fold's first step, as a broken fold would be.
+    const wrongLong: NativeCrc32 = { crc32: (data, seed) => (data.length >= 64 ? zlibCrc32(data, seed) ^ 1 : zlibCrc32(data, seed)) };
+    expect(crc32SelfTestFailure(wrongLong)).toBe('its self-test disagreed with zlib on 64 bytes');
+    const seedless: NativeCrc32 = { crc32: (data) => zlibCrc32(data, 0) };
+    expect(crc32SelfTestFailure(seedless)).toBe('its self-test disagreed with zlib on 0 bytes');
+    expect(crc32SelfTestFailure({ crc32: () => { throw new Error('illegal instruction'); } })).toBe('its self-test threw: illegal instruction');
+  });
+
+  it('reports why it is not loaded, rather than throwing, when the file is missing, not an addon, or exports nothing', async () => {
+    await inTempDir(async (dir) => {
+      expect(loadNativeCrc32(join(dir, 'missing.node'))).toMatchObject({ addon: undefined, reason: expect.stringMatching(/missing\.node/) });
+      const notAddon = join(dir, 'text.node');
+      writeFileSync(notAddon, 'not a shared object');
+      expect(loadNativeCrc32(notAddon)).toMatchObject({ addon: undefined, reason: expect.any(String) });
+    });
+    if (!native.addon) return;
+    // The AES-GCM addon is a real addon without crc32: the vault must not take it for one that can fold.
+    const other = loadNativeCrc32(native.path.replace('crc32/build/Release/dfs_vault_crc32', 'aes-gcm/build/Release/dfs_vault_aes_gcm'));
+    expect(other).toMatchObject({ addon: undefined, reason: 'this CPU has no carry-less multiplication (PCLMULQDQ) the addon can use' });
+  });
+
+  it('gives the vault zlib\'s values whichever implementation it uses', () => {
+    const data = randomBytes(70_000);
+    for (const seed of SEEDS) expect(crc32(data, seed)).toBe(zlibCrc32(data, seed));
+  });
+});
