@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadClusterSecret } from './cluster-secret.js';
 import { startNode } from './node-server.js';
 import { oneLogLine } from './log-line.js';
-import { updateVerifier } from './user-store.js';
+import { removeAbandonedTemps, updateVerifier } from './user-store.js';
 import { watchUsersFile } from './users-file-watcher.js';
 
 /** Usage text of the `node` command. */
@@ -81,6 +81,8 @@ export async function runNodeCommand(args: string[], out: Writable = process.std
   const log = (line: string): void => void err.write(`[${parsed.name}] ${oneLogLine(line)}\n`);
   const lookupUser = watchUsersFile(parsed.users, log);
   await lookupUser();
+  const removedTemps = await removeAbandonedTemps(parsed.users);
+  if (removedTemps > 0) log(`removed ${removedTemps} temp file(s) a crashed writer of ${parsed.users} left`);
   const mockSaltSecret = await loadClusterSecret(parsed.users);
   const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, mockSaltSecret, updateVerifier: (name, update) => updateVerifier(parsed.users, name, update), log });
   if (node.removedLeftovers > 0) log(`removed ${node.removedLeftovers} leftover piece(s) of interrupted writes`);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { RECOVERY_LOGIN_SUFFIX } from '../protocol/constants.js';
 import {
@@ -10,6 +10,7 @@ import {
   type ScramVerifier,
   verifierAccepts,
 } from '../protocol/scram.js';
+import { isProcessAlive } from './pid-file.js';
 import { withUsersFileLock } from './users-file-lock.js';
 
 /** What reading a users file yields: the users, and messages for people (nothing throws on bad lines). */
@@ -251,10 +252,40 @@ function lineUser(line: string): string | undefined {
   return trimmed.split(/\s+/)[0];
 }
 
+/** writeAtomically's temp file for `path`: beside it, named after it and after the writing process. */
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/**
+ * Removes the temp files a writer of `path` left when it died between writing and renaming (a crash, a
+ * power cut); returns how many. A temp of another live process is its write in progress and stays; one
+ * of this process is a leftover too, since this runs before this process writes (at a node's start) or
+ * while it holds the users-file lock, whose callers in one process take turns.
+ */
+export async function removeAbandonedTemps(path: string): Promise<number> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  let removed = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const writer = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+    if (!writer) continue;
+    const pid = Number(writer[1]);
+    if (pid !== process.pid && isProcessAlive(pid)) continue;
+    await unlink(join(dir, name)).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
 async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
   const dir = dirname(path);
+  await removeAbandonedTemps(path);
   // Same directory as the target, so the rename cannot cross file systems.
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempPathFor(path);
   const handle = await open(temp, 'wx', mode);
   try {
     try {

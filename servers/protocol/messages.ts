@@ -43,7 +43,7 @@ export interface AbortMessage { op: Op.Abort; key: Buffer; version: string }
 export interface GetMessage { op: Op.Get; key: Buffer; version: string; offset: number; length: number }
 /** Client → node: list committed pieces (of one key when `key` is non-empty). */
 export interface ListMessage { op: Op.List; key: Buffer }
-/** Client → node: delete committed and pending versions older than `keepVersion`. */
+/** Client → node: delete committed versions older than `keepVersion` (pending pieces are left to their writer; stale ones go after an hour); answers how many. */
 export interface PruneMessage { op: Op.Prune; key: Buffer; keepVersion: string }
 /** Client → node: delete one committed version. */
 export interface DeleteVersionMessage { op: Op.DeleteVersion; key: Buffer; version: string }

@@ -144,9 +144,18 @@ describe('the dfs-vault executable', () => {
     const cluster = await run(['cluster', '--dir', 'nowhere', '--user', 'a:b', '--port', '0', '--host', 'nosuch.invalid'], dir);
     expect(cluster.status).toBe(1);
     expect(cluster.err).toMatch(/DFS\d could not start: No such host: nosuch\.invalid\. Give --host a name or address of this machine \(0\.0\.0\.0 for all of them\)\.\n$/);
+    // A users-file writer that died before its rename left a temp file; the node removes it at start.
+    const deadWriter = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await new Promise((resolve) => deadWriter.on('exit', resolve));
+    const leftover = join(dir, 'vault', `.dfs.conf.${deadWriter.pid}.0123456789ab.tmp`);
+    await writeFile(leftover, 'half a users file');
     const node = spawn(process.execPath, [bin, 'node', 'DFS9', '0', '--users', 'vault/dfs.conf'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let nodeErr = '';
+    node.stderr!.on('data', (d: Buffer) => (nodeErr += d.toString()));
     const exited = new Promise<number | null>((resolve) => node.on('exit', resolve));
     expect(await waitForLine(node, /listening on/)).toMatch(/^\[DFS9\] listening on 127\.0\.0\.1:\d+$/);
+    expect(nodeErr).toContain(`[DFS9] removed 1 temp file(s) a crashed writer of ${join(dir, 'vault', 'dfs.conf')} left`);
+    expect(existsSync(leftover)).toBe(false);
     const second = await run(['node', 'DFS9', '0', '--users', 'vault/dfs.conf'], dir);
     expect(second.status).toBe(1);
     expect(second.err).toMatch(new RegExp(`^The data folder \\S+DFS9 is in use by another node \\(process ${node.pid}\\)\\. Stop that node or choose another --root; [^\\n]*\\n$`));

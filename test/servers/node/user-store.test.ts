@@ -1,10 +1,19 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createVerifier, formatVerifier, parseVerifier, ScramClient, ScramServer } from '../../../servers/protocol/scram.js';
 import type { ScramVerifier } from '../../../servers/protocol/scram.js';
-import { accountOf, formatUserLine, loadUsersFile, parseUsersFile, saveVerifier, upsertUser, validateUsername } from '../../../servers/node/user-store.js';
+import { accountOf, formatUserLine, loadUsersFile, parseUsersFile, removeAbandonedTemps, saveVerifier, upsertUser, validateUsername } from '../../../servers/node/user-store.js';
+
+/** The pid of a process that has exited (so a file naming it is a dead writer's). */
+async function exitedPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
+}
 
 const PENCIL_VERIFIER =
   'SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=';
@@ -183,6 +192,31 @@ describe('users files on disk', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     if (process.platform !== 'win32') expect((await stat(file)).mode & 0o777).toBe(0o640);
     expect(await readdir(dir)).toEqual(['dfs.conf']);
+  });
+
+  it('removes the temp files crashed writers left, and the next write does too, but never a live writer\u2019s', async () => {
+    await writeFile(file, 'Alice pw\n');
+    const dead = await exitedPid();
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+    try {
+      const temps = {
+        dead: `.dfs.conf.${dead}.0123456789ab.tmp`,
+        own: `.dfs.conf.${process.pid}.0123456789ab.tmp`,
+        live: `.dfs.conf.${live.pid}.0123456789ab.tmp`,
+        otherFile: `.other.conf.${dead}.0123456789ab.tmp`,
+        notOurs: `.dfs.conf.${dead}.notes.tmp`,
+      };
+      for (const name of Object.values(temps)) await writeFile(join(dir, name), 'half a users file');
+      expect(await removeAbandonedTemps(file)).toBe(2);
+      expect((await readdir(dir)).sort()).toEqual(['dfs.conf', temps.live, temps.notOurs, temps.otherFile].sort());
+      // A crash during the next change leaves another; the change after it removes it on its way.
+      await writeFile(join(dir, temps.dead), 'half a users file');
+      await upsertUser(file, 'frank', 'pw');
+      expect((await readdir(dir)).sort()).toEqual(['dfs.conf', temps.live, temps.notOurs, temps.otherFile].sort());
+      expect((await loadUsersFile(file)).users.has('frank')).toBe(true);
+    } finally {
+      live.kill();
+    }
   });
 
   it('upserting refuses an invalid username, an empty password and too few iterations without touching the file', async () => {
