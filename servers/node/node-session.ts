@@ -7,6 +7,7 @@ import { parseVerifier, SCRAM_MIN_ITERATIONS, ScramServer, type ScramVerifier } 
 import { type LoginThrottle, loginThrottleKey } from './login-throttle.js';
 import type { PieceStore, UserSpace } from './piece-store.js';
 import { type VerifierUpdate, accountOf } from './user-store.js';
+import { UploadPace } from './upload-pace.js';
 import { UsersFileLockedError } from './users-file-lock.js';
 
 /** Most body bytes written to disk in one call. */
@@ -257,15 +258,19 @@ export class NodeSession {
       failure = this.asProtocolError(error);
     }
     try {
+      const pace = new UploadPace(this.context.requestTimeoutMs, this.context.now);
       // Keep reading the body even after a failure, so the connection stays in step with the client.
       for (;;) {
-        const part = await this.conn.receive(this.context.requestTimeoutMs);
+        const part = await this.receiveBodyPart(pace);
+        if (part === undefined) continue;
         if (part.op === Op.PutEnd) break;
         if (part.op !== Op.Data) throw new ProtocolError('UNEXPECTED_MESSAGE', 'Expected DATA or PUT_END inside a PUT.');
+        // Whatever else of the body has already arrived goes to disk in the same call.
+        const parts = [part.data, ...this.conn.takeQueuedData(BATCH_WRITE_BYTES)];
+        pace.received(parts.reduce((sum, data) => sum + data.length, 0));
         if (writer && !failure) {
           try {
-            // Whatever else of the body has already arrived goes to disk in the same call.
-            await writer.write(part.data, ...this.conn.takeQueuedData(BATCH_WRITE_BYTES));
+            await writer.write(...parts);
           } catch (error) {
             failure = this.asProtocolError(error);
           }
@@ -287,6 +292,17 @@ export class NodeSession {
       throw failure;
     }
     await this.conn.send({ op: Op.Ok, value: size });
+  }
+
+  /** The next message of a PUT body, or undefined when a pace window ended first with enough bytes (UploadPace). */
+  private async receiveBodyPart(pace: UploadPace): Promise<Message | undefined> {
+    try {
+      return await this.conn.receive(pace.waitMs);
+    } catch (error) {
+      if (!(error instanceof ProtocolError) || error.code !== 'TIMEOUT') throw error;
+      pace.waitEnded();
+      return undefined;
+    }
   }
 
   private async sendPiece(user: UserSpace, key: Buffer, version: string, offset: number, length: number): Promise<void> {

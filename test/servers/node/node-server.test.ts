@@ -553,6 +553,41 @@ describe('storage node', () => {
       await closed(conn);
     });
 
+    it('gives up a PUT whose body trickles in below the minimum pace, though no frame comes late, and keeps no file', async () => {
+      const root = await newRoot();
+      const node = await startTestNode({ root, requestTimeoutMs: 1000 });
+      const conn = await login(node);
+      await conn.send({ op: Op.PutBegin, key: Buffer.from('slow'), version: '1', meta: Buffer.from('m'), size: 1024 * 1024 });
+      const trickle = (async () => {
+        while (!conn.closed) {
+          await conn.sendData(Buffer.from('x')).catch(() => undefined);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        }
+      })();
+      const error = await expectErrorReply(conn, 'TIMEOUT');
+      expect(error.message).toMatch(/^The upload brought [1-9]\d* bytes in 1 s; a node gives up on one slower than 64 KiB per 1 s\.$/);
+      await closed(conn);
+      await trickle;
+      expect(await filesUnder(root)).toEqual([]);
+    });
+
+    it('keeps a PUT whose body comes at the pace across many windows of the request timeout', async () => {
+      const node = await startTestNode({ requestTimeoutMs: 1000 });
+      const conn = await login(node);
+      const body = pattern(16 * 64 * 1024, 7);
+      await conn.send({ op: Op.PutBegin, key: Buffer.from('steady'), version: '1', meta: Buffer.from('m'), size: body.length });
+      // 64 KiB every 150 ms: 2.4 s in all, over two windows, each well above the minimum.
+      for (let at = 0; at < body.length; at += 64 * 1024) {
+        await conn.sendData(body.subarray(at, at + 64 * 1024));
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      await conn.send({ op: Op.PutEnd });
+      expect(expectReply(await conn.receive(10_000), Op.Ok).value).toBe(body.length);
+      await conn.send({ op: Op.Commit, key: Buffer.from('steady'), version: '1' });
+      expectReply(await conn.receive(10_000), Op.Ok);
+      expect((await get(conn, Buffer.from('steady'), '1')).bytes.equals(body)).toBe(true);
+    });
+
     it('closes a connection that never says HELLO once the login timeout passes', async () => {
       const node = await startTestNode({ loginTimeoutMs: 200 });
       const conn = await open(node);
