@@ -22,7 +22,7 @@ export async function lookupObject(pool: NodePool, cipher: VaultCipher, path: st
 /** The version of `path` a reader gets, or a clear error: not found, a folder, or incomplete. */
 export async function resolveFile(pool: NodePool, cipher: VaultCipher, path: string): Promise<{ key: Buffer; version: VersionState }> {
   const { key, state, outcomes } = await lookupObject(pool, cipher, path);
-  throwIfNoNodeAnswered(pool.servers, outcomes, 'No storage node is reachable. Start the nodes (dfs-vault cluster) or check dfc.conf.');
+  throwIfNoNodeAnswered(pool.servers, outcomes);
   const version = state && readableVersion(state);
   if (!version) {
     const seen = state?.versions.some((v) => v.meta.kind === 'file');

@@ -62,7 +62,7 @@ export async function loadOrCreateMasterKey(pool: NodePool, password: string, op
 export async function readMasterKeyRecords(pool: NodePool): Promise<MasterKeyRecords> {
   const outcomes = await pool.onEveryNode((client) => client.list(MASTER_KEY_OBJECT));
   throwIfLoginRejected(outcomes);
-  throwIfNoNodeAnswered(pool.servers, outcomes, 'No storage node is reachable. Start the nodes or check the addresses in dfc.conf.');
+  throwIfNoNodeAnswered(pool.servers, outcomes);
   const reachable = outcomes.filter((o) => o.ok).map((o) => o.node);
   const byBytes = new Map<string, Sighting>();
   for (const outcome of outcomes) {

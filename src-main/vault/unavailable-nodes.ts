@@ -15,13 +15,17 @@ export function unavailableClause(missed: readonly MissedNode[]): string {
 
 /**
  * Throws when no node answered (a rejected login is thrown before, by throwIfLoginRejected). When none was busy, the
- * error is NODE_UNREACHABLE with `unreachable` as its message; otherwise NODE_BUSY, saying which nodes were busy and
- * to try again in a moment: one of them free again is enough.
+ * error is NODE_UNREACHABLE, with the first node's reason; otherwise NODE_BUSY, saying which nodes were busy and to
+ * try again in a moment: one of them free again is enough.
  */
-export function throwIfNoNodeAnswered(servers: readonly ServerEntry[], outcomes: readonly NodeOutcome<unknown>[], unreachable: string): void {
+export function throwIfNoNodeAnswered(servers: readonly ServerEntry[], outcomes: readonly NodeOutcome<unknown>[]): void {
   if (outcomes.some((o) => o.ok)) return;
   const missed = unavailableNodes(servers, outcomes);
-  if (!missed.some((node) => node.busy)) throw new VaultError('NODE_UNREACHABLE', unreachable);
+  if (!missed.some((node) => node.busy)) {
+    const first = outcomes.find((o) => !o.ok);
+    const why = first && !first.ok ? ` (${first.error.message})` : '';
+    throw new VaultError('NODE_UNREACHABLE', `No storage node is reachable${why}. Start the nodes or check the addresses in dfc.conf.`);
+  }
   const orStart = onlyBusy(missed) ? '' : ', or start the nodes that are down (or check the addresses in dfc.conf)';
   throw new VaultError('NODE_BUSY', `No storage node can answer now: ${unavailableClause(missed)}. Try again in a moment${orStart}.`);
 }

@@ -84,8 +84,7 @@ export class Vault {
     const outcomes = await vault.pool.onEveryNode((client) => client.ping());
     try {
       throwIfLoginRejected(outcomes);
-      const first = outcomes.find((o) => !o.ok);
-      throwIfNoNodeAnswered(vault.pool.servers, outcomes, `No storage node is reachable${first && !first.ok ? ` (${first.error.message})` : ''}. Start the nodes or check the addresses in dfc.conf.`);
+      throwIfNoNodeAnswered(vault.pool.servers, outcomes);
       const quorum = writeQuorum(vault.code.k, vault.pool.size);
       const masterKey = await loadOrCreateMasterKey(vault.pool, options.password, {
         quorum,
@@ -401,7 +400,7 @@ export class Vault {
   private async catalog(): Promise<{ objects: Map<string, ObjectState>; nodes: NodesAnswering }> {
     const outcomes = await this.pool.onEveryNode((client) => client.list());
     throwIfLoginRejected(outcomes);
-    throwIfNoNodeAnswered(this.pool.servers, outcomes, 'No storage node is reachable. Start the nodes or check dfc.conf.');
+    throwIfNoNodeAnswered(this.pool.servers, outcomes);
     const reachable = new Set(outcomes.filter((o) => o.ok).map((o) => o.node));
     const busy = new Set(outcomes.filter((o) => !o.ok && o.error.code === 'NODE_BUSY').map((o) => o.node));
     return { objects: buildCatalog(outcomes.map((o) => (o.ok ? o.value : undefined)), this.cipher), nodes: { reachable, busy } };

@@ -3,6 +3,7 @@ import { ProtocolError } from '../../servers/protocol/errors.js';
 import { VaultError } from '../../src-main/shared/errors.js';
 import { missedNodeText } from '../../src-main/shared/missed-nodes.js';
 import { NodeBusyError } from '../../src-main/vault/node-busy.js';
+import { throwIfNoNodeAnswered } from '../../src-main/vault/unavailable-nodes.js';
 import { missedNode, throwIfLoginRejected, toVaultError } from '../../src-main/vault/node-pool.js';
 
 describe('toVaultError', () => {
@@ -42,5 +43,22 @@ describe('throwIfLoginRejected', () => {
     expect(() => throwIfLoginRejected([{ node: 0, ok: true, value: 1 }, down, busy])).not.toThrow();
     expect(() => throwIfLoginRejected([down, same])).toThrow(same.error);
     expect(() => throwIfLoginRejected([down, wrong])).toThrow(wrong.error);
+  });
+});
+
+describe('throwIfNoNodeAnswered', () => {
+  const servers = ['DFS1', 'DFS2'].map((name, i) => ({ name, host: '127.0.0.1', port: 10001 + i }));
+  const down = (node: number, why: string) => ({ node, ok: false as const, error: new VaultError('NODE_UNREACHABLE', `${servers[node]!.name}: ${why}`) });
+
+  it('lets any answer pass, and otherwise says in one wording for every operation why the first node failed and what to do', () => {
+    expect(() => throwIfNoNodeAnswered(servers, [down(0, 'connection refused'), { node: 1, ok: true, value: [] }])).not.toThrow();
+    expect(() => throwIfNoNodeAnswered(servers, [down(0, 'connection refused'), down(1, 'timed out')])).toThrow(
+      expect.objectContaining({ code: 'NODE_UNREACHABLE', message: 'No storage node is reachable (DFS1: connection refused). Start the nodes or check the addresses in dfc.conf.' }),
+    );
+  });
+
+  it('says a node is busy and to try again in a moment when one was, rather than to start the nodes', () => {
+    const busy = { node: 1, ok: false as const, error: toVaultError(new ProtocolError('BUSY', 'Too many connections; try again in a moment.'), 'DFS2') };
+    expect(() => throwIfNoNodeAnswered(servers, [down(0, 'connection refused'), busy])).toThrow(expect.objectContaining({ code: 'NODE_BUSY', message: expect.stringMatching(/Try again in a moment, or start the nodes that are down/) }));
   });
 });
