@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { ClusterView, NodeView } from '../../src-main/shared/app-models.js';
 import { formatBytes, formatLatency } from '../format.js';
-import { nodeState } from '../node-state.js';
+import { nodeState, nodesSummary } from '../node-state.js';
 import { Icon } from './icons.js';
 import { useVault } from './store-context.js';
 
@@ -91,13 +91,10 @@ function LocalClusterControl() {
 export function NodeStrip() {
   const nodes = useVault((s) => s.cluster?.nodes);
   const onLocalCluster = useVault((s) => s.session?.target?.kind === 'local');
-  const upCount = nodes?.filter((n) => n.up).length ?? 0;
-  const total = nodes?.length ?? 0;
+  const short = nodes?.some((n) => !n.up) ?? false;
   return (
     <section className="node-strip" aria-label="Storage nodes">
-      <span className={`node-summary${upCount < total ? ' is-short' : ''}`}>
-        {upCount}/{total} up
-      </span>
+      <span className={`node-summary${short ? ' is-short' : ''}`}>{nodesSummary(nodes ?? [])}</span>
       <ul className="node-list">
         {(nodes ?? []).map((node) => (
           <NodeChip key={node.index} node={node} />

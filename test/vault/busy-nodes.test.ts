@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../../src-main/vault/vault.js';
-import { nodeState } from '../../src-renderer/node-state.js';
+import { nodeState, nodesSummary } from '../../src-renderer/node-state.js';
 import { FAST, useKeptFileCluster } from '../helpers/kept-file-cluster.js';
 import { USERS, writeTemp } from '../helpers/test-cluster.js';
 
@@ -64,6 +64,9 @@ describe('a node that answers BUSY', () => {
       ]);
       expect(status[2]!.error).toContain(CROWDED);
       expect(status.map(nodeState)).toEqual(['up', 'up', 'busy', 'down']);
+      // The strip's summary says why one of the two missing is: "2/4 up" alone read as two nodes down.
+      expect(nodesSummary(status)).toBe('2/4 up, 1 busy');
+      expect(nodesSummary(status.filter((node) => !node.busy))).toBe('2/3 up');
     } finally {
       fresh.close();
     }
