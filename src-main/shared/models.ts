@@ -49,21 +49,15 @@ export function checkedPathText(health: Pick<FileHealth, 'kind' | 'path'>): stri
   return health.kind === 'folder' ? `${health.path}/` : health.path;
 }
 
-/** The reason repair gives for a piece it left alone because its node is down. */
-export function unreachableReason(node: string): string {
-  return `${node} is unreachable`;
-}
-
-/** The reason repair gives for a piece it left alone because its node is busy: repairing again in a moment may rebuild it. */
-export function busyNodeReason(node: string): string {
-  return `${node} is busy`;
-}
-
 /** What `repair` did for one file. */
 export interface RepairResult {
   path: string;
   rebuilt: Array<{ piece: number; node: string }>;
-  failed: Array<{ piece: number; node: string; reason: string }>;
+  /**
+   * Pieces not rebuilt, and why. `away` is set when the only reason was the node being away: down ("unreachable";
+   * repair again once it is back) or busy (repair again in a moment).
+   */
+  failed: Array<{ piece: number; node: string; reason: string; away?: 'unreachable' | 'busy' }>;
   /** Nodes from which superseded versions (missed prunes) were removed. */
   pruned: string[];
   before: PieceCount;

@@ -1,4 +1,4 @@
-import { type FileHealth, type RepairResult, busyNodeReason, healthOf, unreachableReason } from '../shared/models.js';
+import { type FileHealth, type RepairResult, healthOf } from '../shared/models.js';
 import { type ObjectState, type VersionState, expectedPieceBytes, layoutOf, nodesWithOlderVersions, readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import type { NodePool } from './node-pool.js';
@@ -122,8 +122,9 @@ export async function repairObject(pool: NodePool, cipher: VaultCipher, key: Buf
   const lacking = health.detail.filter((d) => d.state === 'missing' || d.state === 'damaged');
   if (!version || lacking.length === 0) {
     for (const d of health.detail.filter((x) => x.state !== 'sound')) {
-      const away = d.state === 'busy' ? busyNodeReason(d.node) : unreachableReason(d.node);
-      result.failed.push({ piece: d.piece, node: d.node, reason: version ? away : 'fewer than k pieces are left; the file cannot be rebuilt' });
+      if (!version) result.failed.push({ piece: d.piece, node: d.node, reason: 'fewer than k pieces are left; the file cannot be rebuilt' });
+      else if (d.state === 'busy') result.failed.push({ piece: d.piece, node: d.node, reason: `${d.node} is busy`, away: 'busy' });
+      else result.failed.push({ piece: d.piece, node: d.node, reason: `${d.node} is unreachable`, away: 'unreachable' });
     }
     return result;
   }

@@ -1,4 +1,4 @@
-import { type RepairResult, busyNodeReason } from '../../src-main/shared/models.js';
+import type { RepairResult } from '../../src-main/shared/models.js';
 import { ModalDialog } from './modal-dialog.js';
 import { useVault } from './store-context.js';
 
@@ -13,7 +13,7 @@ function summary(results: readonly RepairResult[]): string {
   const rebuilt = results.reduce((n, r) => n + r.rebuilt.length, 0);
   if (failed > 0) {
     // Pieces left alone only because their nodes were busy need no node brought up, just another try.
-    const busy = results.every((r) => r.failed.every((f) => f.reason === busyNodeReason(f.node)));
+    const busy = results.every((r) => r.failed.every((f) => f.away === 'busy'));
     return `${failed} of ${results.length} ${results.length === 1 ? 'file' : 'files'} could not be fully repaired; ${busy ? 'their nodes were busy, so repair again in a moment' : 'bring more nodes up and try again'}.`;
   }
   if (rebuilt === 0) return 'Every piece was already in place.';

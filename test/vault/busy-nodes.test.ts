@@ -109,7 +109,7 @@ describe('a node that answers BUSY', () => {
       expect(health).toMatchObject({ pieces: { good: 3, total: 4 }, health: 'degraded' });
       expect(health!.detail.filter((d) => d.state !== 'sound')).toEqual([{ piece: expect.any(Number), node: 'DFS2', state: 'busy' }]);
       const [repaired] = await kept.vault.repair('docs/kept.bin');
-      expect(repaired).toMatchObject({ rebuilt: [], failed: [{ node: 'DFS2', reason: 'DFS2 is busy' }], after: { good: 3, total: 4 } });
+      expect(repaired).toMatchObject({ rebuilt: [], failed: [{ node: 'DFS2', reason: 'DFS2 is busy', away: 'busy' }], after: { good: 3, total: 4 } });
       await kept.cluster.stop(1);
       await kept.cluster.restart(1);
       expect((await kept.vault.check('docs/kept.bin'))[0]).toMatchObject({ pieces: { good: 4, total: 4 }, health: 'healthy' });

@@ -44,6 +44,9 @@ describe('node outages', () => {
     const vault = await cluster.vault();
     const fresh = randomBytes(1234567);
     await vault.putFile(await writeTemp(cluster.dir, 'fresh.bin', fresh), 'fresh.bin');
+    // While DFS3 is down, repair can only say so: the piece waits for its node (the CLI and app count those apart).
+    const [whileDown] = await vault.repair('fresh.bin');
+    expect(whileDown!.failed).toEqual([{ piece: expect.any(Number), node: 'DFS3', reason: 'DFS3 is unreachable', away: 'unreachable' }]);
     await cluster.restart(2);
     const [before] = await vault.check('fresh.bin');
     expect(before!.pieces).toEqual({ good: 3, total: 4 });

@@ -1,5 +1,5 @@
 import { COMMON_OPTIONS, VAULT_OPTIONS_HELP, type Command, parseCommandArgs, printHelp } from '../command.js';
-import { type RepairResult, busyNodeReason, unreachableReason } from '../../shared/models.js';
+import type { RepairResult } from '../../shared/models.js';
 import { withVault } from '../vault-session.js';
 
 /** `dfs-vault repair [PATH]` */
@@ -32,7 +32,7 @@ ${VAULT_OPTIONS_HELP}`,
       for (const r of results) {
         const failed: RepairResult['failed'] = [];
         for (const f of r.failed) {
-          const waiting = f.reason === unreachableReason(f.node) ? down : f.reason === busyNodeReason(f.node) ? busy : undefined;
+          const waiting = f.away === 'unreachable' ? down : f.away === 'busy' ? busy : undefined;
           if (waiting) waiting.set(f.node, (waiting.get(f.node) ?? 0) + 1);
           else failed.push(f);
         }
