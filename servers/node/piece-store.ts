@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { MAX_KEY_BYTES } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
-import { BackgroundFlusher } from './background-flusher.js';
 import { compareVersions } from '../protocol/versions.js';
+import { exists, fsyncDirectory, isErrno, makeDirectoryDurably, sameContents } from './durable-files.js';
+import { PieceWriter, storageError, versionTaken } from './piece-writer.js';
 
 const PIECE_MAGIC = Buffer.from('DFSP');
 const HEADER_BYTES = 8; // magic + u32 meta length
@@ -42,70 +43,6 @@ function checkVersion(version: string): string {
   return version;
 }
 
-function isErrno(error: unknown, code: string): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === code;
-}
-
-/** A second upload of a version already stored: nodes never replace a version's piece. */
-function versionTaken(): ProtocolError {
-  return new ProtocolError('BAD_REQUEST', 'That version of the object is already stored; use a new version.');
-}
-
-function storageError(error: unknown): Error {
-  if (isErrno(error, 'ENOSPC')) return new ProtocolError('NO_SPACE', 'The node has no space left for this piece.', { cause: error });
-  return error as Error;
-}
-
-/** Whether two files hold the same bytes: one file under two names, or equal copies. False if either is missing. */
-async function sameContents(a: string, b: string): Promise<boolean> {
-  const [first, second] = await Promise.all([a, b].map((path) => stat(path, { bigint: true }).catch(() => undefined)));
-  if (!first || !second || first.size !== second.size) return false;
-  if (first.dev === second.dev && first.ino === second.ino) return true;
-  const left = await open(a, 'r');
-  try {
-    const right = await open(b, 'r');
-    try {
-      const leftBytes = Buffer.alloc(READ_AHEAD_BYTES);
-      const rightBytes = Buffer.alloc(READ_AHEAD_BYTES);
-      for (let at = 0; ; at += READ_AHEAD_BYTES) {
-        const [l, r] = await Promise.all([left.read(leftBytes, 0, READ_AHEAD_BYTES, at), right.read(rightBytes, 0, READ_AHEAD_BYTES, at)]);
-        if (l.bytesRead !== r.bytesRead || !leftBytes.subarray(0, l.bytesRead).equals(rightBytes.subarray(0, r.bytesRead))) return false;
-        if (l.bytesRead === 0) return true;
-      }
-    } finally {
-      await right.close();
-    }
-  } finally {
-    await left.close();
-  }
-}
-
-async function fsyncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Creates `dir` and whatever parents it lacks, then syncs the parent of each directory created: syncing the
- * directory a piece is committed in does not make that directory's own entry durable.
- */
-async function makeDirectoryDurably(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true });
-  if (first === undefined) return;
-  for (let created = dir; ; created = dirname(created)) {
-    await fsyncDirectory(dirname(created));
-    if (created === first || dirname(created) === created) return;
-  }
-}
-
-/** Whether anything is at `path`. */
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined)) !== undefined;
-}
 
 /**
  * Links a pending piece under its committed name and removes the pending name. Done already if the committed
@@ -148,82 +85,6 @@ async function readHeader(handle: FileHandle): Promise<{ meta: Buffer; dataOffse
   return { meta, dataOffset: HEADER_BYTES + metaLength };
 }
 
-/** Streams a piece's body into a temp file; `finish` makes it a durable pending piece. */
-export class PieceWriter {
-  private written = 0;
-  private done = false;
-  // Flushing as the body arrives leaves little for the final fsync, so the acknowledgement comes sooner.
-  private readonly flusher: BackgroundFlusher;
-
-  constructor(
-    private readonly handle: FileHandle,
-    private readonly tempPath: string,
-    private readonly pendingPath: string,
-    private readonly committedPath: string,
-    private readonly headerBytes: number,
-    readonly size: number,
-  ) {
-    this.flusher = new BackgroundFlusher(handle);
-  }
-
-  /** Appends body bytes (one buffer or several, written with one system call); refuses more than the declared size. */
-  async write(...parts: Buffer[]): Promise<void> {
-    const length = parts.reduce((sum, part) => sum + part.length, 0);
-    if (this.written + length > this.size) {
-      throw new ProtocolError('BAD_REQUEST', `More body bytes than the declared ${this.size}.`);
-    }
-    let written;
-    try {
-      written = (await this.handle.writev(parts, this.headerBytes + this.written)).bytesWritten;
-    } catch (error) {
-      throw storageError(error);
-    }
-    // A short write means the disk or a file-size limit is full.
-    if (written !== length) throw new ProtocolError('NO_SPACE', 'The node could not write the whole piece (disk full?).');
-    this.written += length;
-    this.flusher.wrote(length);
-  }
-
-  /**
-   * Checks the length, fsyncs, and links the temp file under the pending name (never over an existing one);
-   * refuses a version committed meanwhile.
-   */
-  async finish(): Promise<void> {
-    if (this.written !== this.size) {
-      await this.discard();
-      throw new ProtocolError('BAD_REQUEST', `Body ended after ${this.written} of ${this.size} bytes.`);
-    }
-    try {
-      await this.flusher.settle();
-      await this.handle.sync();
-      await this.handle.close();
-      this.done = true;
-      // link() refuses to replace: a second upload of the same version can never overwrite the first.
-      await link(this.tempPath, this.pendingPath);
-      await rm(this.tempPath, { force: true });
-    } catch (error) {
-      await this.discard();
-      if (isErrno(error, 'EEXIST')) throw versionTaken();
-      throw storageError(error);
-    }
-    // beginPut found the version free, but another upload of it may have been committed since; left, this
-    // piece would wait for a commit bound to refuse it.
-    if (await exists(this.committedPath)) {
-      await rm(this.pendingPath, { force: true });
-      throw versionTaken();
-    }
-  }
-
-  /** Drops the temp file (after a failure or an abandoned upload). */
-  async discard(): Promise<void> {
-    if (!this.done) {
-      this.done = true;
-      await this.flusher.settle();
-      await this.handle.close().catch(() => undefined);
-    }
-    await rm(this.tempPath, { force: true });
-  }
-}
 
 /** One user's pieces under `<root>/users/<derived id>/`; nothing the client sends becomes a path. */
 export class UserSpace {
