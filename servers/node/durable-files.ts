@@ -35,6 +35,7 @@ export async function sameContents(a: string, b: string): Promise<boolean> {
   }
 }
 
+/** Makes a directory's entries (a file linked, renamed or removed in it) durable. */
 export async function fsyncDirectory(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
