@@ -2,6 +2,7 @@ import { INCOMPLETE_TEXT, VaultError } from '../shared/errors.js';
 import { type ObjectState, type VersionState, buildCatalog, layoutOf, readableVersion } from './catalog.js';
 import { type NodeOutcome, type NodePool, throwIfLoginRejected } from './node-pool.js';
 import type { ProgressListener } from './put-object.js';
+import { StripeBuffers } from './stripe-buffers.js';
 import { stripeOpener } from './stripe-opener.js';
 import { type PieceFailure, openStripes } from './stripe-reader.js';
 import { throwIfNoNodeAnswered } from './unavailable-nodes.js';
@@ -41,6 +42,11 @@ export interface GetOptions {
   signal?: AbortSignal;
   /** Rewinds the sink to empty, so a download can start over (see getObject). */
   restart?: () => Promise<void>;
+  /**
+   * True when the sink is done with the buffers it is given once its promise settles (it has written or
+   * copied them, as a file write has), so that they can be reused for later stripes (StripeBuffers).
+   */
+  sinkReleasesParts?: boolean;
 }
 
 /**
@@ -84,7 +90,9 @@ async function readVersion(
   const layout = layoutOf(meta);
   let done = 0;
   let writing: Promise<void> = Promise.resolve();
-  const open = stripeOpener(cipher, key, version);
+  const buffers = options.sinkReleasesParts ? new StripeBuffers(Math.min(layout.stripeBytes, meta.size)) : undefined;
+  let written: Buffer[] = [];
+  const open = stripeOpener(cipher, key, version, buffers);
   try {
     // An AEAD seal proves every byte of a stripe, so chunk checks run only to find a damaged piece when it does not open.
     const checkChunksFirst = !cipher.stripes.authenticates;
@@ -92,6 +100,9 @@ async function readVersion(
       const bytes = parts.reduce((sum, p) => sum + p.length, 0);
       // Overlap the disk write of this stripe with the network read of the next.
       await writing;
+      // The stripe before is written: its buffer can take the next stripe while this one is written.
+      buffers?.release(written);
+      written = parts;
       onWritten(bytes);
       writing = sink(parts);
       // Awaited on the next turn; the no-op handler keeps a failed write from counting as unhandled meanwhile.

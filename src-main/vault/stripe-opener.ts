@@ -1,6 +1,7 @@
 import type { VersionState } from './catalog.js';
 import { layoutOf } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
+import type { StripeBuffers } from './stripe-buffers.js';
 import type { Shards, StripeOpener } from './stripe-reader.js';
 import { joinChunk, sealedStripe } from './stripe-codec.js';
 import type { VaultCipher } from './vault-cipher.js';
@@ -8,9 +9,10 @@ import type { VaultCipher } from './vault-cipher.js';
 /**
  * Opens one version's stripes from any k of their chunks: decodes the data chunks when a parity chunk
  * stands in for one, then opens the seal, which throws unless every byte is the version's own at that
- * place. Returns the plaintext as slices; data chunks as received are neither decoded nor copied.
+ * place. Returns the plaintext as slices; data chunks as received are neither decoded nor copied. A seal
+ * opened into new memory takes it from `buffers` when given.
  */
-export function stripeOpener(cipher: VaultCipher, key: Buffer, version: VersionState): StripeOpener<Buffer[]> {
+export function stripeOpener(cipher: VaultCipher, key: Buffer, version: VersionState, buffers?: StripeBuffers): StripeOpener<Buffer[]> {
   const { meta } = version;
   const layout = layoutOf(meta);
   const fileKey = cipher.fileKey(key, version.version);
@@ -19,6 +21,6 @@ export function stripeOpener(cipher: VaultCipher, key: Buffer, version: VersionS
     const direct = shards.slice(0, meta.k);
     const data = direct.every((s) => s !== null) ? (direct as Buffer[][]) : codec.reconstructData(shards.map((s) => s && joinChunk(s)));
     const binding = { objectId: key, version: version.version, index, last: index === layout.stripeCount - 1 };
-    return cipher.stripes.openParts(fileKey, binding, sealedStripe(data, layout, index));
+    return cipher.stripes.openParts(fileKey, binding, sealedStripe(data, layout, index), buffers);
   };
 }

@@ -244,7 +244,7 @@ export class Vault {
         await handle.truncate(0);
         position = 0;
       };
-      const version = await getObject(this.pool, this.cipher, path, sink, { ...options, restart });
+      const version = await getObject(this.pool, this.cipher, path, sink, { ...options, restart, sinkReleasesParts: true });
       await flusher.settle();
       await handle.sync();
       if (position !== version.meta.size || (await handle.stat()).size !== version.meta.size) {
@@ -273,7 +273,7 @@ export class Vault {
     }
     try {
       const sink = async (parts: Buffer[]): Promise<void> => void (await writeFully(handle, parts, null, target));
-      const version = await getObject(this.pool, this.cipher, path, sink, options);
+      const version = await getObject(this.pool, this.cipher, path, sink, { ...options, sinkReleasesParts: true });
       return { size: version.meta.size };
     } finally {
       await handle.close().catch(() => undefined);

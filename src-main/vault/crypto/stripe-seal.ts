@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { VaultError } from '../../shared/errors.js';
 import { assertKey } from './key-hierarchy.js';
+import type { StripeBuffers } from '../stripe-buffers.js';
 import { type NativeAesGcm, loadNativeAesGcm } from './native-aes-gcm.js';
 
 /** Bytes a sealed stripe adds to its plaintext (the GCM tag). */
@@ -42,7 +43,8 @@ export interface StripeSealer {
   /** True when opening a stripe proves every byte of it (an AEAD), so readers need not check chunks first. */
   readonly authenticates: boolean;
   seal(fileKey: Buffer, binding: StripeBinding, plaintext: Uint8Array, out?: Buffer): Buffer;
-  openParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): Buffer[];
+  /** Opens a stripe received in slices; an implementation that writes the plaintext out may take its buffer from `buffers`. */
+  openParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: StripeBuffers): Buffer[];
 }
 
 /** The native addon when `npm run build` built it and this runtime loads it; node:crypto otherwise. */
@@ -113,15 +115,18 @@ export function openStripe(fileKey: Buffer, binding: StripeBinding, sealed: Uint
  * openStripe for a sealed stripe that arrives in slices (as read from the network): no slice is
  * joined or copied, and the plaintext is returned only once the tag has verified.
  */
-export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): Buffer[] {
-  return NATIVE.addon ? openNatively(NATIVE.addon, fileKey, binding, sealed) : openWithNodeCrypto(fileKey, binding, sealed);
+export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: StripeBuffers): Buffer[] {
+  return NATIVE.addon ? openNatively(NATIVE.addon, fileKey, binding, sealed, buffers) : openWithNodeCrypto(fileKey, binding, sealed);
 }
 
-/** openStripeParts through the native addon: the slices are decrypted into one new buffer. */
-export function openNatively(addon: NativeAesGcm, fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[]): Buffer[] {
+/** openStripeParts through the native addon: the slices are decrypted into one buffer, from `buffers` when given (returned there if the stripe does not open). */
+export function openNatively(addon: NativeAesGcm, fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: StripeBuffers): Buffer[] {
   const { body, tag, bodyBytes } = splitOffTag(fileKey, binding, sealed);
-  const plaintext = Buffer.allocUnsafe(bodyBytes);
-  if (!addon.openInto(fileKey, nonceFor(binding), associatedData(binding), body, tag, plaintext)) throw stripeRejected(binding);
+  const plaintext = buffers ? buffers.take(bodyBytes) : Buffer.allocUnsafe(bodyBytes);
+  if (!addon.openInto(fileKey, nonceFor(binding), associatedData(binding), body, tag, plaintext)) {
+    buffers?.release([plaintext]);
+    throw stripeRejected(binding);
+  }
   return bodyBytes > 0 ? [plaintext] : [];
 }
 
