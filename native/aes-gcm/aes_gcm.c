@@ -54,7 +54,8 @@ static const char *read_place(napi_env env, const napi_value *argv, struct place
   size_t key_length, nonce_length;
   if (!bytes_of(env, argv[0], &place->key, &key_length) || key_length != KEY_BYTES) return "The key must be 32 bytes.";
   if (!bytes_of(env, argv[1], &place->nonce, &nonce_length) || nonce_length != NONCE_BYTES) return "The nonce must be 12 bytes.";
-  if (!bytes_of(env, argv[2], &place->aad, &place->aad_length) || place->aad_length > INT_MAX) return "The associated data must be a Uint8Array.";
+  if (!bytes_of(env, argv[2], &place->aad, &place->aad_length)) return "The associated data must be a Uint8Array.";
+  if (place->aad_length > INT_MAX) return "The associated data must be at most 2 GiB - 1 bytes.";
   return NULL;
 }
 

@@ -124,6 +124,11 @@ describe('native AES-GCM', () => {
       expect(data.toString()).toBe('untouched');
     }
     expect(() => (sealInPlace as (...a: unknown[]) => void)(...ok.slice(0, 4))).toThrow(/takes \(key, nonce, aad, data, tag\)/);
+    // Associated data that is bytes but longer than OpenSSL takes says so, not that it is not bytes (never touched: not zeroed).
+    const hugeAad = Buffer.allocUnsafeSlow(2 ** 31);
+    expect(() => sealInPlace(ok[0], ok[1], hugeAad, data, ok[4])).toThrow('The associated data must be at most 2 GiB - 1 bytes.');
+    expect(() => sealInPlace(ok[0], ok[1], new Uint16Array(4) as unknown as Uint8Array, data, ok[4])).toThrow('The associated data must be a Uint8Array.');
+    expect(data.toString()).toBe('untouched');
   });
 
   withAddon('throws a TypeError when the parts to open are not an array of bytes or do not fill the output exactly', () => {
