@@ -269,11 +269,13 @@ export class NodeSession {
         const parts = [part.data, ...this.conn.takeQueuedData(BATCH_WRITE_BYTES)];
         pace.received(parts.reduce((sum, data) => sum + data.length, 0));
         if (writer && !failure) {
+          const writing = this.context.now();
           try {
             await writer.write(...parts);
           } catch (error) {
             failure = this.asProtocolError(error);
           }
+          pace.excuse(this.context.now() - writing);
         }
       }
       if (writer && !failure) {

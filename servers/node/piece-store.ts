@@ -43,7 +43,6 @@ function checkVersion(version: string): string {
   return version;
 }
 
-
 /**
  * Links a pending piece under its committed name and removes the pending name. Done already if the committed
  * name is there and the pending one is not, or holds the same piece; the directory is left to sync.
@@ -84,7 +83,6 @@ async function readHeader(handle: FileHandle): Promise<{ meta: Buffer; dataOffse
   if (metaRead.bytesRead !== metaLength) throw new ProtocolError('INTERNAL', 'A stored piece has a damaged header.');
   return { meta, dataOffset: HEADER_BYTES + metaLength };
 }
-
 
 /** One user's pieces under `<root>/users/<derived id>/`; nothing the client sends becomes a path. */
 export class UserSpace {

@@ -37,6 +37,15 @@ export class UploadPace {
     if (this.lastArrival >= this.windowEnd) this.nextWindow();
   }
 
+  /**
+   * Time the node spent on its own work (writing what arrived to disk) counts against neither limit: the
+   * client could not be heard meanwhile, and a slow disk must not end an upload that keeps pace.
+   */
+  excuse(ms: number): void {
+    this.windowEnd += ms;
+    this.lastArrival += ms;
+  }
+
   /** A wait ran out: throws TIMEOUT after `windowMs` of silence, or at a window's end that brought too few bytes. */
   waitEnded(): void {
     if (this.now() - this.lastArrival >= this.windowMs) throw new ProtocolError('TIMEOUT', `No answer within ${formatDuration(this.windowMs)}.`);

@@ -66,3 +66,21 @@ describe('the pace of a PUT body', () => {
     expect(() => pace.waitEnded()).toThrow(/brought 1 bytes/);
   });
 });
+
+describe('the pace of a PUT body while the node writes', () => {
+  it('does not count the time the node spent writing against the client', () => {
+    const { clock, pace } = paceAt();
+    clock.now += 10_000;
+    pace.received(MIN_BODY_BYTES_PER_WINDOW);
+    // The disk took 40 s for that write: longer than the window and the silence limit together would allow.
+    clock.now += 40_000;
+    pace.excuse(40_000);
+    expect(pace.waitMs).toBe(20_000);
+    clock.now += 19_000;
+    expect(() => pace.waitEnded()).not.toThrow();
+    clock.now += 1000;
+    // Now the window (10 s + 40 s excused + 20 s) has ended, with enough bytes: a new one begins.
+    pace.waitEnded();
+    expect(pace.waitMs).toBe(10_000);
+  });
+});
