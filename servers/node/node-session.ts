@@ -258,7 +258,7 @@ export class NodeSession {
       failure = this.asProtocolError(error);
     }
     try {
-      const pace = new UploadPace(this.context.requestTimeoutMs, this.context.now);
+      const pace = new UploadPace(this.context.requestTimeoutMs);
       // Keep reading the body even after a failure, so the connection stays in step with the client.
       for (;;) {
         const part = await this.receiveBodyPart(pace);
@@ -269,13 +269,15 @@ export class NodeSession {
         const parts = [part.data, ...this.conn.takeQueuedData(BATCH_WRITE_BYTES)];
         pace.received(parts.reduce((sum, data) => sum + data.length, 0));
         if (writer && !failure) {
-          const writing = this.context.now();
+          const writing = performance.now();
           try {
             await writer.write(...parts);
           } catch (error) {
             failure = this.asProtocolError(error);
+            // The rest of the body is read and dropped: no file stays open for it meanwhile.
+            await writer.discard();
           }
-          pace.excuse(this.context.now() - writing);
+          pace.excuse(performance.now() - writing);
         }
       }
       if (writer && !failure) {
@@ -301,7 +303,8 @@ export class NodeSession {
     try {
       return await this.conn.receive(pace.waitMs);
     } catch (error) {
-      if (!(error instanceof ProtocolError) || error.code !== 'TIMEOUT') throw error;
+      // A connection that failed with a TIMEOUT of its own (a send nobody read) is over, not waiting.
+      if (!(error instanceof ProtocolError) || error.code !== 'TIMEOUT' || this.conn.closed) throw error;
       pace.waitEnded();
       return undefined;
     }

@@ -1,4 +1,4 @@
-import { formatDuration } from '../protocol/framed-connection.js';
+import { formatDuration, noAnswerWithin } from '../protocol/framed-connection.js';
 import { ProtocolError } from '../protocol/errors.js';
 
 /** Body bytes a PUT must bring in every window (the request timeout), or the node gives it up. */
@@ -18,7 +18,8 @@ export class UploadPace {
 
   constructor(
     private readonly windowMs: number,
-    private readonly now: () => number,
+    /** A monotonic clock: a wall clock set back or forward must neither stretch nor end an upload. */
+    private readonly now: () => number = () => performance.now(),
     private readonly minBytes = MIN_BODY_BYTES_PER_WINDOW,
   ) {
     this.lastArrival = now();
@@ -48,7 +49,7 @@ export class UploadPace {
 
   /** A wait ran out: throws TIMEOUT after `windowMs` of silence, or at a window's end that brought too few bytes. */
   waitEnded(): void {
-    if (this.now() - this.lastArrival >= this.windowMs) throw new ProtocolError('TIMEOUT', `No answer within ${formatDuration(this.windowMs)}.`);
+    if (this.now() - this.lastArrival >= this.windowMs) throw noAnswerWithin(this.windowMs);
     if (this.now() >= this.windowEnd) this.nextWindow();
   }
 

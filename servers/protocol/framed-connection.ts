@@ -17,6 +17,11 @@ interface Waiter {
   timer: NodeJS.Timeout | undefined;
 }
 
+/** The TIMEOUT of a receive that waited `ms` in vain. */
+export function noAnswerWithin(ms: number): ProtocolError {
+  return new ProtocolError('TIMEOUT', `No answer within ${formatDuration(ms)}.`);
+}
+
 /** "250 ms" below a second, "15 s" above. */
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${Math.round(ms / 1000)} s`;
@@ -126,7 +131,7 @@ export class FramedConnection {
         waiter.timer = setTimeout(() => {
           const index = this.waiters.indexOf(waiter);
           if (index >= 0) this.waiters.splice(index, 1);
-          reject(new ProtocolError('TIMEOUT', `No answer within ${formatDuration(timeoutMs)}.`));
+          reject(noAnswerWithin(timeoutMs));
         }, timeoutMs);
       }
       this.waiters.push(waiter);

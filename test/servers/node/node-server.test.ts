@@ -469,6 +469,23 @@ describe('storage node', () => {
       await ping(conn);
     });
 
+    it('drops a PUT\'s temp file as soon as its body goes wrong, while it reads the rest of the body to stay in step', async () => {
+      const root = await newRoot();
+      const node = await startTestNode({ root });
+      const conn = await login(node);
+      await conn.send({ op: Op.PutBegin, key: Buffer.from('long'), version: '1', meta: Buffer.from('m'), size: 1 });
+      await conn.sendData(pattern(1, 3));
+      await expect.poll(async () => (await filesUnder(root)).filter((name) => name.startsWith('.tmp-'))).toHaveLength(1);
+      await conn.sendData(pattern(1, 5));
+      // The PUT is still open (no PUT_END yet), but nothing of it stays on disk.
+      await expect.poll(() => filesUnder(root)).toEqual([]);
+      await conn.sendData(pattern(64 * 1024, 4));
+      await conn.send({ op: Op.PutEnd });
+      expect((await expectErrorReply(conn, 'BAD_REQUEST')).message).toBe('More body bytes than the declared 1.');
+      expect(await filesUnder(root)).toEqual([]);
+      await ping(conn);
+    });
+
     it('answers a failure of its own file system with INTERNAL, an errno code and an id, and keeps the paths in its log', async () => {
       const root = await newRoot();
       // A file where alice's objects folder belongs: every PUT of hers fails inside the node.
