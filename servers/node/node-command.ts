@@ -81,7 +81,11 @@ export async function runNodeCommand(args: string[], out: Writable = process.std
   const log = (line: string): void => void err.write(`[${parsed.name}] ${oneLogLine(line)}\n`);
   const lookupUser = watchUsersFile(parsed.users, log);
   await lookupUser();
-  const removedTemps = await removeAbandonedTemps(parsed.users);
+  // Only tidying: a node whose users folder it cannot write (or whose lock stays taken) still starts.
+  const removedTemps = await removeAbandonedTemps(parsed.users).catch((error: unknown) => {
+    log(`could not remove the temp files a crashed writer of ${parsed.users} left: ${error instanceof Error ? error.message : String(error)}`);
+    return 0;
+  });
   if (removedTemps > 0) log(`removed ${removedTemps} temp file(s) a crashed writer of ${parsed.users} left`);
   const mockSaltSecret = await loadClusterSecret(parsed.users);
   const node = await startNode({ root: parsed.root, port: parsed.port, host: parsed.host, lookupUser, mockSaltSecret, updateVerifier: (name, update) => updateVerifier(parsed.users, name, update), log });

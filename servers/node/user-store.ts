@@ -10,7 +10,7 @@ import {
   type ScramVerifier,
   verifierAccepts,
 } from '../protocol/scram.js';
-import { isProcessAlive } from './pid-file.js';
+import { fsyncDirectory } from './durable-files.js';
 import { withUsersFileLock } from './users-file-lock.js';
 
 /** What reading a users file yields: the users, and messages for people (nothing throws on bad lines). */
@@ -252,28 +252,27 @@ function lineUser(line: string): string | undefined {
   return trimmed.split(/\s+/)[0];
 }
 
+/** Random bytes in a temp file's name (as hex, twice as many characters). */
+const TEMP_ID_BYTES = 6;
+
 /** writeAtomically's temp file for `path`: beside it, named after it and after the writing process. */
 function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(TEMP_ID_BYTES).toString('hex')}.tmp`);
 }
 
-/**
- * Removes the temp files a writer of `path` left when it died between writing and renaming (a crash, a
- * power cut); returns how many. A temp of another live process is its write in progress and stays; one
- * of this process is a leftover too, since this runs before this process writes (at a node's start) or
- * while it holds the users-file lock, whose callers in one process take turns.
- */
-export async function removeAbandonedTemps(path: string): Promise<number> {
-  const dir = dirname(path);
+/** The names of writeAtomically's temp files for `path` now in its folder. */
+async function tempFilesOf(path: string): Promise<string[]> {
   const prefix = `.${basename(path)}.`;
+  const rest = new RegExp(`^\\d+\\.[0-9a-f]{${2 * TEMP_ID_BYTES}}\\.tmp$`);
+  const names = await readdir(dirname(path)).catch(() => [] as string[]);
+  return names.filter((name) => name.startsWith(prefix) && rest.test(name.slice(prefix.length)));
+}
+
+/** Removes `names` from `path`'s folder (each may be gone already); returns how many this call removed. */
+async function removeFromFolderOf(path: string, names: readonly string[]): Promise<number> {
   let removed = 0;
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!name.startsWith(prefix)) continue;
-    const writer = /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
-    if (!writer) continue;
-    const pid = Number(writer[1]);
-    if (pid !== process.pid && isProcessAlive(pid)) continue;
-    await unlink(join(dir, name)).then(
+  for (const name of names) {
+    await unlink(join(dirname(path), name)).then(
       () => removed++,
       () => undefined,
     );
@@ -281,9 +280,23 @@ export async function removeAbandonedTemps(path: string): Promise<number> {
   return removed;
 }
 
+/**
+ * Removes the temp files a writer of `path` left when it died between writing and renaming (a crash, a
+ * power cut); returns how many. Every writer holds the users-file lock while its temp file exists, so
+ * those still there once this holds the lock were abandoned, whichever process (or container) made them.
+ * The lock is taken only when there is something to remove: a node's start needs no write access to a
+ * users file's folder otherwise.
+ */
+export async function removeAbandonedTemps(path: string): Promise<number> {
+  if ((await tempFilesOf(path)).length === 0) return 0;
+  return withUsersFileLock(path, async () => removeFromFolderOf(path, await tempFilesOf(path)));
+}
+
+/** Replaces `path` with `content` through a temp file. Called with the users-file lock held (see updateVerifier). */
 async function writeAtomically(path: string, content: string, mode: number): Promise<void> {
   const dir = dirname(path);
-  await removeAbandonedTemps(path);
+  // Under the lock, any temp file of another writer is a leftover (see removeAbandonedTemps).
+  await removeFromFolderOf(path, await tempFilesOf(path));
   // Same directory as the target, so the rename cannot cross file systems.
   const temp = tempPathFor(path);
   const handle = await open(temp, 'wx', mode);
@@ -300,21 +313,8 @@ async function writeAtomically(path: string, content: string, mode: number): Pro
     await unlink(temp).catch(() => undefined);
     throw err;
   }
-  await syncDirectory(dir);
-}
-
-async function syncDirectory(dir: string): Promise<void> {
   // Makes the rename itself durable; some platforms (Windows) cannot open a directory, which is fine.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Best effort only.
-  }
+  await fsyncDirectory(dir).catch(() => undefined);
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type LocalCluster, launchCluster } from '../../servers/cluster/local-cluster.js';
 import { type ServerEntry, loadDfcConf } from '../../src-main/vault/dfc-config.js';
 import { Vault } from '../../src-main/vault/vault.js';
+import { exitedPid } from '../helpers/processes.js';
 import { writeTemp } from '../helpers/test-cluster.js';
 
 const root = join(import.meta.dirname, '../..');
@@ -145,9 +146,7 @@ describe('the dfs-vault executable', () => {
     expect(cluster.status).toBe(1);
     expect(cluster.err).toMatch(/DFS\d could not start: No such host: nosuch\.invalid\. Give --host a name or address of this machine \(0\.0\.0\.0 for all of them\)\.\n$/);
     // A users-file writer that died before its rename left a temp file; the node removes it at start.
-    const deadWriter = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-    await new Promise((resolve) => deadWriter.on('exit', resolve));
-    const leftover = join(dir, 'vault', `.dfs.conf.${deadWriter.pid}.0123456789ab.tmp`);
+    const leftover = join(dir, 'vault', `.dfs.conf.${await exitedPid()}.0123456789ab.tmp`);
     await writeFile(leftover, 'half a users file');
     const node = spawn(process.execPath, [bin, 'node', 'DFS9', '0', '--users', 'vault/dfs.conf'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let nodeErr = '';

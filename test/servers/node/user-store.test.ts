@@ -1,19 +1,13 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm, stat, writeFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createVerifier, formatVerifier, parseVerifier, ScramClient, ScramServer } from '../../../servers/protocol/scram.js';
 import type { ScramVerifier } from '../../../servers/protocol/scram.js';
 import { accountOf, formatUserLine, loadUsersFile, parseUsersFile, removeAbandonedTemps, saveVerifier, upsertUser, validateUsername } from '../../../servers/node/user-store.js';
-
-/** The pid of a process that has exited (so a file naming it is a dead writer's). */
-async function exitedPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
-}
+import { withUsersFileLock } from '../../../servers/node/users-file-lock.js';
+import { exitedPid } from '../../helpers/processes.js';
 
 const PENCIL_VERIFIER =
   'SCRAM-SHA-256$4096:W22ZaJ0SNY7soEsUEjb6gQ==$WG5d8oPm3OtcPnkdi4Uo7BkeZkBFzpcXkuLmtbsT4qY=:wfPLwcE6nTWhTAmQ7tl2KeoiWGPlZqQxSrmfPwDl2dU=';
@@ -194,9 +188,10 @@ describe('users files on disk', () => {
     expect(await readdir(dir)).toEqual(['dfs.conf']);
   });
 
-  it('removes the temp files crashed writers left, and the next write does too, but never a live writer\u2019s', async () => {
+  it('removes the temp files crashed writers left, whoever made them, and the next change does too', async () => {
     await writeFile(file, 'Alice pw\n');
     const dead = await exitedPid();
+    // A process that is alive but holds no lock is not writing: every writer holds the lock while its temp file exists.
     const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
     try {
       const temps = {
@@ -207,16 +202,31 @@ describe('users files on disk', () => {
         notOurs: `.dfs.conf.${dead}.notes.tmp`,
       };
       for (const name of Object.values(temps)) await writeFile(join(dir, name), 'half a users file');
-      expect(await removeAbandonedTemps(file)).toBe(2);
-      expect((await readdir(dir)).sort()).toEqual(['dfs.conf', temps.live, temps.notOurs, temps.otherFile].sort());
+      expect(await removeAbandonedTemps(file)).toBe(3);
+      expect((await readdir(dir)).sort()).toEqual(['dfs.conf', temps.notOurs, temps.otherFile].sort());
       // A crash during the next change leaves another; the change after it removes it on its way.
       await writeFile(join(dir, temps.dead), 'half a users file');
       await upsertUser(file, 'frank', 'pw');
-      expect((await readdir(dir)).sort()).toEqual(['dfs.conf', temps.live, temps.notOurs, temps.otherFile].sort());
+      expect((await readdir(dir)).sort()).toEqual(['dfs.conf', temps.notOurs, temps.otherFile].sort());
       expect((await loadUsersFile(file)).users.has('frank')).toBe(true);
+      expect(await removeAbandonedTemps(file)).toBe(0);
     } finally {
       live.kill();
     }
+  });
+
+  it('waits for a writer holding the lock, whose temp file is its write in progress, and leaves it to finish', async () => {
+    await writeFile(file, 'Alice pw\n');
+    const temp = join(dir, `.dfs.conf.${process.pid}.abcdefabcdef.tmp`);
+    let cleanup: Promise<number> | undefined;
+    await withUsersFileLock(file, async () => {
+      await writeFile(temp, 'Alice pw\nbob pw\n');
+      cleanup = removeAbandonedTemps(file);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await rename(temp, file);
+    });
+    expect(await cleanup).toBe(0);
+    expect(await readFile(file, 'utf8')).toBe('Alice pw\nbob pw\n');
   });
 
   it('upserting refuses an invalid username, an empty password and too few iterations without touching the file', async () => {
