@@ -11,14 +11,15 @@ export type NativeCrc32Load = { addon: NativeCrc32; path: string } | { addon: un
 
 /**
  * Loads the addon and checks it against zlib. It has no dependency on Node's OpenSSL, so unlike the AES-GCM
- * addon it is tried in Electron too (N-API is the same there).
+ * addon it is tried in Electron too (N-API is the same there): that is, from a checkout (`npm start`), since
+ * the packaged app ships no native/ folder and uses zlib.
  */
 export function loadNativeCrc32(path: string = nativeAddonPath('crc32', 'dfs_vault_crc32')): NativeCrc32Load {
   const opened = openNativeAddon(path);
   if ('reason' in opened) return { addon: undefined, path, reason: opened.reason };
   const { crc32 } = opened.exports as Partial<NativeCrc32>;
-  // The addon exports nothing on a CPU without PCLMULQDQ and SSE4.1, or one that is not x86-64.
-  if (typeof crc32 !== 'function') return { addon: undefined, path, reason: 'this CPU has no carry-less multiplication (PCLMULQDQ) the addon can use' };
+  // The addon exports nothing on a CPU without PCLMULQDQ and SSE4.1, or when built for another CPU or by another compiler.
+  if (typeof crc32 !== 'function') return { addon: undefined, path, reason: 'it has no crc32 for this machine (it folds on x86-64 with PCLMULQDQ, built by GCC or Clang)' };
   const addon = { crc32 };
   const refused = crc32SelfTestFailure(addon);
   return refused ? { addon: undefined, path, reason: refused } : { addon, path };

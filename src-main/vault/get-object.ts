@@ -91,7 +91,7 @@ async function readVersion(
   let done = 0;
   let writing: Promise<void> = Promise.resolve();
   const buffers = options.sinkReleasesParts ? new StripeBuffers(Math.min(layout.stripeBytes, meta.size)) : undefined;
-  let written: Buffer[] = [];
+  let beingWritten: Buffer[] = [];
   const open = stripeOpener(cipher, key, version, buffers);
   try {
     // An AEAD seal proves every byte of a stripe, so chunk checks run only to find a damaged piece when it does not open.
@@ -101,8 +101,8 @@ async function readVersion(
       // Overlap the disk write of this stripe with the network read of the next.
       await writing;
       // The stripe before is written: its buffer can take the next stripe while this one is written.
-      buffers?.release(written);
-      written = parts;
+      buffers?.release(beingWritten);
+      beingWritten = parts;
       onWritten(bytes);
       writing = sink(parts);
       // Awaited on the next turn; the no-op handler keeps a failed write from counting as unhandled meanwhile.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { stripeSealing } from '../../src-main/vault/crypto/stripe-seal.js';
 import { StripeBuffers } from '../../src-main/vault/stripe-buffers.js';
 import { DEFAULT_STRIPE_BYTES } from '../../src-main/vault/stripe-layout.js';
 import { TestCluster, writeTemp } from '../helpers/test-cluster.js';
@@ -53,7 +54,11 @@ describe('downloads and their plaintext buffers', () => {
   });
   afterAll(async () => cluster.close());
 
-  it('a download to a file opens seven stripes into two buffers that go round, and the file is exact', async () => {
+  // node:crypto returns buffers of its own; only the native addon opens into the vault's.
+  const opensIntoBuffers = stripeSealing().startsWith('the native addon');
+  if (!opensIntoBuffers) console.log(`buffer reuse on download not tested: stripes are opened with ${stripeSealing()}`);
+
+  (opensIntoBuffers ? it : it.skip)('a download to a file opens seven stripes into two buffers that go round, and the file is exact', async () => {
     const vault = await cluster.vault();
     // Spied on the pool itself: the nodes of this cluster run in this process and allocate read buffers of the same size.
     const allocations = vi.spyOn(StripeBuffers.prototype as unknown as { allocate: () => Buffer }, 'allocate');

@@ -122,11 +122,15 @@ export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed:
 /** openStripeParts through the native addon: the slices are decrypted into one buffer, from `buffers` when given (returned there if the stripe does not open). */
 export function openNatively(addon: NativeAesGcm, fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: StripeBuffers): Buffer[] {
   const { body, tag, bodyBytes } = splitOffTag(fileKey, binding, sealed);
-  const plaintext = buffers ? buffers.take(bodyBytes) : Buffer.allocUnsafe(bodyBytes);
-  if (!addon.openInto(fileKey, nonceFor(binding), associatedData(binding), body, tag, plaintext)) {
-    buffers?.release([plaintext]);
-    throw stripeRejected(binding);
+  // An empty stripe (an empty file's) needs no buffer of the pool, which would not come back.
+  const plaintext = buffers && bodyBytes > 0 ? buffers.take(bodyBytes) : Buffer.allocUnsafe(bodyBytes);
+  let opened = false;
+  try {
+    opened = addon.openInto(fileKey, nonceFor(binding), associatedData(binding), body, tag, plaintext);
+  } finally {
+    if (!opened) buffers?.release([plaintext]);
   }
+  if (!opened) throw stripeRejected(binding);
   return bodyBytes > 0 ? [plaintext] : [];
 }
 
