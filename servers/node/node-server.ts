@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
+import { BufferPool } from '../protocol/buffer-pool.js';
 import { FramedConnection } from '../protocol/framed-connection.js';
 import { Op } from '../protocol/messages.js';
 import type { ScramVerifier } from '../protocol/scram.js';
@@ -7,7 +8,7 @@ import { LoginThrottle } from './login-throttle.js';
 import { NodeSession } from './node-session.js';
 import { PendingLogins } from './pending-logins.js';
 import type { PidLock } from './pid-file.js';
-import { PieceStore } from './piece-store.js';
+import { PieceStore, READ_AHEAD_BYTES } from './piece-store.js';
 import { lockNodeRoot } from './root-lock.js';
 import type { VerifierUpdate } from './user-store.js';
 
@@ -62,6 +63,9 @@ export interface RunningNode {
  */
 const REFUSED_LINGER_MS = 250;
 
+/** Read buffers a node keeps for its GETs once they are done (8 GETs at once reuse them all; more allocate). */
+const READ_BUFFERS_KEPT = 32;
+
 /** Starts a storage node: claims its data folder, opens its store, then listens for clients. */
 export async function startNode(options: NodeOptions): Promise<RunningNode> {
   const rootLock = await lockNodeRoot(options.root);
@@ -93,6 +97,7 @@ async function serve(options: NodeOptions, rootLock: PidLock): Promise<RunningNo
     loginTimeoutMs: options.loginTimeoutMs ?? 10_000,
     log,
     now,
+    readBuffers: new BufferPool(READ_AHEAD_BYTES, READ_BUFFERS_KEPT),
   };
   const pendingLogins = new PendingLogins(options.maxPendingLoginsPerAddress ?? 32);
   const server: Server = createServer((socket) => {

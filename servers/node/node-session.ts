@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { BufferPool } from '../protocol/buffer-pool.js';
 import { type FramedConnection, formatDuration } from '../protocol/framed-connection.js';
 import { PROTOCOL_MAGIC, PROTOCOL_VERSION, RECOVERY_LOGIN_SUFFIX } from '../protocol/constants.js';
 import { ProtocolError, type ProtocolErrorCode } from '../protocol/errors.js';
@@ -12,6 +13,9 @@ import { UsersFileLockedError } from './users-file-lock.js';
 
 /** Most body bytes written to disk in one call. */
 const BATCH_WRITE_BYTES = 4 * 1024 * 1024;
+
+/** Read buffers of one GET out at once: read into one while the socket sends the others. */
+const READS_IN_FLIGHT = 4;
 
 /** The message every failed login gets, word for word as in the classic assignment. */
 export const INVALID_LOGIN_MESSAGE = 'Invalid Username/Password. Please try again.';
@@ -36,6 +40,8 @@ export interface SessionContext {
   log: (line: string) => void;
   /** The clock of the login deadline. */
   now: () => number;
+  /** The buffers GETs read pieces into, shared by the node's sessions (READ_AHEAD_BYTES each). */
+  readBuffers: BufferPool;
 }
 
 /** Serves one client connection: handshake, SCRAM login, then requests until it ends. */
@@ -311,13 +317,34 @@ export class NodeSession {
   }
 
   private async sendPiece(user: UserSpace, key: Buffer, version: string, offset: number, length: number): Promise<void> {
+    const { readBuffers } = this.context;
     const piece = await user.openRead(key, version, offset, length);
+    // Buffers handed to the socket, each back to the pool once the kernel has taken it (or the connection closed).
+    const sending: Array<{ buffer: Buffer; flushed: Promise<void> }> = [];
     try {
       await this.conn.send({ op: Op.GetOk, size: piece.size, length: piece.length });
-      if (piece.stream) for await (const chunk of piece.stream) await this.conn.sendData(chunk as Buffer);
+      while (piece.reader && !piece.reader.done) {
+        if (sending.length === READS_IN_FLIGHT) {
+          const oldest = sending.shift()!;
+          await oldest.flushed;
+          readBuffers.release([oldest.buffer]);
+        }
+        const buffer = readBuffers.take();
+        let chunk: Buffer;
+        try {
+          chunk = await piece.reader.readInto(buffer);
+        } catch (error) {
+          readBuffers.release([buffer]);
+          throw error;
+        }
+        // A send that fails may leave the buffer with the socket until it closes: it is left to the garbage collector.
+        const { flushed } = await this.conn.sendBody([chunk]);
+        sending.push({ buffer, flushed });
+      }
     } finally {
       // Closes the file however the send ends (a client that hangs up mid-GET included).
-      piece.stream?.destroy();
+      await piece.reader?.close();
+      for (const { buffer, flushed } of sending) void flushed.then(() => readBuffers.release([buffer]));
     }
     await this.conn.send({ op: Op.End });
   }

@@ -1,8 +1,8 @@
+import { BufferPool } from '../../servers/protocol/buffer-pool.js';
 import { INCOMPLETE_TEXT, VaultError } from '../shared/errors.js';
 import { type ObjectState, type VersionState, buildCatalog, layoutOf, readableVersion } from './catalog.js';
 import { type NodeOutcome, type NodePool, throwIfLoginRejected } from './node-pool.js';
 import type { ProgressListener } from './put-object.js';
-import { StripeBuffers } from './stripe-buffers.js';
 import { stripeOpener } from './stripe-opener.js';
 import { type PieceFailure, openStripes } from './stripe-reader.js';
 import { throwIfNoNodeAnswered } from './unavailable-nodes.js';
@@ -44,7 +44,7 @@ export interface GetOptions {
   restart?: () => Promise<void>;
   /**
    * True when the sink is done with the buffers it is given once its promise settles (it has written or
-   * copied them, as a file write has), so that they can be reused for later stripes (StripeBuffers).
+   * copied them, as a file write has), so that they can be reused for later stripes (two go round).
    */
   sinkReleasesParts?: boolean;
 }
@@ -90,7 +90,7 @@ async function readVersion(
   const layout = layoutOf(meta);
   let done = 0;
   let writing: Promise<void> = Promise.resolve();
-  const buffers = options.sinkReleasesParts ? new StripeBuffers(Math.min(layout.stripeBytes, meta.size)) : undefined;
+  const buffers = options.sinkReleasesParts ? new BufferPool(Math.min(layout.stripeBytes, meta.size), 2) : undefined;
   let beingWritten: Buffer[] = [];
   const open = stripeOpener(cipher, key, version, buffers);
   try {

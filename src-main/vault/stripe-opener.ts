@@ -1,7 +1,7 @@
 import type { VersionState } from './catalog.js';
 import { layoutOf } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
-import type { StripeBuffers } from './stripe-buffers.js';
+import type { BufferPool } from '../../servers/protocol/buffer-pool.js';
 import type { Shards, StripeOpener } from './stripe-reader.js';
 import { joinChunk, sealedStripe } from './stripe-codec.js';
 import type { VaultCipher } from './vault-cipher.js';
@@ -12,7 +12,7 @@ import type { VaultCipher } from './vault-cipher.js';
  * place. Returns the plaintext as slices; data chunks as received are neither decoded nor copied. A seal
  * opened into new memory takes it from `buffers` when given.
  */
-export function stripeOpener(cipher: VaultCipher, key: Buffer, version: VersionState, buffers?: StripeBuffers): StripeOpener<Buffer[]> {
+export function stripeOpener(cipher: VaultCipher, key: Buffer, version: VersionState, buffers?: BufferPool): StripeOpener<Buffer[]> {
   const { meta } = version;
   const layout = layoutOf(meta);
   const fileKey = cipher.fileKey(key, version.version);

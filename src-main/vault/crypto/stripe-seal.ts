@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import type { BufferPool } from '../../../servers/protocol/buffer-pool.js';
 import { VaultError } from '../../shared/errors.js';
 import { assertKey } from './key-hierarchy.js';
-import type { StripeBuffers } from '../stripe-buffers.js';
 import { type NativeAesGcm, loadNativeAesGcm } from './native-aes-gcm.js';
 
 /** Bytes a sealed stripe adds to its plaintext (the GCM tag). */
@@ -44,7 +44,7 @@ export interface StripeSealer {
   readonly authenticates: boolean;
   seal(fileKey: Buffer, binding: StripeBinding, plaintext: Uint8Array, out?: Buffer): Buffer;
   /** Opens a stripe received in slices; an implementation that writes the plaintext out may take its buffer from `buffers`. */
-  openParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: StripeBuffers): Buffer[];
+  openParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: BufferPool): Buffer[];
 }
 
 /** The native addon when `npm run build` built it and this runtime loads it; node:crypto otherwise. */
@@ -115,12 +115,12 @@ export function openStripe(fileKey: Buffer, binding: StripeBinding, sealed: Uint
  * openStripe for a sealed stripe that arrives in slices (as read from the network): no slice is
  * joined or copied, and the plaintext is returned only once the tag has verified.
  */
-export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: StripeBuffers): Buffer[] {
+export function openStripeParts(fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: BufferPool): Buffer[] {
   return NATIVE.addon ? openNatively(NATIVE.addon, fileKey, binding, sealed, buffers) : openWithNodeCrypto(fileKey, binding, sealed);
 }
 
 /** openStripeParts through the native addon: the slices are decrypted into one buffer, from `buffers` when given (returned there if the stripe does not open). */
-export function openNatively(addon: NativeAesGcm, fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: StripeBuffers): Buffer[] {
+export function openNatively(addon: NativeAesGcm, fileKey: Buffer, binding: StripeBinding, sealed: readonly Uint8Array[], buffers?: BufferPool): Buffer[] {
   const { body, tag, bodyBytes } = splitOffTag(fileKey, binding, sealed);
   // An empty stripe (an empty file's) needs no buffer of the pool, which would not come back.
   const plaintext = buffers && bodyBytes > 0 ? buffers.take(bodyBytes) : Buffer.allocUnsafe(bodyBytes);

@@ -2,7 +2,7 @@ import { link, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from '
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { seededBuffer as pattern } from '../../helpers/gf-reference.js';
 import { rejectionOf } from '../../helpers/protocol-assertions.js';
 import { inTempDir } from '../../helpers/temp-dir.js';
@@ -14,6 +14,7 @@ import { type VerifierUpdate, formatUserLine, loadUsersFile, updateVerifier } fr
 import { UsersFileLockedError, withUsersFileLock } from '../../../servers/node/users-file-lock.js';
 import { watchUsersFile } from '../../../servers/node/users-file-watcher.js';
 import type { NodeOptions, RunningNode } from '../../../servers/node/node-server.js';
+import { BufferPool } from '../../../servers/protocol/buffer-pool.js';
 import { connectAndLogin, expectReply, logIn, openConnection } from '../../../servers/protocol/client-handshake.js';
 import { MAX_DATA_CHUNK_BYTES, PROTOCOL_MAGIC, PROTOCOL_VERSION } from '../../../servers/protocol/constants.js';
 import { ProtocolError } from '../../../servers/protocol/errors.js';
@@ -430,6 +431,27 @@ describe('storage node', () => {
       await conn.send({ op: Op.Get, key, version: '1', offset: 700_001, length: 1 });
       await expectErrorReply(conn, 'BAD_REQUEST');
       await ping(conn);
+    });
+
+    it('reads the pieces it sends into a few buffers it reuses, across GETs and connections, not a new one per read', async () => {
+      const node = await startTestNode();
+      const conn = await login(node);
+      const key = Buffer.from('reread');
+      const body = pattern(6 * 1024 * 1024 + 5, 11);
+      await put(conn, key, '1', body);
+      const allocations = vi.spyOn(BufferPool.prototype as unknown as { allocate: () => Buffer }, 'allocate');
+      try {
+        expect((await get(conn, key, '1')).bytes.equals(body)).toBe(true);
+        // Seven reads of 1 MiB, at most four buffers out at once: the rest came back from the socket and were read into again.
+        expect(allocations.mock.calls.length).toBeGreaterThan(0);
+        expect(allocations.mock.calls.length).toBeLessThanOrEqual(4);
+        const first = allocations.mock.calls.length;
+        const other = await login(node);
+        expect((await get(other, key, '1', 1, body.length)).bytes.equals(body.subarray(1))).toBe(true);
+        expect(allocations.mock.calls.length).toBe(first);
+      } finally {
+        allocations.mockRestore();
+      }
     });
 
     it('answers OK to a COMMIT retried after the node died in the middle of committing it', async () => {

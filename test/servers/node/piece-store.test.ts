@@ -1,4 +1,4 @@
-import { copyFile, link, mkdir, mkdtemp, open, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, open, readdir, readFile, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -47,8 +47,13 @@ function versionsOf(pieces: StoredPiece[]): string[] {
 async function read(space: UserSpace, key: Buffer, version: string, offset = 0, length = Number.MAX_SAFE_INTEGER) {
   const piece = await space.openRead(key, version, offset, length);
   const chunks: Buffer[] = [];
-  if (piece.stream) for await (const chunk of piece.stream) chunks.push(chunk as Buffer);
-  return { size: piece.size, length: piece.length, hasStream: piece.stream !== undefined, bytes: Buffer.concat(chunks) };
+  try {
+    // A small buffer, so that a range takes several reads.
+    while (piece.reader && !piece.reader.done) chunks.push(Buffer.from(await piece.reader.readInto(Buffer.alloc(4096))));
+  } finally {
+    await piece.reader?.close();
+  }
+  return { size: piece.size, length: piece.length, hasReader: piece.reader !== undefined, bytes: Buffer.concat(chunks) };
 }
 
 
@@ -255,7 +260,7 @@ describe('piece store', () => {
     const space = store.userSpace('alice');
     await storeCommitted(space, key, '1', Buffer.alloc(0), Buffer.alloc(0));
     expect(await listed(space)).toEqual([{ key, version: '1', meta: Buffer.alloc(0), size: 0 }]);
-    expect(await read(space, key, '1')).toEqual({ size: 0, length: 0, hasStream: false, bytes: Buffer.alloc(0) });
+    expect(await read(space, key, '1')).toEqual({ size: 0, length: 0, hasReader: false, bytes: Buffer.alloc(0) });
   });
 
   it('aborting drops a pending piece and leaves its committed versions alone', async () => {
@@ -342,7 +347,7 @@ describe('piece store', () => {
     expect(versionsOf(await listed(space, key))).toEqual(['2', '3']);
   });
 
-  it('openRead streams exactly the requested range, clipped at the end of the piece', async () => {
+  it('openRead reads exactly the requested range, clipped at the end of the piece', async () => {
     const { store } = await PieceStore.open(root);
     const space = store.userSpace('alice');
     const body = pattern(300_000, 9);
@@ -364,9 +369,28 @@ describe('piece store', () => {
     expect(tail.length).toBe(10);
     expect(tail.bytes.equals(body.subarray(body.length - 10))).toBe(true);
 
-    expect(await read(space, key, '7', body.length, 5)).toEqual({ size: body.length, length: 0, hasStream: false, bytes: Buffer.alloc(0) });
-    expect(await read(space, key, '7', 5, 0)).toEqual({ size: body.length, length: 0, hasStream: false, bytes: Buffer.alloc(0) });
+    expect(await read(space, key, '7', body.length, 5)).toEqual({ size: body.length, length: 0, hasReader: false, bytes: Buffer.alloc(0) });
+    expect(await read(space, key, '7', 5, 0)).toEqual({ size: body.length, length: 0, hasReader: false, bytes: Buffer.alloc(0) });
     await expectCode(space.openRead(key, '7', body.length + 1, 1), 'BAD_REQUEST');
+  });
+
+  it('a reader of a piece cut short on disk since it was opened fails with INTERNAL instead of sending less than it said', async () => {
+    const { store } = await PieceStore.open(root);
+    const space = store.userSpace('alice');
+    await storeCommitted(space, key, '8', pattern(10_000, 2), Buffer.from('m'));
+    const piece = await space.openRead(key, '8', 0, 10_000);
+    try {
+      const [file] = (await readdir(root, { recursive: true })).filter((name) => name.endsWith('8.c'));
+      await truncate(join(root, file!), 5000);
+      // The header (8 bytes and one of metadata) and 4991 bytes of body are left.
+      expect((await piece.reader!.readInto(Buffer.alloc(4096))).length).toBe(4096);
+      expect((await piece.reader!.readInto(Buffer.alloc(4096))).length).toBe(895);
+      expect(piece.reader!.done).toBe(false);
+      await expectCode(piece.reader!.readInto(Buffer.alloc(4096)), 'INTERNAL');
+    } finally {
+      await piece.reader!.close();
+      await piece.reader!.close();
+    }
   });
 
   it('names everything on disk in hex, whatever bytes the key and user name hold', async () => {
