@@ -5,6 +5,7 @@
  */
 import * as nodePath from 'node:path';
 import type { DownloadGrant } from '../service/call-handlers.js';
+import { ExpiringEntries } from '../service/expiring-entries.js';
 import { placeAgainst } from '../service/path-placement.js';
 
 /** How long a dropped or picked file may be uploaded by path. */
@@ -25,67 +26,19 @@ export interface FileGrantsOptions {
   path?: nodePath.PlatformPath;
 }
 
-/** A bounded set of path keys, each with an expiry and a value; kept in grant order, so the oldest expire and go first. */
-class GrantSet<V = true> {
-  private readonly entries = new Map<string, { expires: number; value: V }>();
-
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries: number,
-    private readonly now: () => number,
-  ) {}
-
-  add(key: string, value: V): void {
-    const now = this.now();
-    this.prune(now);
-    // Re-inserted, so a path granted again moves to the young end and gets a fresh expiry.
-    this.entries.delete(key);
-    this.entries.set(key, { expires: now + this.ttlMs, value });
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-  }
-
-  has(key: string): boolean {
-    return this.peek(key) !== undefined;
-  }
-
-  /** The value of a live grant, which is used up: the next `take` of the same key finds nothing. */
-  take(key: string): V | undefined {
-    const value = this.peek(key);
-    this.entries.delete(key);
-    return value;
-  }
-
-  /** The value of a live grant, left in place. */
-  peek(key: string): V | undefined {
-    const entry = this.entries.get(key);
-    return entry !== undefined && entry.expires > this.now() ? entry.value : undefined;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  private prune(now: number): void {
-    for (const [key, { expires }] of this.entries) {
-      if (expires > now) break;
-      this.entries.delete(key);
-    }
-  }
-}
-
 /** The grants of one app run: upload sources the user handed over and download destinations the user chose. */
 export class FileGrants {
   private readonly path: nodePath.PlatformPath;
-  private readonly uploads: GrantSet;
+  private readonly uploads: ExpiringEntries;
   /** Each with how many downloads it still allows: names that differ only in case are one path on Windows, and each gets its download. */
-  private readonly downloads: GrantSet<{ grant: DownloadGrant; uses: number }>;
+  private readonly downloads: ExpiringEntries<{ grant: DownloadGrant; uses: number }>;
 
   constructor(options: FileGrantsOptions = {}) {
     // A monotonic clock: setting the system clock back must not stretch a grant.
     const { now = () => performance.now(), maxEntries = MAX_GRANTS, uploadTtlMs = UPLOAD_GRANT_TTL_MS, downloadTtlMs = DOWNLOAD_GRANT_TTL_MS } = options;
     this.path = options.path ?? nodePath;
-    this.uploads = new GrantSet(uploadTtlMs, maxEntries, now);
-    this.downloads = new GrantSet(downloadTtlMs, maxEntries, now);
+    this.uploads = new ExpiringEntries(uploadTtlMs, maxEntries, now);
+    this.downloads = new ExpiringEntries(downloadTtlMs, maxEntries, now);
   }
 
   /** The user dropped or picked this file or folder: it, and anything inside it (a folder is walked), may be read. */

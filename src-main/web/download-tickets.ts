@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ExpiringEntries } from '../service/expiring-entries.js';
 
 /** How long a ticket waits for its download to start. */
 export const TICKET_TTL_MS = 60_000;
@@ -17,24 +18,21 @@ export interface DownloadTicket {
  * and never the API.
  */
 export class DownloadTickets {
-  private readonly tickets = new Map<string, DownloadTicket & { expires: number }>();
+  private readonly tickets: ExpiringEntries<DownloadTicket>;
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+  constructor(now: () => number = () => performance.now()) {
+    this.tickets = new ExpiringEntries(TICKET_TTL_MS, MAX_TICKETS, now);
+  }
 
   /** A new ticket for `download`. */
   issue(download: DownloadTicket): string {
-    const now = this.now();
-    for (const [ticket, held] of this.tickets) if (held.expires <= now) this.tickets.delete(ticket);
-    while (this.tickets.size >= MAX_TICKETS) this.tickets.delete(this.tickets.keys().next().value as string);
     const ticket = randomBytes(24).toString('base64url');
-    this.tickets.set(ticket, { ...download, expires: now + TICKET_TTL_MS });
+    this.tickets.add(ticket, { path: download.path, name: download.name });
     return ticket;
   }
 
   /** What `ticket` downloads, using it up; undefined when it is unknown, used or expired. */
   redeem(ticket: string): DownloadTicket | undefined {
-    const held = this.tickets.get(ticket);
-    this.tickets.delete(ticket);
-    return held && held.expires > this.now() ? { path: held.path, name: held.name } : undefined;
+    return this.tickets.take(ticket);
   }
 }
