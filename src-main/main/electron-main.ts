@@ -54,9 +54,8 @@ function start(): void {
   });
   let window: BrowserWindow | undefined;
   const stoppableTransfers = (): number => service.listTransfers().filter((transfer) => isStoppable(transfer)).length;
-  /** Asks whether to close or quit while transfers would be stopped; true at once when none would. */
-  const confirmStopping = async (): Promise<boolean> => {
-    const unfinished = stoppableTransfers();
+  /** Asks whether to close or quit while `unfinished` transfers would be stopped (counted here unless the caller has); true at once when none would. */
+  const confirmStopping = async (unfinished = stoppableTransfers()): Promise<boolean> => {
     if (unfinished === 0) return true;
     const { message, detail, buttons } = closeQuestion(unfinished);
     const question = { type: 'warning' as const, message, detail, buttons, defaultId: 0, cancelId: 0, noLink: true };

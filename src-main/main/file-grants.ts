@@ -61,13 +61,14 @@ export class FileGrants {
   grantDownloadFolder(folder: string, names: readonly string[]): void {
     const root = this.key(folder);
     if (root === undefined) return;
+    const resolvedFolder = this.path.resolve(folder);
     for (const name of names) {
       if (typeof name !== 'string' || name === '' || name.includes('\0') || this.path.isAbsolute(name)) continue;
       const key = this.key(this.path.join(root, name));
       if (key === undefined || placeAgainst(root, key, this.path) !== 'inside') continue;
       const earlier = this.downloads.peek(key);
       const uses = earlier?.grant.kind === 'in-folder' ? earlier.uses + 1 : 1;
-      this.downloads.add(key, { grant: { kind: 'in-folder', folder: this.path.resolve(folder) }, uses });
+      this.downloads.add(key, { grant: { kind: 'in-folder', folder: resolvedFolder }, uses });
     }
   }
 

@@ -183,8 +183,9 @@ export class FileTransfers {
  */
 export async function refuseLinksBelow(root: string, folder: string): Promise<void> {
   let at = resolve(root);
-  if (placeAgainst(at, resolve(folder)) === 'outside') throw new VaultError('INVALID_REQUEST', 'A download into a chosen folder must stay inside it.');
-  for (const step of relative(at, resolve(folder)).split(sep).filter(Boolean)) {
+  const target = resolve(folder);
+  if (placeAgainst(at, target) === 'outside') throw new VaultError('INVALID_REQUEST', 'A download into a chosen folder must stay inside it.');
+  for (const step of relative(at, target).split(sep).filter(Boolean)) {
     at = join(at, step);
     const info = await lstat(at).catch(() => undefined);
     if (!info) return;

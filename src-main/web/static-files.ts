@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { placeAgainst } from '../service/path-placement.js';
 import { CONTENT_SECURITY_POLICY } from './request-guard.js';
 
 const TYPES: Record<string, string> = {
@@ -38,7 +39,7 @@ export async function serveStatic(root: string, urlPath: string, response: Serve
   if (decoded.includes('\0')) return false;
   const relative = normalize(decoded === '/' ? '/index.html' : decoded).replace(/^[/\\]+/, '');
   const file = join(root, relative);
-  if (relative.startsWith('..') || !(file === root || file.startsWith(root.endsWith(sep) ? root : root + sep))) return false;
+  if (relative.startsWith('..') || placeAgainst(root, file) === 'outside') return false;
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) return false;
   response.writeHead(200, {

@@ -1,4 +1,4 @@
-import type { VaultApi } from '../../src-main/shared/contract.js';
+import type { CallOutcome, VaultApi } from '../../src-main/shared/contract.js';
 import { VaultError } from '../../src-main/shared/errors.js';
 import type { VaultEntry } from '../../src-main/shared/models.js';
 import { expandEntries } from './expand-entries.js';
@@ -6,7 +6,7 @@ import type { FileTransfers, UploadFailure, UploadItem } from './file-transfers.
 import { runLimited } from './run-limited.js';
 import { createWaitingUploads } from './waiting-uploads.js';
 import { isCancelled, toSerializedError } from './thrown-errors.js';
-import { failedSendError, outcomeOfResponse } from './web-outcome.js';
+import { failedSendError, outcomeOf } from './web-outcome.js';
 import { TOKEN_HEADER } from './web-transport.js';
 
 const UPLOADS_AT_ONCE = 3;
@@ -30,16 +30,19 @@ async function putFile(token: string, api: Pick<VaultApi, 'transfers'>, { file, 
     const error = await failedSendError(api, path, file.name, sentAt);
     throw new VaultError(error.code, error.message);
   }
-  const outcome = outcomeOfResponse(response.status, response.statusText, await response.text().catch(() => ''));
-  if (!outcome.ok) throw new VaultError(outcome.error.code, outcome.error.message);
+  valueOrThrow(await outcomeOf(response));
 }
 
 /** A single-use ticket for downloading `path` as `name`: the link then carries it, never the host's token. */
 async function downloadTicket(token: string, path: string, name: string): Promise<string> {
   const response = await fetch(`/api/download-ticket?path=${encodeURIComponent(path)}&name=${encodeURIComponent(name)}`, { method: 'POST', headers: { [TOKEN_HEADER]: token } });
-  const outcome = outcomeOfResponse(response.status, response.statusText, await response.text().catch(() => ''));
+  return (valueOrThrow(await outcomeOf(response)) as { ticket: string }).ticket;
+}
+
+/** The value of a host answer, or its error thrown as a VaultError. */
+function valueOrThrow(outcome: CallOutcome<unknown>): unknown {
   if (!outcome.ok) throw new VaultError(outcome.error.code, outcome.error.message);
-  return (outcome.value as { ticket: string }).ticket;
+  return outcome.value;
 }
 
 function saveLink(href: string, name: string): void {

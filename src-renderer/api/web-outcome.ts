@@ -34,6 +34,11 @@ export function outcomeOfResponse(status: number, statusText: string, body: stri
   return { ok: false, error: httpFailure(status, statusText) };
 }
 
+/** outcomeOfResponse of a fetch's response, its body read (an unreadable body counts as empty). */
+export async function outcomeOf(response: Response): Promise<CallOutcome<unknown>> {
+  return outcomeOfResponse(response.status, response.statusText, await response.text().catch(() => ''));
+}
+
 /** The failure when the host cannot be reached at all. */
 export function unreachableError(): SerializedVaultError {
   return { code: 'NODE_UNREACHABLE', message: 'Cannot reach the DFS Vault web host. Is `dfs-vault web` still running?' };

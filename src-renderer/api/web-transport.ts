@@ -1,7 +1,7 @@
 import type { ApiTransport, CallName, CallOutcome, EventName } from '../../src-main/shared/contract.js';
 import { toWireJson } from '../../src-main/shared/wire-json.js';
 import type { HostConnection } from './host-connection.js';
-import { outcomeOfResponse, unreachableError } from './web-outcome.js';
+import { outcomeOf, unreachableError } from './web-outcome.js';
 
 /** The header that carries the page's token on every request. */
 export const TOKEN_HEADER = 'X-DFS-Token';
@@ -44,7 +44,7 @@ export function createWebTransport(token: string, onConnection: (state: HostConn
       } catch {
         return { ok: false, error: unreachableError() };
       }
-      return outcomeOfResponse(response.status, response.statusText, await response.text().catch(() => ''));
+      return outcomeOf(response);
     },
 
     subscribe(event: EventName, listener: (payload: unknown) => void): () => void {

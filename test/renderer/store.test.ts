@@ -172,7 +172,7 @@ describe('store', () => {
     expect(store.getState().waitingDialogs).toEqual([]);
   });
 
-  it('asks before a sign-out cancels transfers under way, and signs out at once when none is', async () => {
+  it('asks before a sign-out cancels transfers under way, and signs out at once when only a committing upload is left', async () => {
     const { fake, store } = setup({ 'a.txt': 1 });
     await store.getState().connect(login);
     await settle();

@@ -111,7 +111,7 @@ describe('transfer transitions', () => {
   });
 });
 
-const leaving = (direction: Transfer['direction'], state: Transfer['state']): Transfer => ({ id: `${direction}-${state}`, direction, path: 'a.bin', size: 10, done: 5, state, startedAt: 1, bytesPerSecond: 1 });
+const leaving = (direction: Transfer['direction'], state: Transfer['state']): Transfer => transfer(`${direction}-${state}`, { direction, state, size: 10, done: 5 });
 
 describe('leaving the page while uploads are under way', () => {
   it('matters only for uploads whose bytes the page still sends: queued or running, not committing, finished or downloads', () => {
