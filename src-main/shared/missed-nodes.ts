@@ -22,6 +22,11 @@ export function whenReachable(missed: readonly MissedNode[]): string {
   return onlyBusy(missed) ? 'in a moment' : `when ${missed.length === 1 ? 'it is' : 'they are'} reachable`;
 }
 
+/** When to run something that needs every node again after going without `missed`: "in a moment" if they were only busy. */
+export function whenEveryNodeIsUp(missed: readonly MissedNode[]): string {
+  return onlyBusy(missed) ? 'in a moment' : 'when every node is up';
+}
+
 /** How missedNodesClause words its groups: what a node that is not busy is called, past or present, with reasons or without. */
 export interface ClauseWords {
   /** "down", "not reachable". */

@@ -1,7 +1,7 @@
 import { RECOVERY_LOGIN_SUFFIX } from '../../servers/protocol/constants.js';
 import { createVerifier, formatVerifier } from '../../servers/protocol/scram.js';
 import { VaultError } from '../shared/errors.js';
-import { type MissedNode, missedNodeText, onlyBusy } from '../shared/missed-nodes.js';
+import { type MissedNode, missedNodeText, onlyBusy, whenEveryNodeIsUp } from '../shared/missed-nodes.js';
 import { recoveryLoginSecret } from './crypto/key-hierarchy.js';
 import { decodeWrappedMasterKey, matchesWrappedMasterKey } from './crypto/master-key.js';
 import { formatRecoveryKey, parseRecoveryKey } from './crypto/recovery-key.js';
@@ -145,8 +145,7 @@ export async function recoverAccount(request: RecoverRequest): Promise<void> {
     });
     const failed = unavailableNodes(pool.servers, outcomes);
     if (failed.length > 0) {
-      const when = onlyBusy(failed) ? 'in a moment' : 'when every node is up';
-      throw new VaultError('INCOMPLETE', `The new password is set on some nodes but not on ${failed.map(missedNodeText).join(', ')}. Run the recovery again ${when}.`);
+      throw new VaultError('INCOMPLETE', `The new password is set on some nodes but not on ${failed.map(missedNodeText).join(', ')}. Run the recovery again ${whenEveryNodeIsUp(failed)}.`);
     }
   } finally {
     pool.close();

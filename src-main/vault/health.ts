@@ -1,3 +1,4 @@
+import { BufferPool } from '../../servers/protocol/buffer-pool.js';
 import { type FileHealth, type RepairResult, healthOf } from '../shared/models.js';
 import { type ObjectState, type VersionState, expectedPieceBytes, layoutOf, nodesWithOlderVersions, readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
@@ -27,6 +28,11 @@ async function verifyPieceChecks(pool: NodePool, key: Buffer, version: VersionSt
   return verdict;
 }
 
+/** A pool for stripes opened only to prove they open (check, repair): their plaintext is dropped at once. */
+function plaintextBuffers(version: VersionState): BufferPool {
+  return new BufferPool(Math.min(layoutOf(version.meta).stripeBytes, version.meta.size), 1);
+}
+
 /**
  * Reads every stored piece of a version in full (each once, while all are sound) and returns the
  * verdict on each piece that is not sound. Pieces are read k at a time, every chunk checked and
@@ -37,7 +43,9 @@ async function verifyPieceChecks(pool: NodePool, key: Buffer, version: VersionSt
 async function verifyPieces(pool: NodePool, cipher: VaultCipher, key: Buffer, version: VersionState): Promise<Map<number, PieceState>> {
   const { k } = version.meta;
   const layout = layoutOf(version.meta);
-  const open = stripeOpener(cipher, key, version);
+  // The plaintext is only looked at, never kept: one buffer does for every stripe.
+  const buffers = plaintextBuffers(version);
+  const open = stripeOpener(cipher, key, version, buffers);
   const verdicts = new Map<number, PieceState>();
   const record = (failure: PieceFailure): void => {
     if (verdicts.get(failure.holder.piece) !== 'damaged') verdicts.set(failure.holder.piece, failure.kind);
@@ -56,7 +64,7 @@ async function verifyPieces(pool: NodePool, cipher: VaultCipher, key: Buffer, ve
         // decoding from parity reads it.
         checkChunksFirst: true,
       });
-      for await (const stripe of stripes) void stripe;
+      for await (const stripe of stripes) buffers.release(stripe);
     } catch (error) {
       const unjudged = group.filter((piece) => !verdicts.has(piece));
       if ((error as { code?: string }).code === 'INCOMPLETE') {
@@ -122,9 +130,13 @@ export async function repairObject(pool: NodePool, cipher: VaultCipher, key: Buf
   const lacking = health.detail.filter((d) => d.state === 'missing' || d.state === 'damaged');
   if (!version || lacking.length === 0) {
     for (const d of health.detail.filter((x) => x.state !== 'sound')) {
-      if (!version) result.failed.push({ piece: d.piece, node: d.node, reason: 'fewer than k pieces are left; the file cannot be rebuilt' });
-      else if (d.state === 'busy') result.failed.push({ piece: d.piece, node: d.node, reason: `${d.node} is busy`, away: 'busy' });
-      else result.failed.push({ piece: d.piece, node: d.node, reason: `${d.node} is unreachable`, away: 'unreachable' });
+      if (!version) {
+        result.failed.push({ piece: d.piece, node: d.node, reason: 'fewer than k pieces are left; the file cannot be rebuilt' });
+        continue;
+      }
+      // Nothing lacking, so every piece not sound sits on a node that is away: busy, or unreachable.
+      const away = d.state === 'busy' ? 'busy' : 'unreachable';
+      result.failed.push({ piece: d.piece, node: d.node, reason: `${d.node} is ${away}`, away });
     }
     return result;
   }
@@ -153,9 +165,10 @@ export async function repairObject(pool: NodePool, cipher: VaultCipher, key: Buf
     upload = await PieceUpload.begin(pool, key, version.version, targets, (piece) => cipher.sealMeta(key, version.version, { ...meta, piece }), expectedPieceBytes(meta), 1);
     const codec = createErasureCodec(meta.k, meta.m);
     // Rebuilt only from chunks whose stripe opens: a source altered along with its checks is read around, not copied.
-    const verify = stripeOpener(cipher, key, version);
+    const buffers = plaintextBuffers(version);
+    const verify = stripeOpener(cipher, key, version, buffers);
     const rebuild: StripeOpener<Uint8Array[]> = (shards, index) => {
-      verify(shards, index);
+      buffers.release(verify(shards, index));
       return codec.reconstructAll(shards.map((s) => s && joinChunk(s)));
     };
     let stripe = 0;

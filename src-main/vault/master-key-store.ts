@@ -1,7 +1,7 @@
 import { compareVersions } from '../../servers/protocol/versions.js';
 import { VaultError } from '../shared/errors.js';
 import { createMasterKey, decodeWrappedMasterKey, encodeWrappedMasterKey, unwrapMasterKey, wrapMasterKey } from './crypto/master-key.js';
-import { type NodePool, throwIfLoginRejected } from './node-pool.js';
+import type { NodePool } from './node-pool.js';
 import { nextVersion } from './object-meta.js';
 import { PieceUpload } from './piece-upload.js';
 import { throwIfNoNodeAnswered } from './unavailable-nodes.js';
@@ -61,7 +61,6 @@ export async function loadOrCreateMasterKey(pool: NodePool, password: string, op
  */
 export async function readMasterKeyRecords(pool: NodePool): Promise<MasterKeyRecords> {
   const outcomes = await pool.onEveryNode((client) => client.list(MASTER_KEY_OBJECT));
-  throwIfLoginRejected(outcomes);
   throwIfNoNodeAnswered(pool.servers, outcomes);
   const reachable = outcomes.filter((o) => o.ok).map((o) => o.node);
   const byBytes = new Map<string, Sighting>();

@@ -1,7 +1,7 @@
 import { VaultError } from '../shared/errors.js';
 import { type MissedNode, missedNodesClause, onlyBusy } from '../shared/missed-nodes.js';
 import type { ServerEntry } from './dfc-config.js';
-import { type NodeOutcome, missedNode } from './node-pool.js';
+import { type NodeOutcome, missedNode, throwIfLoginRejected } from './node-pool.js';
 
 /** The nodes whose outcome failed, each with why: busy, or down (or failing). */
 export function unavailableNodes(servers: readonly ServerEntry[], outcomes: readonly NodeOutcome<unknown>[]): MissedNode[] {
@@ -14,11 +14,12 @@ export function unavailableClause(missed: readonly MissedNode[]): string {
 }
 
 /**
- * Throws when no node answered (a rejected login is thrown before, by throwIfLoginRejected). When none was busy, the
+ * Throws a rejected login (throwIfLoginRejected), then throws when no node answered. When none was busy, the
  * error is NODE_UNREACHABLE, with the first node's reason; otherwise NODE_BUSY, saying which nodes were busy and to
  * try again in a moment: one of them free again is enough.
  */
 export function throwIfNoNodeAnswered(servers: readonly ServerEntry[], outcomes: readonly NodeOutcome<unknown>[]): void {
+  throwIfLoginRejected(outcomes);
   if (outcomes.some((o) => o.ok)) return;
   const missed = unavailableNodes(servers, outcomes);
   if (!missed.some((node) => node.busy)) {

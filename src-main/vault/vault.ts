@@ -12,7 +12,7 @@ import { getObject } from './get-object.js';
 import { type NodesAnswering, checkObject, pruneSuperseded, repairObject } from './health.js';
 import { changePassword, type AccountOptions, type PasswordChangeResult, type RecoverRequest, recoverAccount, registerRecoveryLogin, showRecoveryKey } from './account.js';
 import { loadOrCreateMasterKey } from './master-key-store.js';
-import { NodePool, throwIfLoginRejected } from './node-pool.js';
+import { NodePool } from './node-pool.js';
 import { type ProgressListener, currentKind, putObject, writeQuorum } from './put-object.js';
 import type { PieceFailure } from './stripe-reader.js';
 import { DEFAULT_STRIPE_BYTES } from './stripe-layout.js';
@@ -83,7 +83,6 @@ export class Vault {
     const vault = new Vault(options);
     const outcomes = await vault.pool.onEveryNode((client) => client.ping());
     try {
-      throwIfLoginRejected(outcomes);
       throwIfNoNodeAnswered(vault.pool.servers, outcomes);
       const quorum = writeQuorum(vault.code.k, vault.pool.size);
       const masterKey = await loadOrCreateMasterKey(vault.pool, options.password, {
@@ -399,7 +398,6 @@ export class Vault {
 
   private async catalog(): Promise<{ objects: Map<string, ObjectState>; nodes: NodesAnswering }> {
     const outcomes = await this.pool.onEveryNode((client) => client.list());
-    throwIfLoginRejected(outcomes);
     throwIfNoNodeAnswered(this.pool.servers, outcomes);
     const reachable = new Set(outcomes.filter((o) => o.ok).map((o) => o.node));
     const busy = new Set(outcomes.filter((o) => !o.ok && o.error.code === 'NODE_BUSY').map((o) => o.node));

@@ -1,4 +1,4 @@
-import { missedNodesClause, onlyBusy } from '../../shared/missed-nodes.js';
+import { missedNodesClause, whenEveryNodeIsUp } from '../../shared/missed-nodes.js';
 import { Vault } from '../../vault/vault.js';
 import { promptPassword } from '../cli-io.js';
 import { accountCommand, slowNodeNotice } from '../vault-session.js';
@@ -23,8 +23,7 @@ node that was down is back, or in a moment if one was busy.`,
       const { recoveryKey, notRegisteredOn } = await vault.recoveryKey(password);
       io.stdout.write(`Recovery key for ${login.username}:\n\n    ${recoveryKey}\n\nAnyone with this key can open your vault. Keep it somewhere safe, away from this computer.\n`);
       if (notRegisteredOn.length > 0) {
-        const when = onlyBusy(notRegisteredOn) ? 'in a moment' : 'when every node is up';
-        io.stderr.write(`Warning: ${missedNodesClause(notRegisteredOn, { down: 'not reachable', past: true })}, so the key cannot reset the password there yet. Run "dfs-vault recovery-key" again ${when}.\n`);
+        io.stderr.write(`Warning: ${missedNodesClause(notRegisteredOn, { down: 'not reachable', past: true })}, so the key cannot reset the password there yet. Run "dfs-vault recovery-key" again ${whenEveryNodeIsUp(notRegisteredOn)}.\n`);
       }
     } finally {
       vault.close();
