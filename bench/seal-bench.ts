@@ -4,8 +4,7 @@
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { contentKey, fileKey } from '../src-main/vault/crypto/key-hierarchy.js';
-import { loadNativeAesGcm } from '../src-main/vault/crypto/native-aes-gcm.js';
-import { type StripeBinding, openNatively, openStripe, openWithNodeCrypto, sealNatively, sealStripe, sealWithNodeCrypto, stripeSealing } from '../src-main/vault/crypto/stripe-seal.js';
+import { type StripeBinding, nativeSealer, openNatively, openStripe, openWithNodeCrypto, sealNatively, sealStripe, sealWithNodeCrypto, stripeSealing } from '../src-main/vault/crypto/stripe-seal.js';
 
 const STRIPE = 1024 * 1024;
 const ROUNDS = 512;
@@ -25,7 +24,7 @@ function measure(label: string, run: (i: number) => void): void {
   console.log(`${label.padEnd(40)} ${((ROUNDS * STRIPE) / 1e6 / seconds).toFixed(0).padStart(6)} MB/s`);
 }
 
-const native = loadNativeAesGcm();
+const addon = nativeSealer();
 console.log(`stripes are sealed and opened with ${stripeSealing()}`);
 
 // Two passes: the first also pays for the allocator growing its heap (fresh pages fault in, costly in a VM).
@@ -40,15 +39,13 @@ for (const pass of [1, 2]) {
   // What a PUT does: each stripe sealed where it was read, in a ring of stripe buffers.
   const ring = Array.from({ length: 3 }, () => Buffer.concat([randomBytes(STRIPE), Buffer.alloc(16)]));
   measure('seal in place, node:crypto', (i) => sealWithNodeCrypto(key, at(i), ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
-  if (native.addon) {
-    const addon = native.addon;
+  if (addon) {
     measure('seal in place, native', (i) => sealNatively(addon, key, at(i), ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
   }
   // What a GET does: each stripe opened from the 64 KiB slices it arrived in.
   const slices = sealed.map((stripe) => Array.from({ length: Math.ceil(stripe.length / 65536) }, (_, i) => stripe.subarray(i * 65536, (i + 1) * 65536)));
   measure('open from 64 KiB slices, node:crypto', (i) => openWithNodeCrypto(key, at(i), slices[i]!));
-  if (native.addon) {
-    const addon = native.addon;
+  if (addon) {
     measure('open from 64 KiB slices, native', (i) => openNatively(addon, key, at(i), slices[i]!));
   }
   measure('openStripe 1 MiB', (i) => openStripe(key, at(i), sealed[i]!));

@@ -1,5 +1,5 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { nativeAddonPath, openNativeAddon } from './native-addon.js';
+import { type AddonLoad, loadAddon, nativeAddonPath } from './native-addon.js';
 
 /** The native addon's function (native/crc32/crc32.c): zlib's CRC-32 by carry-less multiplication. */
 export interface NativeCrc32 {
@@ -7,7 +7,7 @@ export interface NativeCrc32 {
 }
 
 /** The addon, or why it is not used (not built, or this CPU cannot fold). */
-export type NativeCrc32Load = { addon: NativeCrc32; path: string } | { addon: undefined; path: string; reason: string };
+export type NativeCrc32Load = AddonLoad<NativeCrc32>;
 
 /**
  * Loads the addon and checks it against zlib. It has no dependency on Node's OpenSSL, so unlike the AES-GCM
@@ -15,14 +15,10 @@ export type NativeCrc32Load = { addon: NativeCrc32; path: string } | { addon: un
  * the packaged app ships no native/ folder and uses zlib.
  */
 export function loadNativeCrc32(path: string = nativeAddonPath('crc32', 'dfs_vault_crc32')): NativeCrc32Load {
-  const opened = openNativeAddon(path);
-  if ('reason' in opened) return { addon: undefined, path, reason: opened.reason };
-  const { crc32 } = opened.exports as Partial<NativeCrc32>;
   // The addon exports nothing on a CPU without PCLMULQDQ and SSE4.1, or when built for another CPU or by another compiler.
-  if (typeof crc32 !== 'function') return { addon: undefined, path, reason: 'it has no crc32 for this machine (it folds on x86-64 with PCLMULQDQ, built by GCC or Clang)' };
-  const addon = { crc32 };
-  const refused = crc32SelfTestFailure(addon);
-  return refused ? { addon: undefined, path, reason: refused } : { addon, path };
+  const pick = ({ crc32 }: Partial<NativeCrc32>): NativeCrc32 | string =>
+    typeof crc32 === 'function' ? { crc32 } : 'it has no crc32 for this machine (it folds on x86-64 with PCLMULQDQ, built by GCC or Clang)';
+  return loadAddon(path, pick, crc32SelfTestFailure);
 }
 
 /**

@@ -15,7 +15,7 @@ export function nativeAddonPath(folder: string, target: string, from: string = i
  * error: not built, not an addon). RTLD_NOW resolves every symbol it needs at once, so a runtime that lacks
  * one fails here, where the vault falls back to Node's own code, rather than at the first call.
  */
-export function openNativeAddon(path: string): { exports: Record<string, unknown> } | { reason: string } {
+function openNativeAddon(path: string): { exports: Record<string, unknown> } | { reason: string } {
   try {
     const module = { exports: {} as Record<string, unknown> };
     process.dlopen(module, path, constants.dlopen.RTLD_NOW);
@@ -23,4 +23,20 @@ export function openNativeAddon(path: string): { exports: Record<string, unknown
   } catch (error) {
     return { reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
   }
+}
+
+/** A native addon's functions, or why they are not used (not built, lacking here, or refused by its self-test). */
+export type AddonLoad<T> = { addon: T; path: string } | { addon: undefined; path: string; reason: string };
+
+/**
+ * Opens the addon at `path`, picks its functions (`pick` answers them, or why they are missing) and keeps them only
+ * when `selfTest` finds nothing wrong (it answers why not, or undefined).
+ */
+export function loadAddon<T extends object>(path: string, pick: (exports: Record<string, unknown>) => T | string, selfTest: (addon: T) => string | undefined): AddonLoad<T> {
+  const opened = openNativeAddon(path);
+  if ('reason' in opened) return { addon: undefined, path, reason: opened.reason };
+  const addon = pick(opened.exports);
+  if (typeof addon === 'string') return { addon: undefined, path, reason: addon };
+  const refused = selfTest(addon);
+  return refused ? { addon: undefined, path, reason: refused } : { addon, path };
 }

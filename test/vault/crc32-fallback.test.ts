@@ -3,9 +3,9 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 
 // As on a machine where `npm run build` could not build the addon.
-vi.mock('../../src-main/vault/native-addon.js', () => ({
-  nativeAddonPath: () => '/nowhere/dfs_vault_crc32.node',
-  openNativeAddon: () => ({ reason: 'not built here' }),
+vi.mock('../../src-main/vault/native-addon.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../src-main/vault/native-addon.js')>()),
+  loadAddon: (path: string) => ({ addon: undefined, path, reason: 'not built here' }),
 }));
 const { crc32, crc32Implementation } = await import('../../src-main/vault/crc32.js');
 const { chunkCheck } = await import('../../src-main/vault/stripe-codec.js');

@@ -1,5 +1,5 @@
 import { createCipheriv } from 'node:crypto';
-import { nativeAddonPath, openNativeAddon } from '../native-addon.js';
+import { type AddonLoad, loadAddon, nativeAddonPath } from '../native-addon.js';
 
 /** The native addon's functions (native/aes-gcm/aes_gcm.c). */
 export interface NativeAesGcm {
@@ -10,7 +10,7 @@ export interface NativeAesGcm {
 }
 
 /** The addon, or why it could not be loaded (not built, or this runtime lacks the OpenSSL it calls). */
-export type NativeAesGcmLoad = { addon: NativeAesGcm; path: string } | { addon: undefined; path: string; reason: string };
+export type NativeAesGcmLoad = AddonLoad<NativeAesGcm>;
 
 /** Where `npm run build` puts the addon. */
 export function nativeAesGcmPath(): string {
@@ -18,19 +18,17 @@ export function nativeAesGcmPath(): string {
 }
 
 /**
- * Loads the addon (a missing OpenSSL symbol fails here: see openNativeAddon). Electron is not tried at
+ * Loads the addon (a missing OpenSSL symbol fails here: see native-addon.ts). Electron is not tried at
  * all: it hides its BoringSSL symbols, and on Windows, where symbols resolve at first call, the self-test
  * would crash the app instead of failing.
  */
 export function loadNativeAesGcm(path: string = nativeAesGcmPath(), versions: NodeJS.ProcessVersions = process.versions): NativeAesGcmLoad {
   if (versions.electron) return { addon: undefined, path, reason: 'Electron does not export the OpenSSL it links' };
-  const opened = openNativeAddon(path);
-  if ('reason' in opened) return { addon: undefined, path, reason: opened.reason };
-  const { sealInPlace, openInto } = opened.exports as Partial<NativeAesGcm>;
-  if (typeof sealInPlace !== 'function' || typeof openInto !== 'function') return { addon: undefined, path, reason: `${path} does not export sealInPlace and openInto` };
-  const addon = { sealInPlace, openInto };
-  const refused = selfTestFailure(addon);
-  return refused ? { addon: undefined, path, reason: refused } : { addon, path };
+  const pick = (exports: Partial<NativeAesGcm>): NativeAesGcm | string => {
+    const { sealInPlace, openInto } = exports;
+    return typeof sealInPlace === 'function' && typeof openInto === 'function' ? { sealInPlace, openInto } : `${path} does not export sealInPlace and openInto`;
+  };
+  return loadAddon(path, pick, selfTestFailure);
 }
 
 /**

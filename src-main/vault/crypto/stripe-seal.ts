@@ -50,6 +50,11 @@ export interface StripeSealer {
 /** The native addon when `npm run build` built it and this runtime loads it; node:crypto otherwise. */
 const NATIVE = loadNativeAesGcm();
 
+/** The native addon the vault seals with, or undefined when it uses node:crypto. */
+export function nativeSealer(): NativeAesGcm | undefined {
+  return NATIVE.addon;
+}
+
 /** Which AES-GCM implementation seals and opens stripes here, and why, in words (the benchmark prints it). */
 export function stripeSealing(): string {
   return NATIVE.addon ? 'the native addon (native/aes-gcm, OpenSSL)' : `node:crypto (the native addon is not loaded: ${NATIVE.reason})`;
