@@ -90,8 +90,7 @@ describe('dfs-vault passwd, recovery-key and recover', () => {
         err: 'Changing the password needs every node, and DFS2 (too many connections from 127.0.0.1 are waiting to log in) is busy. Nothing was changed; try again in a moment.\n',
       });
     } finally {
-      await cluster.stop(1);
-      await cluster.restart(1);
+      await cluster.makeFree(1);
     }
     expect((await cli(['ls', '-c', conf], { env: { DFS_PASSWORD: 'builder' } })).status).toBe(0);
   });
@@ -103,8 +102,7 @@ describe('dfs-vault passwd, recovery-key and recover', () => {
       expect(shown.status).toBe(0);
       expect(shown.err).toBe('Warning: DFS3 was busy, so the key cannot reset the password there yet. Run "dfs-vault recovery-key" again in a moment.\n');
     } finally {
-      await cluster.stop(2);
-      await cluster.restart(2);
+      await cluster.makeFree(2);
     }
   });
 

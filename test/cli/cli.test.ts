@@ -131,8 +131,7 @@ describe('dfs-vault CLI', () => {
         out: expect.stringMatching(/^DFS2 is busy, so \d+ pieces there could not be rebuilt; run "dfs-vault repair" again in a moment\.\n$/),
       });
     } finally {
-      await cluster.stop(1);
-      await cluster.restart(1);
+      await cluster.makeFree(1);
     }
   });
 

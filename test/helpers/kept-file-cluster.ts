@@ -3,10 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { Vault } from '../../src-main/vault/vault.js';
-import { TestCluster, writeTemp } from './test-cluster.js';
+import { FAST, TestCluster, writeTemp } from './test-cluster.js';
 
-/** What keeps account tests quick: a short timeout and a small scrypt cost. */
-export const FAST = { timeoutMs: 5000, scryptN: 2 ** 10 };
+export { FAST };
 
 /** A fresh cluster for each test, with alice signed in and docs/kept.bin stored. */
 export interface KeptFileCluster {

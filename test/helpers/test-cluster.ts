@@ -27,6 +27,9 @@ export interface NodeSetup {
 /** Accounts every test cluster knows. */
 export const USERS = { alice: 'wonderland', bob: 'builder' } as const;
 
+/** What keeps tests quick: a short timeout and a small scrypt cost. */
+export const FAST = { timeoutMs: 5000, scryptN: 2 ** 10 };
+
 /**
  * Four (or n) real nodes in this process on loopback ephemeral ports, each with its own root and its
  * own users file (as on separate hosts), which password changes rewrite.
@@ -94,9 +97,15 @@ export class TestCluster {
     await this.restart(i, { busy: kind });
   }
 
+  /** Restarts node i as an ordinary node again, after makeBusy. */
+  async makeFree(i: number): Promise<void> {
+    await this.stop(i);
+    await this.restart(i);
+  }
+
   /** A connected vault for `user` (alice by default). */
   async vault(user: keyof typeof USERS = 'alice', options: Partial<VaultOptions> = {}): Promise<Vault> {
-    const vault = await Vault.connect({ servers: this.servers, username: user, password: USERS[user], timeoutMs: 5000, scryptN: 2 ** 10, ...options });
+    const vault = await Vault.connect({ servers: this.servers, username: user, password: USERS[user], ...FAST, ...options });
     this.vaults.push(vault);
     return vault;
   }

@@ -110,8 +110,7 @@ describe('a node that answers BUSY', () => {
       expect(health!.detail.filter((d) => d.state !== 'sound')).toEqual([{ piece: expect.any(Number), node: 'DFS2', state: 'busy' }]);
       const [repaired] = await kept.vault.repair('docs/kept.bin');
       expect(repaired).toMatchObject({ rebuilt: [], failed: [{ node: 'DFS2', reason: 'DFS2 is busy', away: 'busy' }], after: { good: 3, total: 4 } });
-      await kept.cluster.stop(1);
-      await kept.cluster.restart(1);
+      await kept.cluster.makeFree(1);
       expect((await kept.vault.check('docs/kept.bin'))[0]).toMatchObject({ pieces: { good: 4, total: 4 }, health: 'healthy' });
     });
   });
@@ -123,8 +122,7 @@ describe('a node that answers BUSY', () => {
         code: 'NODE_BUSY',
         message: `Changing the password needs every node, and DFS2 (${CROWDED}) is busy. Nothing was changed; try again in a moment.`,
       });
-      await kept.cluster.stop(1);
-      await kept.cluster.restart(1);
+      await kept.cluster.makeFree(1);
       await kept.expectFilesIntact(USERS.alice);
       await expect(kept.connect(NEW_PASSWORD)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     });
@@ -146,8 +144,7 @@ describe('a node that answers BUSY', () => {
         code: 'NODE_BUSY',
         message: `Could not change the password: DFS3 is busy (${LOCKED}); try again in a moment. Nothing was changed; the current password still works.`,
       });
-      await kept.cluster.stop(2);
-      await kept.cluster.restart(2);
+      await kept.cluster.makeFree(2);
       await kept.expectFilesIntact(USERS.alice);
       await expect(kept.connect(NEW_PASSWORD)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     });
@@ -175,8 +172,7 @@ describe('a node that answers BUSY', () => {
         code: 'INCOMPLETE',
         message: `The new password is set on some nodes but not on DFS4 (busy: ${LOCKED}). Run the recovery again in a moment.`,
       });
-      await kept.cluster.stop(3);
-      await kept.cluster.restart(3);
+      await kept.cluster.makeFree(3);
       await Vault.recover({ servers: kept.cluster.servers, username: 'alice', recoveryKey, newPassword: NEW_PASSWORD, ...FAST });
       await kept.expectFilesIntact(NEW_PASSWORD);
     });
