@@ -10,7 +10,7 @@ import {
   type ScramVerifier,
   verifierAccepts,
 } from '../protocol/scram.js';
-import { fsyncDirectory } from './durable-files.js';
+import { fsyncDirectory, isErrno } from './durable-files.js';
 import { withUsersFileLock } from './users-file-lock.js';
 
 /** What reading a users file yields: the users, and messages for people (nothing throws on bad lines). */
@@ -125,7 +125,7 @@ export async function loadUsersFile(path: string): Promise<UsersFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if (errorCode(err) === 'ENOENT') {
+    if (isErrno(err, 'ENOENT')) {
       const missing = new Error(
         `Users file not found: ${path}. Create it with "dfs-vault user add <name> --users ${path}".`,
         { cause: err },
@@ -142,7 +142,7 @@ export async function addUserIfMissing(path: string, username: string, password:
   try {
     if ((await loadUsersFile(path)).users.has(username)) return false;
   } catch (err) {
-    if (errorCode(err) !== 'ENOENT') throw err;
+    if (!isErrno(err, 'ENOENT')) throw err;
   }
   await upsertUser(path, username, password);
   return true;
@@ -157,7 +157,7 @@ export async function holdsOtherPassword(path: string, username: string, passwor
   try {
     file = await loadUsersFile(path);
   } catch (err) {
-    if (errorCode(err) === 'ENOENT') return false;
+    if (isErrno(err, 'ENOENT')) return false;
     throw err;
   }
   const verifier = file.users.get(username);
@@ -219,13 +219,12 @@ async function readForRewrite(path: string): Promise<{ text: string; mode: numbe
     // Keep the permissions the administrator chose for an existing file.
     return { text, mode: (await stat(path)).mode & 0o777 };
   } catch (err) {
-    if (errorCode(err) !== 'ENOENT') throw err;
+    if (!isErrno(err, 'ENOENT')) throw err;
     return { text: '', mode: 0o600 };
   }
 }
 
 async function rewriteLine(path: string, text: string, mode: number, loginName: string, newLine: string): Promise<void> {
-
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text === '' ? [] : text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -315,10 +314,4 @@ async function writeAtomically(path: string, content: string, mode: number): Pro
   }
   // Makes the rename itself durable; some platforms (Windows) cannot open a directory, which is fine.
   await fsyncDirectory(dir).catch(() => undefined);
-}
-
-function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
-    ? err.code
-    : undefined;
 }
