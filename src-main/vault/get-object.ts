@@ -1,9 +1,8 @@
-import { BufferPool } from '../../servers/protocol/buffer-pool.js';
 import { INCOMPLETE_TEXT, VaultError } from '../shared/errors.js';
 import { type ObjectState, type VersionState, buildCatalog, layoutOf, readableVersion } from './catalog.js';
 import { type NodeOutcome, type NodePool, throwIfLoginRejected } from './node-pool.js';
 import type { ProgressListener } from './put-object.js';
-import { stripeOpener } from './stripe-opener.js';
+import { plaintextBuffers, stripeOpener } from './stripe-opener.js';
 import { type PieceFailure, openStripes } from './stripe-reader.js';
 import { throwIfNoNodeAnswered } from './unavailable-nodes.js';
 import type { VaultCipher } from './vault-cipher.js';
@@ -90,7 +89,7 @@ async function readVersion(
   const layout = layoutOf(meta);
   let done = 0;
   let writing: Promise<void> = Promise.resolve();
-  const buffers = options.sinkReleasesParts ? new BufferPool(Math.min(layout.stripeBytes, meta.size), 2) : undefined;
+  const buffers = options.sinkReleasesParts ? plaintextBuffers(version, 2) : undefined;
   let beingWritten: Buffer[] = [];
   const open = stripeOpener(cipher, key, version, buffers);
   try {

@@ -1,11 +1,10 @@
-import { BufferPool } from '../../servers/protocol/buffer-pool.js';
 import { type FileHealth, type RepairResult, healthOf } from '../shared/models.js';
 import { type ObjectState, type VersionState, expectedPieceBytes, layoutOf, nodesWithOlderVersions, readableVersion } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
 import type { NodePool } from './node-pool.js';
 import { PieceUpload } from './piece-upload.js';
 import { chunkCheck, joinChunk } from './stripe-codec.js';
-import { stripeOpener } from './stripe-opener.js';
+import { plaintextBuffers, stripeOpener } from './stripe-opener.js';
 import { type PieceFailure, type StripeOpener, openStripes, readStripes } from './stripe-reader.js';
 import { nodeForPiece } from './stripe-layout.js';
 import type { VaultCipher } from './vault-cipher.js';
@@ -28,11 +27,6 @@ async function verifyPieceChecks(pool: NodePool, key: Buffer, version: VersionSt
   return verdict;
 }
 
-/** A pool for stripes opened only to prove they open (check, repair): their plaintext is dropped at once. */
-function plaintextBuffers(version: VersionState): BufferPool {
-  return new BufferPool(Math.min(layoutOf(version.meta).stripeBytes, version.meta.size), 1);
-}
-
 /**
  * Reads every stored piece of a version in full (each once, while all are sound) and returns the
  * verdict on each piece that is not sound. Pieces are read k at a time, every chunk checked and
@@ -44,7 +38,7 @@ async function verifyPieces(pool: NodePool, cipher: VaultCipher, key: Buffer, ve
   const { k } = version.meta;
   const layout = layoutOf(version.meta);
   // The plaintext is only looked at, never kept: one buffer does for every stripe.
-  const buffers = plaintextBuffers(version);
+  const buffers = plaintextBuffers(version, 1);
   const open = stripeOpener(cipher, key, version, buffers);
   const verdicts = new Map<number, PieceState>();
   const record = (failure: PieceFailure): void => {
@@ -165,7 +159,7 @@ export async function repairObject(pool: NodePool, cipher: VaultCipher, key: Buf
     upload = await PieceUpload.begin(pool, key, version.version, targets, (piece) => cipher.sealMeta(key, version.version, { ...meta, piece }), expectedPieceBytes(meta), 1);
     const codec = createErasureCodec(meta.k, meta.m);
     // Rebuilt only from chunks whose stripe opens: a source altered along with its checks is read around, not copied.
-    const buffers = plaintextBuffers(version);
+    const buffers = plaintextBuffers(version, 1);
     const verify = stripeOpener(cipher, key, version, buffers);
     const rebuild: StripeOpener<Uint8Array[]> = (shards, index) => {
       buffers.release(verify(shards, index));

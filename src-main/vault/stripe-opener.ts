@@ -1,7 +1,7 @@
 import type { VersionState } from './catalog.js';
 import { layoutOf } from './catalog.js';
 import { createErasureCodec } from './erasure/reed-solomon.js';
-import type { BufferPool } from '../../servers/protocol/buffer-pool.js';
+import { BufferPool } from '../../servers/protocol/buffer-pool.js';
 import type { Shards, StripeOpener } from './stripe-reader.js';
 import { joinChunk, sealedStripe } from './stripe-codec.js';
 import type { VaultCipher } from './vault-cipher.js';
@@ -23,4 +23,12 @@ export function stripeOpener(cipher: VaultCipher, key: Buffer, version: VersionS
     const binding = { objectId: key, version: version.version, index, last: index === layout.stripeCount - 1 };
     return cipher.stripes.openParts(fileKey, binding, sealedStripe(data, layout, index), buffers);
   };
+}
+
+/**
+ * Buffers to open `version`'s stripes into, `keep` of them reused: two for a download (one stripe opened while the
+ * one before is written), one where the plaintext is dropped at once (check, repair).
+ */
+export function plaintextBuffers(version: VersionState, keep: number): BufferPool {
+  return new BufferPool(Math.min(layoutOf(version.meta).stripeBytes, version.meta.size), keep);
 }
