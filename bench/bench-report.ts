@@ -13,6 +13,8 @@ export interface BenchResults {
   sealing: string;
   /** Which CRC-32 computed the chunk checks (crc32Implementation()). */
   checks: string;
+  /** Which kernels computed the parity (regionKernelsImplementation()). */
+  erasure: string;
   rounds: Record<Operation, MeasuredResult[]>;
 }
 
@@ -121,7 +123,7 @@ export function renderReport(results: BenchResults, verdict: BenchVerdict, runs:
     pad(rows),
     `GET bytes received: ${verdict.getBytesRatio.toFixed(4)}× file size`,
     `encryption cost${runs > 1 ? ' (median round; best in brackets)' : ''}: PUT ${percent(verdict.encryptionCost.put, runs)}, GET ${percent(verdict.encryptionCost.get, runs)} of the unencrypted throughput`,
-    `stripes sealed with ${results.sealing}; chunk checks computed with ${results.checks}`,
+    `stripes sealed with ${results.sealing}; chunk checks computed with ${results.checks}; parity computed with ${results.erasure}`,
     `targets${runs > 1 ? ' (median round)' : ''}: PUT ≥ ${TARGETS.putVsRaw}× raw ${mark(t.put)} | GET ≥ ${TARGETS.getVsRaw}× raw ${mark(t.get)} | RSS ≤ ${TARGETS.rssMiB} MiB ${mark(t.rss)} | GET bytes ≤ ${TARGETS.getBytesRatio}× ${mark(t.getBytes)} | encryption ≤ ${TARGETS.encryptionCost * 100}% ${mark(t.encryption)}`,
     '',
     'notes: MiB/s counts file bytes. Raw moves the file once (4 quarter-stripes to 4 sinks); vault PUT',

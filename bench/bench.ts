@@ -8,6 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type LocalCluster, launchCluster } from '../servers/cluster/local-cluster.js';
 import { crc32Implementation } from '../src-main/vault/crc32.js';
+import { regionKernelsImplementation } from '../src-main/vault/erasure/region-kernels.js';
 import { stripeSealing } from '../src-main/vault/crypto/stripe-seal.js';
 import { verifyFile, writeRandomFile } from './bench-files.js';
 import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from './bench-options.js';
@@ -154,7 +155,7 @@ async function measure(options: BenchOptions, resources: Resources): Promise<Mea
   }
   const cores = availableParallelism();
   return {
-    ...(withClient ? { client: { size, nodes: NODES, cores, dir: work, sealing: stripeSealing(), checks: crc32Implementation(), rounds } } : {}),
+    ...(withClient ? { client: { size, nodes: NODES, cores, dir: work, sealing: stripeSealing(), checks: crc32Implementation(), erasure: regionKernelsImplementation(), rounds } } : {}),
     ...(web ? { web: { size, chunkedSize, chunkBytes: CHUNK_BYTES, idleRssKiB: web.idle.rssKiB, idleFileKiB: web.idle.fileKiB, events: (await web.events.stop()).events, rounds: webRounds } } : {}),
   };
 }

@@ -1,6 +1,7 @@
-// Builds the native addons when missing or older than their sources: native/aes-gcm (sealing stripes) and
-// native/crc32 (the chunk checks). A machine without a C compiler still gets a working vault: a failed
-// build prints why, and the vault uses node:crypto and zlib instead (slower, same bytes; README, "Performance").
+// Builds the native addons when missing or older than their sources: native/aes-gcm (sealing stripes),
+// native/crc32 (the chunk checks) and native/gf256 (the erasure code's sums). A machine without a C compiler
+// still gets a working vault: a failed build prints why, and the vault uses node:crypto, zlib and its wasm
+// kernels instead (slower, same bytes; README, "Performance").
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 const ADDONS = [
   { folder: 'aes-gcm', target: 'dfs_vault_aes_gcm', source: 'aes_gcm.c', fallback: 'files are sealed with node:crypto (slower, same format)' },
   { folder: 'crc32', target: 'dfs_vault_crc32', source: 'crc32.c', fallback: 'chunk checks are computed with zlib (slower, same values)' },
+  { folder: 'gf256', target: 'dfs_vault_gf256', source: 'gf256.c', fallback: 'the erasure code runs its wasm kernels (slower, same bytes)' },
 ];
 
 for (const { folder, target, source, fallback } of ADDONS) {

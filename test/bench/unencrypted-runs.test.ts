@@ -72,6 +72,7 @@ describe('the bench verdict on encryption', () => {
     dir: '/tmp',
     sealing: 'node:crypto',
     checks: 'zlib',
+    erasure: 'wasm SIMD kernels',
     rounds: Object.fromEntries(Object.entries(times).map(([op, list]) => [op, list.map(round)])) as Record<Operation, MeasuredResult[]>,
   });
 

@@ -1,4 +1,5 @@
 import { jsRegionKernels } from './js-region-kernels.js';
+import { loadNativeGf256, nativeRegionKernels } from './native-region-kernels.js';
 import { createSimdRegionKernels } from './simd-region-kernels.js';
 
 /**
@@ -6,7 +7,7 @@ import { createSimdRegionKernels } from './simd-region-kernels.js';
  * equal lengths, coefficients that are bytes (0 and 1 included), rows as long as the source list.
  */
 export interface RegionKernels {
-  readonly name: 'simd' | 'js';
+  readonly name: RegionKernelsName;
   /** dst ^= src; dst may be src. */
   xor(dst: Uint8Array, src: Uint8Array): void;
   /** dst = c·src; dst may be src. */
@@ -17,31 +18,53 @@ export interface RegionKernels {
   combine(outs: readonly Uint8Array[], rows: readonly Uint8Array[], sources: readonly Uint8Array[]): void;
 }
 
+/** The implementations, fastest first: the GFNI addon (native/gf256), wasm SIMD, JS tables. */
+export type RegionKernelsName = 'native' | 'simd' | 'js';
+
 let active: RegionKernels | undefined;
+let native: RegionKernels | null | undefined;
 let simd: RegionKernels | null | undefined;
+let nativeAbsence = '';
+
+// Each is built once: null records that this runtime lacks it, so the check is not repeated.
+function nativeKernels(): RegionKernels | null {
+  if (native === undefined) {
+    const load = loadNativeGf256();
+    native = load.addon ? nativeRegionKernels(load.addon) : null;
+    nativeAbsence = load.addon ? '' : load.reason;
+  }
+  return native;
+}
 
 function simdKernels(): RegionKernels | null {
-  // Built once: null records that this runtime has no wasm SIMD, so the check is not repeated.
   if (simd === undefined) simd = createSimdRegionKernels() ?? null;
   return simd;
 }
 
-/** The kernels in use: wasm SIMD where the runtime validates the module, the JS tables otherwise. */
+/** The kernels in use: the GFNI addon where it loads, else wasm SIMD where the runtime validates the module, else the JS tables. */
 export function regionKernels(): RegionKernels {
-  active ??= simdKernels() ?? jsRegionKernels;
+  active ??= nativeKernels() ?? simdKernels() ?? jsRegionKernels;
   return active;
+}
+
+/** Which kernels compute the erasure code here, and why, in words (the benchmark prints it). */
+export function regionKernelsImplementation(): string {
+  const kernels = regionKernels();
+  if (kernels.name === 'native') return 'the native addon (native/gf256, GFNI)';
+  const kind = kernels.name === 'simd' ? 'wasm SIMD kernels' : 'JS table kernels';
+  return `${kind} (the native addon is not loaded: ${nativeAbsence})`;
 }
 
 /**
  * Internal, for tests only: pins the kernels to one implementation ('auto' restores the default choice)
- * so both stay covered on a runtime that has SIMD. Throws if 'simd' is asked for where it is missing.
+ * so each stays covered on a runtime that has a faster one. Throws if the one asked for is missing.
  */
-export function pinRegionKernelsForTests(choice: 'simd' | 'js' | 'auto'): RegionKernels {
+export function pinRegionKernelsForTests(choice: RegionKernelsName | 'auto'): RegionKernels {
   if (choice === 'auto') active = undefined;
   else if (choice === 'js') active = jsRegionKernels;
   else {
-    const kernels = simdKernels();
-    if (kernels === null) throw new Error('wasm SIMD is not available in this runtime');
+    const kernels = choice === 'native' ? nativeKernels() : simdKernels();
+    if (kernels === null) throw new Error(choice === 'native' ? `the native GF(2^8) addon is not loaded: ${nativeAbsence}` : 'wasm SIMD is not available in this runtime');
     active = kernels;
   }
   return regionKernels();

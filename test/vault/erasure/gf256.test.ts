@@ -13,6 +13,7 @@ import {
   mulRegion,
   xorRegion,
 } from '../../../src-main/vault/erasure/gf256.js';
+import { KERNEL_KINDS } from '../../helpers/region-kernel-kinds.js';
 import { pinRegionKernelsForTests } from '../../../src-main/vault/erasure/region-kernels.js';
 
 /** A view of `length` bytes starting at an arbitrary byteOffset inside a larger buffer. */
@@ -95,7 +96,7 @@ describe('GF(2^8) arithmetic', () => {
   });
 });
 
-describe.each(['simd', 'js'] as const)('region operations with the %s kernels', (kind) => {
+describe.each(KERNEL_KINDS)('region operations with the %s kernels', (kind) => {
   beforeAll(() => {
     pinRegionKernelsForTests(kind);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { seededBytes, slowMul } from '../../helpers/gf-reference.js';
 import { createErasureCodec } from '../../../src-main/vault/erasure/reed-solomon.js';
+import { KERNEL_KINDS } from '../../helpers/region-kernel-kinds.js';
 import { pinRegionKernelsForTests } from '../../../src-main/vault/erasure/region-kernels.js';
 
 function randomShards(k: number, length: number, seed: number): Uint8Array[] {
@@ -83,7 +84,7 @@ describe('the k=2, m=2 code', () => {
   });
 });
 
-describe.each(['simd', 'js'] as const)('with the %s kernels', (kind) => {
+describe.each(KERNEL_KINDS)('with the %s kernels', (kind) => {
   beforeAll(() => {
     pinRegionKernelsForTests(kind);
   });

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, it, expect, vi } from 'vitest
 import { seededBytes, slowMul } from '../../helpers/gf-reference.js';
 import { combineRegions, gfMul, mulAddRegion, mulRegion, xorRegion } from '../../../src-main/vault/erasure/gf256.js';
 import { jsRegionKernels } from '../../../src-main/vault/erasure/js-region-kernels.js';
-import { pinRegionKernelsForTests, regionKernels } from '../../../src-main/vault/erasure/region-kernels.js';
+import { KERNEL_KINDS } from '../../helpers/region-kernel-kinds.js';
+import { pinRegionKernelsForTests, regionKernels, regionKernelsImplementation } from '../../../src-main/vault/erasure/region-kernels.js';
 import { createSimdRegionKernels, MAX_SLOT_BYTES } from '../../../src-main/vault/erasure/simd-region-kernels.js';
 
 /** A copy of `bytes` at byteOffset `offset` of a larger buffer. */
@@ -35,9 +36,10 @@ describe('the choice of region kernels', () => {
     vi.unstubAllGlobals();
   });
 
-  it('runs the wasm SIMD kernels by default on this Node', () => {
+  it('runs the native GFNI kernels by default where they load, else wasm SIMD, on this Node', () => {
     expect(simd).toBeDefined();
-    expect(regionKernels().name).toBe('simd');
+    expect(regionKernels().name).toBe(KERNEL_KINDS[0]);
+    expect(regionKernelsImplementation()).toMatch(KERNEL_KINDS[0] === 'native' ? /^the native addon \(native\/gf256, GFNI\)$/ : /^wasm SIMD kernels \(the native addon is not loaded: .+\)$/);
   });
 
   it('offers no SIMD kernels where there is no WebAssembly', () => {
@@ -51,11 +53,12 @@ describe('the choice of region kernels', () => {
     expect(createSimdRegionKernels()).toBeUndefined();
   });
 
-  it('can be pinned to either implementation and back', () => {
+  it('can be pinned to each implementation and back', () => {
     expect(pinRegionKernelsForTests('js').name).toBe('js');
     expect(regionKernels()).toBe(jsRegionKernels);
     expect(pinRegionKernelsForTests('simd').name).toBe('simd');
-    expect(pinRegionKernelsForTests('auto').name).toBe('simd');
+    if (KERNEL_KINDS.includes('native')) expect(pinRegionKernelsForTests('native').name).toBe('native');
+    expect(pinRegionKernelsForTests('auto').name).toBe(KERNEL_KINDS[0]);
   });
 });
 
@@ -148,7 +151,7 @@ function referenceCombine(row: Uint8Array, sources: readonly Uint8Array[], lengt
   return Array.from({ length }, (_, i) => row.reduce((sum, c, j) => sum ^ slowMul(c, sources[j]![i]!), 0));
 }
 
-describe.each(['simd', 'js'] as const)('combineRegions with the %s kernels', (kind) => {
+describe.each(KERNEL_KINDS)('combineRegions with the %s kernels', (kind) => {
   beforeAll(() => {
     pinRegionKernelsForTests(kind);
   });
