@@ -4,6 +4,8 @@ import { type AddonLoad, loadAddon, nativeAddonPath } from './native-addon.js';
 /** The native addon's function (native/crc32/crc32.c): zlib's CRC-32 by carry-less multiplication. */
 export interface NativeCrc32 {
   crc32(data: Uint8Array, seed: number): number;
+  /** Which fold runs here: 'vpclmulqdq-avx512' (256 bytes a step) or 'pclmulqdq' (64). */
+  readonly fold?: string;
 }
 
 /** The addon, or why it is not used (not built, or this CPU cannot fold). */
@@ -16,8 +18,8 @@ export type NativeCrc32Load = AddonLoad<NativeCrc32>;
  */
 export function loadNativeCrc32(path: string = nativeAddonPath('crc32', 'dfs_vault_crc32')): NativeCrc32Load {
   // The addon exports nothing on a CPU without PCLMULQDQ and SSE4.1, or when built for another CPU or by another compiler.
-  const pick = ({ crc32 }: Partial<NativeCrc32>): NativeCrc32 | string =>
-    typeof crc32 === 'function' ? { crc32 } : 'it has no crc32 for this machine (it folds on x86-64 with PCLMULQDQ, built by GCC or Clang)';
+  const pick = ({ crc32, fold }: Partial<NativeCrc32>): NativeCrc32 | string =>
+    typeof crc32 === 'function' ? { crc32, ...(typeof fold === 'string' ? { fold } : {}) } : 'it has no crc32 for this machine (it folds on x86-64 with PCLMULQDQ, built by GCC or Clang)';
   return loadAddon(path, pick, crc32SelfTestFailure);
 }
 
@@ -27,7 +29,8 @@ export function loadNativeCrc32(path: string = nativeAddonPath('crc32', 'dfs_vau
  */
 export function crc32SelfTestFailure(addon: NativeCrc32): string | undefined {
   const bytes = Buffer.from(Array.from({ length: 1111 }, (_, i) => (i * 37 + 11) & 0xff));
-  // Below the fold (bytewise only); the fold's first step; a step and a half-lane more; many steps and a tail.
+  // Below the fold (bytewise only); the fold's first step; a step and a half-lane more; many steps and a
+  // tail, of the 512-bit fold too where it runs.
   for (const size of [0, 15, 64, 95, 1111]) {
     for (const seed of [0, 0x9e3779b9]) {
       const data = bytes.subarray(1, 1 + size);
@@ -46,7 +49,7 @@ const NATIVE = loadNativeCrc32();
 
 /** Which CRC-32 computes the chunk checks here, and why, in words (the benchmark prints it). */
 export function crc32Implementation(): string {
-  return NATIVE.addon ? 'the native addon (native/crc32, PCLMULQDQ)' : `zlib (the native addon is not loaded: ${NATIVE.reason})`;
+  return NATIVE.addon ? `the native addon (native/crc32, ${NATIVE.addon.fold === 'vpclmulqdq-avx512' ? 'VPCLMULQDQ' : 'PCLMULQDQ'})` : `zlib (the native addon is not loaded: ${NATIVE.reason})`;
 }
 
 /** zlib's crc32(data, seed), natively when possible. An empty `data` gives `seed` (zlib.crc32 answers 0 for an empty buffer without memory behind it). */

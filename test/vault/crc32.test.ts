@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +24,9 @@ describe('native CRC-32', () => {
       return;
     }
     expect(native).toMatchObject({ addon: expect.any(Object) });
-    expect(crc32Implementation()).toBe('the native addon (native/crc32, PCLMULQDQ)');
+    const wide = /^flags\s*:.*\bvpclmulqdq\b/m.test(readFileSync('/proc/cpuinfo', 'utf8')) && /^flags\s*:.*\bavx512f\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
+    expect(native.addon?.fold).toBe(wide ? 'vpclmulqdq-avx512' : 'pclmulqdq');
+    expect(crc32Implementation()).toBe(`the native addon (native/crc32, ${wide ? 'VPCLMULQDQ' : 'PCLMULQDQ'})`);
   });
 
   withAddon('gives zlib\'s value at every length from 0 to 300, at four alignments, from four seeds', () => {
@@ -35,6 +38,23 @@ describe('native CRC-32', () => {
         for (const seed of SEEDS) expect(addon.crc32(data, seed), `${length} bytes at ${offset}, seed ${seed}`).toBe(zlibCrc32(data, seed));
       }
     }
+  });
+
+  withAddon('gives zlib\'s value at every length from 480 to 1400, around the 512-bit fold\'s steps, at two alignments', () => {
+    const bytes = randomBytes(1500);
+    expect(foldMismatches(bytes, FOLD_CASES.map(([length, offset, seed]) => native.addon!.crc32(bytes.subarray(offset, offset + length), seed)))).toEqual([]);
+  });
+
+  withAddon('gives the same values with its 128-bit fold, which a CPU without VPCLMULQDQ runs (a child told DFS_VAULT_CRC32_FOLD=128)', () => {
+    const bytes = randomBytes(1500);
+    const child = spawnSync(process.execPath, ['-e', FOLD_128_CHILD, native.path, bytes.toString('hex'), JSON.stringify(FOLD_CASES)], {
+      encoding: 'utf8',
+      env: { ...process.env, DFS_VAULT_CRC32_FOLD: '128' },
+    });
+    expect(child.stderr).toBe('');
+    const { fold, crcs } = JSON.parse(child.stdout) as { fold: string; crcs: number[] };
+    expect(fold).toBe('pclmulqdq');
+    expect(foldMismatches(bytes, crcs)).toEqual([]);
   });
 
   withAddon('gives zlib\'s value on a stripe\'s chunks and around them, and chains like zlib: crc32(b, crc32(a)) = crc32(a ‖ b)', () => {
@@ -105,3 +125,21 @@ describe('native CRC-32', () => {
     for (const seed of SEEDS) expect(crc32(data, seed)).toBe(zlibCrc32(data, seed));
   });
 });
+
+/** Every [length, offset, seed] around the 512-bit fold's steps: lengths 480..1400 at offsets 0 and 3, two seeds. */
+const FOLD_CASES = Array.from({ length: 921 }, (_, i) => 480 + i).flatMap((length) => [0, 3].flatMap((offset) => [0, 0x9e3779b9].map((seed) => [length, offset, seed] as const)));
+
+/** The cases of FOLD_CASES where the CRCs `crcs` (one per case, over `bytes`) differ from zlib's. */
+function foldMismatches(bytes: Buffer, crcs: readonly number[]): string[] {
+  return FOLD_CASES.flatMap(([length, offset, seed], i) => (crcs[i] === zlibCrc32(bytes.subarray(offset, offset + length), seed) ? [] : [`${length} bytes at ${offset}, seed ${seed}`]));
+}
+
+// Loads the addon at argv[1] (with DFS_VAULT_CRC32_FOLD set by the test) and prints its fold and the CRC
+// of every case in argv[3] (JSON) over the bytes in argv[2] (hex).
+const FOLD_128_CHILD = `
+const addon = { exports: {} };
+process.dlopen(addon, process.argv[1]);
+const bytes = Buffer.from(process.argv[2], 'hex');
+const crcs = JSON.parse(process.argv[3]).map(([length, offset, seed]) => addon.exports.crc32(bytes.subarray(offset, offset + length), seed));
+process.stdout.write(JSON.stringify({ fold: addon.exports.fold, crcs }));
+`;
