@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 // `sources`: every file the addon is built from (its binding.gyp's sources and the headers they include), so a
 // change to any of them rebuilds it.
 const ADDONS = [
-  { folder: 'aes-gcm', target: 'dfs_vault_aes_gcm', sources: ['aes_gcm.c'], fallback: 'files are sealed with node:crypto (slower, same format)' },
+  { folder: 'aes-gcm', target: 'dfs_vault_aes_gcm', sources: ['aes_gcm.c', 'vaes_gcm.c', 'vaes_gcm.h'], fallback: 'files are sealed with node:crypto (slower, same format)' },
   { folder: 'crc32', target: 'dfs_vault_crc32', sources: ['crc32.c'], fallback: 'chunk checks are computed with zlib (slower, same values)' },
 ];
 
