@@ -4,6 +4,7 @@
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { contentKey, fileKey } from '../src-main/vault/crypto/key-hierarchy.js';
+import { type NativeAesGcm, loadNativeAesGcm } from '../src-main/vault/crypto/native-aes-gcm.js';
 import { type StripeBinding, nativeSealer, openNatively, openStripe, openWithNodeCrypto, sealNatively, sealStripe, sealWithNodeCrypto, stripeSealing } from '../src-main/vault/crypto/stripe-seal.js';
 
 const STRIPE = 1024 * 1024;
@@ -21,11 +22,23 @@ function measure(label: string, run: (i: number) => void): void {
   const start = process.hrtime.bigint();
   for (let i = 0; i < ROUNDS; i++) run(i % 8);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  console.log(`${label.padEnd(40)} ${((ROUNDS * STRIPE) / 1e6 / seconds).toFixed(0).padStart(6)} MB/s`);
+  console.log(`${label.padEnd(48)} ${((ROUNDS * STRIPE) / 1e6 / seconds).toFixed(0).padStart(6)} MB/s`);
 }
 
 const addon = nativeSealer();
 console.log(`stripes are sealed and opened with ${stripeSealing()}`);
+// Where the addon runs its VAES code, the same addon again with OpenSSL's, to compare the two engines.
+const openSsl = addon?.engine === 'vaes-avx512' ? openSslEngine() : undefined;
+
+/** The addon loaded once more with DFS_VAULT_AES_GCM_ENGINE=openssl, which it reads when it loads (native/aes-gcm/aes_gcm.c). */
+function openSslEngine(): NativeAesGcm | undefined {
+  process.env.DFS_VAULT_AES_GCM_ENGINE = 'openssl';
+  try {
+    return loadNativeAesGcm().addon;
+  } finally {
+    delete process.env.DFS_VAULT_AES_GCM_ENGINE;
+  }
+}
 
 // Two passes: the first also pays for the allocator growing its heap (fresh pages fault in, costly in a VM).
 for (const pass of [1, 2]) {
@@ -40,13 +53,19 @@ for (const pass of [1, 2]) {
   const ring = Array.from({ length: 3 }, () => Buffer.concat([randomBytes(STRIPE), Buffer.alloc(16)]));
   measure('seal in place, node:crypto', (i) => sealWithNodeCrypto(key, at(i), ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
   if (addon) {
-    measure('seal in place, native', (i) => sealNatively(addon, key, at(i), ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
+    measure(`seal in place, native (${addon.engine ?? 'openssl'})`, (i) => sealNatively(addon, key, at(i), ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
+  }
+  if (openSsl) {
+    measure('seal in place, native (openssl)', (i) => sealNatively(openSsl, key, at(i), ring[i % 3]!.subarray(0, STRIPE), ring[i % 3]!));
   }
   // What a GET does: each stripe opened from the 64 KiB slices it arrived in.
   const slices = sealed.map((stripe) => Array.from({ length: Math.ceil(stripe.length / 65536) }, (_, i) => stripe.subarray(i * 65536, (i + 1) * 65536)));
   measure('open from 64 KiB slices, node:crypto', (i) => openWithNodeCrypto(key, at(i), slices[i]!));
   if (addon) {
-    measure('open from 64 KiB slices, native', (i) => openNatively(addon, key, at(i), slices[i]!));
+    measure(`open from 64 KiB slices, native (${addon.engine ?? 'openssl'})`, (i) => openNatively(addon, key, at(i), slices[i]!));
+  }
+  if (openSsl) {
+    measure('open from 64 KiB slices, native (openssl)', (i) => openNatively(openSsl, key, at(i), slices[i]!));
   }
   measure('openStripe 1 MiB', (i) => openStripe(key, at(i), sealed[i]!));
   measure('memcpy 1 MiB (Buffer.from)', () => Buffer.from(plaintext));

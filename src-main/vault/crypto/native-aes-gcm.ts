@@ -1,8 +1,16 @@
 import { createCipheriv } from 'node:crypto';
 import { type AddonLoad, loadAddon, nativeAddonPath } from '../native-addon.js';
 
+/** Which code the addon seals and opens with: its own VAES/AVX-512 code (native/aes-gcm/vaes_gcm.c, on a CPU that has it) or OpenSSL's. */
+export type AesGcmEngine = 'vaes-avx512' | 'openssl';
+
 /** The native addon's functions (native/aes-gcm/aes_gcm.c). */
 export interface NativeAesGcm {
+  /**
+   * The engine it chose when it loaded (DFS_VAULT_AES_GCM_ENGINE=openssl in the environment then forces OpenSSL).
+   * Absent from an addon built before it had a choice, which used OpenSSL.
+   */
+  readonly engine?: AesGcmEngine;
   /** AES-256-GCM over `data` in place; the tag goes into `tag`. */
   sealInPlace(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, data: Uint8Array, tag: Uint8Array): void;
   /** Decrypts `parts`, in order, into `out` (exactly as long as they are together); false, with `out` zeroed, unless `tag` verifies. */
@@ -25,8 +33,9 @@ export function nativeAesGcmPath(): string {
 export function loadNativeAesGcm(path: string = nativeAesGcmPath(), versions: NodeJS.ProcessVersions = process.versions): NativeAesGcmLoad {
   if (versions.electron) return { addon: undefined, path, reason: 'Electron does not export the OpenSSL it links' };
   const pick = (exports: Partial<NativeAesGcm>): NativeAesGcm | string => {
-    const { sealInPlace, openInto } = exports;
-    return typeof sealInPlace === 'function' && typeof openInto === 'function' ? { sealInPlace, openInto } : `${path} does not export sealInPlace and openInto`;
+    const { sealInPlace, openInto, engine } = exports;
+    if (typeof sealInPlace !== 'function' || typeof openInto !== 'function') return `${path} does not export sealInPlace and openInto`;
+    return engine === 'vaes-avx512' || engine === 'openssl' ? { sealInPlace, openInto, engine } : { sealInPlace, openInto };
   };
   return loadAddon(path, pick, selfTestFailure);
 }

@@ -57,7 +57,12 @@ export function nativeSealer(): NativeAesGcm | undefined {
 
 /** Which AES-GCM implementation seals and opens stripes here, and why, in words (the benchmark prints it). */
 export function stripeSealing(): string {
-  return NATIVE.addon ? 'the native addon (native/aes-gcm, OpenSSL)' : `node:crypto (the native addon is not loaded: ${NATIVE.reason})`;
+  return NATIVE.addon ? nativeSealing(NATIVE.addon) : `node:crypto (the native addon is not loaded: ${NATIVE.reason})`;
+}
+
+/** How `addon` seals, in words: which engine inside it runs. */
+export function nativeSealing(addon: NativeAesGcm): string {
+  return `the native addon (native/aes-gcm, ${addon.engine === 'vaes-avx512' ? 'VAES AVX-512' : 'OpenSSL'})`;
 }
 
 /**
