@@ -8,11 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // `sources`: every file the addon is built from (its binding.gyp's sources and the headers they include), so a
-// change to any of them rebuilds it.
+// change to any of them rebuilds it; COMMON is what all three share.
+const COMMON = '../common/addon-support.h';
 const ADDONS = [
-  { folder: 'aes-gcm', target: 'dfs_vault_aes_gcm', sources: ['aes_gcm.c', 'vaes_gcm.c', 'vaes_gcm.h'], fallback: 'files are sealed with node:crypto (slower, same format)' },
-  { folder: 'crc32', target: 'dfs_vault_crc32', sources: ['crc32.c'], fallback: 'chunk checks are computed with zlib (slower, same values)' },
-  { folder: 'gf256', target: 'dfs_vault_gf256', sources: ['gf256.c'], fallback: 'the erasure code runs its wasm kernels (slower, same bytes)' },
+  { folder: 'aes-gcm', target: 'dfs_vault_aes_gcm', sources: ['aes_gcm.c', 'vaes_gcm.c', 'vaes_gcm.h', COMMON], fallback: 'files are sealed with node:crypto (slower, same format)' },
+  { folder: 'crc32', target: 'dfs_vault_crc32', sources: ['crc32.c', COMMON], fallback: 'chunk checks are computed with zlib (slower, same values)' },
+  { folder: 'gf256', target: 'dfs_vault_gf256', sources: ['gf256.c', COMMON], fallback: 'the erasure code runs its wasm kernels (slower, same bytes)' },
 ];
 
 for (const { folder, target, sources, fallback } of ADDONS) {

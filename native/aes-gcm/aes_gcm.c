@@ -16,6 +16,7 @@
 #include <node_api.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include "addon-support.h"
 #include "vaes_gcm.h"
 
 #define KEY_BYTES 32
@@ -23,24 +24,7 @@
 #define TAG_BYTES 16
 
 // Throws a JavaScript TypeError and returns NULL (for `return fail(...)` from a callback).
-static napi_value fail(napi_env env, const char *message) {
-  napi_throw_type_error(env, "ERR_DFS_AES_GCM", message);
-  return NULL;
-}
-
-// The bytes of a Uint8Array (a Buffer is one), or false when `value` is not one.
-static int bytes_of(napi_env env, napi_value value, unsigned char **data, size_t *length) {
-  bool is_typed = false;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
-  napi_typedarray_type type;
-  void *start = NULL;
-  if (napi_get_typedarray_info(env, value, &type, length, &start, NULL, NULL) != napi_ok) return 0;
-  if (type != napi_uint8_array) return 0;
-  // An empty view may have no memory behind it; OpenSSL is never given its pointer with a length above 0.
-  static unsigned char empty;
-  *data = start != NULL ? start : &empty;
-  return 1;
-}
+static napi_value fail(napi_env env, const char *message) { return dfs_fail(env, "ERR_DFS_AES_GCM", message); }
 
 // Which code seals and opens. Chosen once per load of the addon (choose_engine) and given to each function as
 // its data, so two loads in one process may differ (the tests load the addon twice to compare the engines).
@@ -67,9 +51,9 @@ struct place {
 // Reads `argv[0..2]` into `place`; answers what is wrong with them, or NULL.
 static const char *read_place(napi_env env, const napi_value *argv, struct place *place) {
   size_t key_length, nonce_length;
-  if (!bytes_of(env, argv[0], &place->key, &key_length) || key_length != KEY_BYTES) return "The key must be 32 bytes.";
-  if (!bytes_of(env, argv[1], &place->nonce, &nonce_length) || nonce_length != NONCE_BYTES) return "The nonce must be 12 bytes.";
-  if (!bytes_of(env, argv[2], &place->aad, &place->aad_length)) return "The associated data must be a Uint8Array.";
+  if (!dfs_bytes_of(env, argv[0], &place->key, &key_length) || key_length != KEY_BYTES) return "The key must be 32 bytes.";
+  if (!dfs_bytes_of(env, argv[1], &place->nonce, &nonce_length) || nonce_length != NONCE_BYTES) return "The nonce must be 12 bytes.";
+  if (!dfs_bytes_of(env, argv[2], &place->aad, &place->aad_length)) return "The associated data must be a Uint8Array.";
   if (place->aad_length > INT_MAX) return "The associated data must be at most 2 GiB - 1 bytes.";
   return NULL;
 }
@@ -120,8 +104,8 @@ static napi_value seal_in_place(napi_env env, napi_callback_info info) {
   size_t data_length, tag_length;
   const char *wrong = read_place(env, argv, &place);
   if (wrong != NULL) return fail(env, wrong);
-  if (!bytes_of(env, argv[3], &data, &data_length) || data_length > INT_MAX) return fail(env, "The data must be a Uint8Array of at most 2 GiB.");
-  if (!bytes_of(env, argv[4], &tag, &tag_length) || tag_length != TAG_BYTES) return fail(env, "The tag must be 16 bytes.");
+  if (!dfs_bytes_of(env, argv[3], &data, &data_length) || data_length > INT_MAX) return fail(env, "The data must be a Uint8Array of at most 2 GiB.");
+  if (!dfs_bytes_of(env, argv[4], &tag, &tag_length) || tag_length != TAG_BYTES) return fail(env, "The tag must be 16 bytes.");
   const char *refused = seal(engine, &place, data, data_length, tag);
   if (refused != NULL) return fail(env, refused);
   return NULL;
@@ -129,16 +113,6 @@ static napi_value seal_in_place(napi_env env, napi_callback_info info) {
 
 // The most slices one stripe may arrive in (a 1 MiB stripe comes in about 20).
 #define MAX_PARTS 65536
-
-// Reads every element of `array` into `elements` (which has room for `count`). Reading an element may
-// run JavaScript (a getter), which could detach or free any buffer: so this runs before any pointer
-// into a buffer is taken, and nothing after it calls back into JavaScript.
-static int read_elements(napi_env env, napi_value array, uint32_t count, napi_value *elements) {
-  for (uint32_t i = 0; i < count; i++) {
-    if (napi_get_element(env, array, i, &elements[i]) != napi_ok) return 0;
-  }
-  return 1;
-}
 
 // Decrypts `count` parts (struct gcm_part: vaes_gcm.h, which both engines read) into `out`, one after the other.
 // False if OpenSSL refuses.
@@ -206,8 +180,8 @@ static napi_value open_into(napi_env env, napi_callback_info info) {
     return fail(env, "Out of memory.");
   }
   napi_value result = NULL;
-  // From here on, no JavaScript runs until the function returns (see read_elements).
-  if (!read_elements(env, argv[3], count, values)) goto done;
+  // From here on, no JavaScript runs until the function returns (see dfs_read_elements).
+  if (!dfs_read_elements(env, argv[3], count, values)) goto done;
   struct place place;
   unsigned char *tag, *out;
   size_t tag_length, out_length, total = 0;
@@ -216,16 +190,16 @@ static napi_value open_into(napi_env env, napi_callback_info info) {
     fail(env, wrong);
     goto done;
   }
-  if (!bytes_of(env, argv[4], &tag, &tag_length) || tag_length != TAG_BYTES) {
+  if (!dfs_bytes_of(env, argv[4], &tag, &tag_length) || tag_length != TAG_BYTES) {
     fail(env, "The tag must be 16 bytes.");
     goto done;
   }
-  if (!bytes_of(env, argv[5], &out, &out_length)) {
+  if (!dfs_bytes_of(env, argv[5], &out, &out_length)) {
     fail(env, "The output must be a Uint8Array.");
     goto done;
   }
   for (uint32_t i = 0; i < count; i++) {
-    if (!bytes_of(env, values[i], &parts[i].data, &parts[i].length) || parts[i].length > INT_MAX || parts[i].length > out_length - total) {
+    if (!dfs_bytes_of(env, values[i], &parts[i].data, &parts[i].length) || parts[i].length > INT_MAX || parts[i].length > out_length - total) {
       fail(env, "The parts must be Uint8Arrays exactly as long as the output together.");
       goto done;
     }
@@ -256,32 +230,18 @@ done:
 // run both engines on one machine that way, and it rules the newer code out should that ever be wanted. Any
 // other value, or none, leaves the choice to the addon.
 static enum engine choose_engine(void) {
-  const char *forced = getenv("DFS_VAULT_AES_GCM_ENGINE");
-  if (forced != NULL && strcmp(forced, "openssl") == 0) return ENGINE_OPENSSL;
+  if (dfs_env_is("DFS_VAULT_AES_GCM_ENGINE", "openssl")) return ENGINE_OPENSSL;
 #ifdef VAES_GCM_BUILT
   if (vaes_gcm_supported()) return ENGINE_VAES;
 #endif
   return ENGINE_OPENSSL;
 }
 
-// Adds `function`, bound to `engine`, to `exports` as `name`; false if N-API refuses.
-static int export_function(napi_env env, napi_value exports, const char *name, napi_callback function, enum engine engine) {
-  napi_value value;
-  return napi_create_function(env, name, NAPI_AUTO_LENGTH, function, (void *)(uintptr_t)engine, &value) == napi_ok &&
-         napi_set_named_property(env, exports, name, value) == napi_ok;
-}
-
-// Adds the read-only string `engine`: which code the functions run ('vaes-avx512' or 'openssl'), for the loader to report.
-static int export_engine(napi_env env, napi_value exports, enum engine engine) {
-  napi_property_descriptor property = {"engine", NULL, NULL, NULL, NULL, NULL, napi_enumerable, NULL};
-  return napi_create_string_utf8(env, engine == ENGINE_VAES ? "vaes-avx512" : "openssl", NAPI_AUTO_LENGTH, &property.value) == napi_ok &&
-         napi_define_properties(env, exports, 1, &property) == napi_ok;
-}
-
 NAPI_MODULE_INIT() {
   enum engine engine = choose_engine();
-  if (!export_function(env, exports, "sealInPlace", seal_in_place, engine) || !export_function(env, exports, "openInto", open_into, engine) ||
-      !export_engine(env, exports, engine)) {
+  void *data = (void *)(uintptr_t)engine;
+  if (!dfs_export_function(env, exports, "sealInPlace", seal_in_place, data) || !dfs_export_function(env, exports, "openInto", open_into, data) ||
+      !dfs_export_string(env, exports, "engine", engine == ENGINE_VAES ? "vaes-avx512" : "openssl")) {
     return NULL;
   }
   return exports;

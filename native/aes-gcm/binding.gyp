@@ -5,6 +5,7 @@
     {
       "target_name": "dfs_vault_aes_gcm",
       "sources": ["aes_gcm.c", "vaes_gcm.c"],
+      "include_dirs": ["../common"],
       "cflags": ["-Wall", "-Wextra"]
     }
   ]

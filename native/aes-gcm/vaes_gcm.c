@@ -18,14 +18,14 @@
 // - Sixteen blocks are multiplied by H^16..H^1 at once and summed, then reduced once: the sum of the
 //   reductions is the reduction of the sum, so one reduction serves sixteen blocks.
 // - Lengths that end inside a block, and tails under 256 bytes, use masked loads and stores (AVX-512 BW), which
-//   read and write only the bytes asked for, so there is one code path and no copy of the data.
+//   read and write only the bytes asked for, so a seal needs no copy of the data. Only openInto's parts, which may
+//   end inside a block, take that block byte by byte and keep its ciphertext until the block is whole.
 //
 // Side channels: the key, H, its powers and the data meet only AES, carry-less multiply, XOR and shuffles with
 // fixed patterns; no table is indexed and no branch taken by secret data. Lengths and offsets are public.
 #include "vaes_gcm.h"
 
 #ifdef VAES_GCM_BUILT
-#include <cpuid.h>
 #include <immintrin.h>
 #include <stdint.h>
 #include <string.h>
@@ -381,22 +381,11 @@ VAES INLINE int tags_equal(const unsigned char *a, const unsigned char *b) {
   return _mm_testz_si128(difference, difference);
 }
 
-// The OS must save the 512-bit registers and mask registers across context switches (XCR0 bits 1, 2 and 5..7), or
-// their contents would be lost. GCC's __builtin_cpu_supports checks this before it reports AVX-512 (libgcc's
-// cpuinfo reads XCR0), but other compilers' runtimes have not always: so ask the OS here too.
-static int os_saves_zmm(void) {
-  unsigned int eax, ebx, ecx, edx, xcr0_low, xcr0_high;
-  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & bit_OSXSAVE)) return 0;
-  __asm__ __volatile__("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-  (void)xcr0_high;
-  return (xcr0_low & 0xe6) == 0xe6;
-}
-
 int vaes_gcm_supported(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
          __builtin_cpu_supports("vaes") && __builtin_cpu_supports("vpclmulqdq") && __builtin_cpu_supports("aes") &&
-         __builtin_cpu_supports("pclmul") && os_saves_zmm();
+         __builtin_cpu_supports("pclmul") && dfs_os_saves_zmm();
 }
 
 VAES void vaes_gcm_seal(const unsigned char *key, const unsigned char *nonce, const unsigned char *aad, size_t aad_length,

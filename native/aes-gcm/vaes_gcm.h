@@ -4,6 +4,7 @@
 #define DFS_VAULT_VAES_GCM_H
 
 #include <stddef.h>
+#include "addon-support.h"
 
 // One slice of a stripe to open (either engine's openInto takes them in order, as one stream).
 struct gcm_part {
@@ -11,9 +12,10 @@ struct gcm_part {
   size_t length;
 };
 
-// The code exists only where GCC or Clang compile for x86-64: vaes_gcm.c gives each function its own target, so the
-// file builds for baseline x86-64 and runs only where vaes_gcm_supported() said yes. Elsewhere OpenSSL does it all.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// The code exists only where GCC or Clang (new enough: addon-support.h) compile for x86-64: vaes_gcm.c gives each
+// function its own target, so the file builds for baseline x86-64 and runs only where vaes_gcm_supported() said
+// yes. Elsewhere OpenSSL does it all.
+#ifdef DFS_X86_64_WIDE
 #define VAES_GCM_BUILT 1
 
 // True when this CPU has AVX-512 F, BW and VL, VAES, VPCLMULQDQ, AES-NI and PCLMULQDQ, and the OS saves the

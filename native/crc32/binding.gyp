@@ -5,6 +5,7 @@
     {
       "target_name": "dfs_vault_crc32",
       "sources": ["crc32.c"],
+      "include_dirs": ["../common"],
       "cflags": ["-Wall", "-Wextra"]
     }
   ]

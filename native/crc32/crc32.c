@@ -8,12 +8,10 @@
 // the two at every length around the fold's steps; the loader runs a self-test). On a CPU without PCLMULQDQ
 // and SSE4.1, or one that is not x86-64, the addon exports no function and the vault uses zlib.
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include <node_api.h>
+#include "addon-support.h"
 
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-#define HAVE_FOLD 1
+#ifdef DFS_X86_64
 #include <immintrin.h>
 
 // The register (not inverted) after `length` more bytes, bit by bit: only for what the fold leaves (under
@@ -83,6 +81,7 @@ __attribute__((target("pclmul,sse4.1"))) static uint32_t update_folding(uint32_t
   return finish_folding(lanes, data + 64, length - 64);
 }
 
+#ifdef DFS_X86_64_WIDE
 // Folds one 512-bit register (four 128-bit lanes) forward by `constants` and adds `next`.
 __attribute__((target("avx512f,vpclmulqdq"))) static inline __m512i fold_wide(__m512i lanes, __m512i constants, __m512i next) {
   __m512i low = _mm512_clmulepi64_epi128(lanes, constants, 0x00);
@@ -97,7 +96,7 @@ __attribute__((target("avx512f,vpclmulqdq,pclmul,sse4.1"))) static uint32_t upda
   // A fold of 2048 bits: x^(2048+32) and x^(2048-32) mod P, bit-reflected and shifted, in each lane.
   const __m512i by2048 = _mm512_broadcast_i32x4(_mm_set_epi64x(0x01322d1430, 0x011542778a));
   const __m512i by512 = _mm512_broadcast_i32x4(_mm_set_epi64x(FOLD_512_HIGH, FOLD_512_LOW));
-  __m512i z1 = _mm512_xor_si512(_mm512_loadu_si512(data), _mm512_castsi128_si512(_mm_cvtsi32_si128((int)crc)));
+  __m512i z1 = _mm512_xor_si512(_mm512_loadu_si512(data), _mm512_zextsi128_si512(_mm_cvtsi32_si128((int)crc)));
   __m512i z2 = _mm512_loadu_si512(data + 64);
   __m512i z3 = _mm512_loadu_si512(data + 128);
   __m512i z4 = _mm512_loadu_si512(data + 192);
@@ -120,67 +119,68 @@ __attribute__((target("avx512f,vpclmulqdq,pclmul,sse4.1"))) static uint32_t upda
   };
   return finish_folding(lanes, data, length);
 }
+#endif
 
-// The bulk fold this CPU runs: the 512-bit one where AVX-512 and VPCLMULQDQ are there (set at load).
-static uint32_t (*FOLD)(uint32_t, const unsigned char *, size_t) = update_folding;
+// A bulk fold: update_folding, or update_folding_wide where the CPU has AVX-512 and VPCLMULQDQ. Chosen when the
+// addon loads and given to its function as data, so two loads in one process may differ.
+typedef uint32_t bulk_fold(uint32_t crc, const unsigned char *data, size_t length);
 
-static uint32_t crc32_of(uint32_t seed, const unsigned char *data, size_t length) {
+static uint32_t crc32_of(bulk_fold *fold, uint32_t seed, const unsigned char *data, size_t length) {
   uint32_t crc = ~seed;
   if (length >= 64) {
     size_t folded = length & ~(size_t)15;
-    crc = FOLD(crc, data, folded);
+    crc = fold(crc, data, folded);
     data += folded;
     length -= folded;
   }
   return ~update_bitwise(crc, data, length);
 }
 
-// crc32(data: Uint8Array, seed: number): number, as zlib.crc32(data, seed).
+// crc32(data: Uint8Array, seed: number): number, as zlib.crc32(data, seed), by the function's bulk fold.
 static napi_value crc32_function(napi_env env, napi_callback_info info) {
   size_t count = 2;
   napi_value argv[2];
-  if (napi_get_cb_info(env, info, &count, argv, NULL, NULL) != napi_ok || count != 2) {
-    napi_throw_type_error(env, "ERR_DFS_CRC32", "crc32 takes (data: Uint8Array, seed: number).");
-    return NULL;
-  }
-  bool is_typed = false;
-  napi_typedarray_type type;
+  void *fold = NULL;
+  if (napi_get_cb_info(env, info, &count, argv, NULL, &fold) != napi_ok || count != 2) return dfs_fail(env, "ERR_DFS_CRC32", "crc32 takes (data: Uint8Array, seed: number).");
+  unsigned char *data;
   size_t length = 0;
-  void *data = NULL;
-  if (napi_is_typedarray(env, argv[0], &is_typed) != napi_ok || !is_typed ||
-      napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) {
-    napi_throw_type_error(env, "ERR_DFS_CRC32", "The data must be a Uint8Array.");
-    return NULL;
-  }
+  if (!dfs_bytes_of(env, argv[0], &data, &length)) return dfs_fail(env, "ERR_DFS_CRC32", "The data must be a Uint8Array.");
   double seed_value = -1;
   if (napi_get_value_double(env, argv[1], &seed_value) != napi_ok || !(seed_value >= 0 && seed_value <= 4294967295.0) || seed_value != (double)(uint32_t)seed_value) {
-    napi_throw_type_error(env, "ERR_DFS_CRC32", "The seed must be a whole number from 0 to 2^32 - 1.");
-    return NULL;
+    return dfs_fail(env, "ERR_DFS_CRC32", "The seed must be a whole number from 0 to 2^32 - 1.");
   }
   uint32_t seed = (uint32_t)seed_value;
   // An empty view may have no memory behind it; its CRC is the seed, and its pointer is never read.
-  uint32_t crc = length == 0 ? seed : crc32_of(seed, data, length);
+  uint32_t crc = length == 0 ? seed : crc32_of((bulk_fold *)fold, seed, data, length);
   napi_value result;
   napi_create_uint32(env, crc, &result);
   return result;
 }
+
+// The bulk fold for this load, and its name: the 512-bit one where the CPU (and the OS) can run it, unless
+// DFS_VAULT_CRC32_FOLD=128 asks for the 128-bit one, so the tests cover both on such a CPU.
+static bulk_fold *choose_fold(const char **name) {
+#ifdef DFS_X86_64_WIDE
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("vpclmulqdq") && dfs_os_saves_zmm() && !dfs_env_is("DFS_VAULT_CRC32_FOLD", "128")) {
+    *name = "vpclmulqdq-avx512";
+    return update_folding_wide;
+  }
+#endif
+  *name = "pclmulqdq";
+  return update_folding;
+}
 #endif
 
 NAPI_MODULE_INIT() {
-#ifdef HAVE_FOLD
+#ifdef DFS_X86_64
   __builtin_cpu_init();
   if (__builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1")) {
-    // DFS_VAULT_CRC32_FOLD=128 keeps the 128-bit fold on a CPU with the wide one, so the tests cover both.
-    const char *fold_choice = getenv("DFS_VAULT_CRC32_FOLD");
-    int wide = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("vpclmulqdq") && !(fold_choice != NULL && strcmp(fold_choice, "128") == 0);
-    if (wide) FOLD = update_folding_wide;
-    napi_value function;
-    if (napi_create_function(env, "crc32", NAPI_AUTO_LENGTH, crc32_function, NULL, &function) != napi_ok ||
-        napi_set_named_property(env, exports, "crc32", function) != napi_ok) return NULL;
-    napi_value fold_name;
-    if (napi_create_string_utf8(env, wide ? "vpclmulqdq-avx512" : "pclmulqdq", NAPI_AUTO_LENGTH, &fold_name) != napi_ok ||
-        napi_set_named_property(env, exports, "fold", fold_name) != napi_ok) return NULL;
+    const char *fold_name;
+    bulk_fold *fold = choose_fold(&fold_name);
+    if (!dfs_export_function(env, exports, "crc32", crc32_function, (void *)fold) || !dfs_export_string(env, exports, "fold", fold_name)) return NULL;
   }
+#else
+  (void)env;
 #endif
   return exports;
 }

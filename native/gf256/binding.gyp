@@ -5,6 +5,7 @@
     {
       "target_name": "dfs_vault_gf256",
       "sources": ["gf256.c"],
+      "include_dirs": ["../common"],
       "cflags": ["-Wall", "-Wextra"]
     }
   ]

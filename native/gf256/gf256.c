@@ -5,17 +5,16 @@
 //
 // The wasm SIMD kernels, the fallback, can only reach their own memory, so every byte is copied in and out
 // of it; with the nibble lookups that cost about 0.24 s of CPU per GiB a PUT stores, the client's largest
-// cost after sealing. Here the regions are read and written where they lie. The loader compares the
-// results with the JS kernels; on a CPU without GFNI and AVX2 (or AVX-512BW), or one that is not x86-64,
-// the addon exports no function and the wasm kernels stay.
+// cost after sealing. Here the regions are read and written where they lie. The loader checks the results
+// against gfMul at load; on a CPU without GFNI and AVX2 (or AVX-512BW), one that is not x86-64, or a build
+// by an older compiler, the addon exports no function and the wasm kernels stay.
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include <node_api.h>
+#include "addon-support.h"
 
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-#define HAVE_GFNI 1
+#ifdef DFS_X86_64_WIDE
 #include <immintrin.h>
+#include <pthread.h>
 
 // The field's reducing polynomial, x^8 + x^4 + x^3 + x^2 + 1 (gf-field.ts, GF_POLY).
 #define GF_POLY 0x11d
@@ -23,8 +22,10 @@
 #define MAX_REGIONS 255
 
 // AFFINE[c]: the bit matrix of multiplying by c, in GF2P8AFFINEQB's layout: output bit i is the parity of
-// the input ANDed with byte 7 - i of the quadword. Filled once at load, read-only afterwards.
+// the input ANDed with byte 7 - i of the quadword. Filled once per process (however often the addon loads, from
+// however many threads), read-only afterwards.
 static uint64_t AFFINE[256];
+static pthread_once_t AFFINE_FILLED = PTHREAD_ONCE_INIT;
 
 static unsigned gf_mul(unsigned a, unsigned b) {
   unsigned product = 0;
@@ -104,36 +105,18 @@ __attribute__((target("avx2,gfni"))) static void combine_avx2(const struct sum *
   }
 }
 
+// A loop over the sums: combine_avx512 or combine_avx2, chosen when the addon loads and given to its function
+// as data, so two loads in one process may differ.
 typedef void combine_kernel(const struct sum *, size_t, uint8_t *const *, size_t, size_t);
-static combine_kernel *KERNEL;
 
-// Throws a JavaScript TypeError and returns NULL (for `return fail(...)` from a callback).
-static napi_value fail(napi_env env, const char *message) {
-  napi_throw_type_error(env, "ERR_DFS_GF256", message);
-  return NULL;
-}
-
-// The bytes of a Uint8Array (a Buffer is one), or false when `value` is not one.
-static int bytes_of(napi_env env, napi_value value, uint8_t **data, size_t *length) {
-  bool is_typed = false;
-  napi_typedarray_type type;
-  void *start = NULL;
-  if (napi_is_typedarray(env, value, &is_typed) != napi_ok || !is_typed) return 0;
-  if (napi_get_typedarray_info(env, value, &type, length, &start, NULL, NULL) != napi_ok || type != napi_uint8_array) return 0;
-  *data = start;
-  return 1;
-}
+static napi_value fail(napi_env env, const char *message) { return dfs_fail(env, "ERR_DFS_GF256", message); }
 
 // The elements of array `value` (at most MAX_REGIONS) into `elements`, their count into `count`; false if
-// it is not such an array. Reading an element may run JavaScript (a getter), which could detach or free any
-// buffer: so every element is read before any pointer into a buffer is taken.
-static int elements_of(napi_env env, napi_value value, napi_value *elements, uint32_t *count) {
+// it is not such an array. Every element is read before any pointer into a buffer is taken (dfs_read_elements).
+static bool elements_of(napi_env env, napi_value value, napi_value *elements, uint32_t *count) {
   bool is_array = false;
-  if (napi_is_array(env, value, &is_array) != napi_ok || !is_array || napi_get_array_length(env, value, count) != napi_ok || *count > MAX_REGIONS) return 0;
-  for (uint32_t i = 0; i < *count; i++) {
-    if (napi_get_element(env, value, i, &elements[i]) != napi_ok) return 0;
-  }
-  return 1;
+  return napi_is_array(env, value, &is_array) == napi_ok && is_array && napi_get_array_length(env, value, count) == napi_ok && *count <= MAX_REGIONS &&
+         dfs_read_elements(env, value, *count, elements);
 }
 
 // combine(outs: Uint8Array[], rows: Uint8Array[], sources: Uint8Array[]): outs[i] = Σ_j rows[i][j]·sources[j].
@@ -143,7 +126,8 @@ static napi_value combine(napi_env env, napi_callback_info info) {
   static const char *usage = "combine takes (outs, rows, sources): arrays of at most 255 Uint8Arrays, regions of one length, a row of one coefficient per source for each out.";
   size_t argc = 3;
   napi_value argv[3];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return fail(env, usage);
+  void *kernel = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, &kernel) != napi_ok || argc != 3) return fail(env, usage);
   napi_value out_values[MAX_REGIONS], row_values[MAX_REGIONS], source_values[MAX_REGIONS];
   uint32_t out_count, row_count, source_count;
   if (!elements_of(env, argv[0], out_values, &out_count) || !elements_of(env, argv[1], row_values, &row_count) ||
@@ -154,35 +138,46 @@ static napi_value combine(napi_env env, napi_callback_info info) {
   uint8_t *sources[MAX_REGIONS];
   size_t length = 0, size;
   for (uint32_t j = 0; j < source_count; j++) {
-    if (!bytes_of(env, source_values[j], &sources[j], &size) || (j > 0 && size != length)) return fail(env, usage);
+    if (!dfs_bytes_of(env, source_values[j], &sources[j], &size) || (j > 0 && size != length)) return fail(env, usage);
     length = size;
   }
   for (uint32_t i = 0; i < out_count; i++) {
     uint8_t *row;
-    if (!bytes_of(env, row_values[i], &row, &size) || size != source_count) return fail(env, usage);
+    if (!dfs_bytes_of(env, row_values[i], &row, &size) || size != source_count) return fail(env, usage);
     sums[i].coefficients = row;
-    if (!bytes_of(env, out_values[i], &sums[i].out, &size) || (source_count > 0 && size != length)) return fail(env, usage);
-    if (source_count == 0) memset(sums[i].out, 0, size);
+    if (!dfs_bytes_of(env, out_values[i], &sums[i].out, &size) || (source_count > 0 && size != length)) return fail(env, usage);
+    if (source_count == 0 && size > 0) memset(sums[i].out, 0, size);
   }
-  if (source_count > 0 && length > 0) KERNEL(sums, out_count, sources, source_count, length);
+  if (source_count > 0 && length > 0) ((combine_kernel *)kernel)(sums, out_count, sources, source_count, length);
   return NULL;
+}
+
+// The loop for this load, and its name, or NULL where the CPU has no GFNI: 512-bit steps where it has AVX-512BW
+// (and the OS keeps those registers), unless DFS_VAULT_GF256_KERNEL=avx2 asks for the 256-bit ones, so the tests
+// cover both on such a CPU.
+static combine_kernel *choose_kernel(const char **name) {
+  if (!__builtin_cpu_supports("gfni")) return NULL;
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && dfs_os_saves_zmm() && !dfs_env_is("DFS_VAULT_GF256_KERNEL", "avx2")) {
+    *name = "gfni-avx512";
+    return combine_avx512;
+  }
+  if (!__builtin_cpu_supports("avx2")) return NULL;
+  *name = "gfni-avx2";
+  return combine_avx2;
 }
 #endif
 
 NAPI_MODULE_INIT() {
-#ifdef HAVE_GFNI
+#ifdef DFS_X86_64_WIDE
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("gfni") && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) KERNEL = combine_avx512;
-  else if (__builtin_cpu_supports("gfni") && __builtin_cpu_supports("avx2")) KERNEL = combine_avx2;
-  if (KERNEL != NULL && getenv("DFS_VAULT_GF256_KERNEL") != NULL && strcmp(getenv("DFS_VAULT_GF256_KERNEL"), "avx2") == 0 && __builtin_cpu_supports("avx2")) KERNEL = combine_avx2;
-  if (KERNEL != NULL) {
-    fill_affine();
-    napi_value function, name;
-    if (napi_create_function(env, "combine", NAPI_AUTO_LENGTH, combine, NULL, &function) != napi_ok ||
-        napi_set_named_property(env, exports, "combine", function) != napi_ok ||
-        napi_create_string_utf8(env, KERNEL == combine_avx512 ? "gfni-avx512" : "gfni-avx2", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-        napi_set_named_property(env, exports, "kernel", name) != napi_ok) return NULL;
+  const char *kernel_name;
+  combine_kernel *kernel = choose_kernel(&kernel_name);
+  if (kernel != NULL) {
+    if (pthread_once(&AFFINE_FILLED, fill_affine) != 0) return NULL;
+    if (!dfs_export_function(env, exports, "combine", combine, (void *)kernel) || !dfs_export_string(env, exports, "kernel", kernel_name)) return NULL;
   }
+#else
+  (void)env;
 #endif
   return exports;
 }

@@ -1,5 +1,5 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { type AddonLoad, loadAddon, nativeAddonPath } from './native-addon.js';
+import { type AddonLoad, implementationInWords, loadAddon, nativeAddonPath } from './native-addon.js';
 
 /** The native addon's function (native/crc32/crc32.c): zlib's CRC-32 by carry-less multiplication. */
 export interface NativeCrc32 {
@@ -49,7 +49,7 @@ const NATIVE = loadNativeCrc32();
 
 /** Which CRC-32 computes the chunk checks here, and why, in words (the benchmark prints it). */
 export function crc32Implementation(): string {
-  return NATIVE.addon ? `the native addon (native/crc32, ${NATIVE.addon.fold === 'vpclmulqdq-avx512' ? 'VPCLMULQDQ' : 'PCLMULQDQ'})` : `zlib (the native addon is not loaded: ${NATIVE.reason})`;
+  return implementationInWords(NATIVE, ({ fold }) => `native/crc32, ${fold === 'vpclmulqdq-avx512' ? 'VPCLMULQDQ' : 'PCLMULQDQ'}`, 'zlib');
 }
 
 /** zlib's crc32(data, seed), natively when possible. An empty `data` gives `seed` (zlib.crc32 answers 0 for an empty buffer without memory behind it). */

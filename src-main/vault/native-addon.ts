@@ -40,3 +40,16 @@ export function loadAddon<T extends object>(path: string, pick: (exports: Record
   const refused = selfTest(addon);
   return refused ? { addon: undefined, path, reason: refused } : { addon, path };
 }
+
+/**
+ * Which code does an addon's job here, in words (the benchmark prints it): "the native addon (`inside`)" where it
+ * loaded, else `fallback` and why the addon is not used.
+ */
+export function implementationInWords<T>(load: AddonLoad<T>, inside: (addon: T) => string, fallback: string): string {
+  return 'reason' in load ? `${fallback} (the native addon is not loaded: ${load.reason})` : nativeAddonInWords(inside(load.addon));
+}
+
+/** "the native addon (`inside`)": `inside` names its folder and the code that runs in it. */
+export function nativeAddonInWords(inside: string): string {
+  return `the native addon (${inside})`;
+}

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { BufferPool } from '../../../servers/protocol/buffer-pool.js';
 import { VaultError } from '../../shared/errors.js';
 import { assertKey } from './key-hierarchy.js';
+import { implementationInWords, nativeAddonInWords } from '../native-addon.js';
 import { type NativeAesGcm, loadNativeAesGcm } from './native-aes-gcm.js';
 
 /** Bytes a sealed stripe adds to its plaintext (the GCM tag). */
@@ -57,12 +58,16 @@ export function nativeSealer(): NativeAesGcm | undefined {
 
 /** Which AES-GCM implementation seals and opens stripes here, and why, in words (the benchmark prints it). */
 export function stripeSealing(): string {
-  return NATIVE.addon ? nativeSealing(NATIVE.addon) : `node:crypto (the native addon is not loaded: ${NATIVE.reason})`;
+  return implementationInWords(NATIVE, sealingEngine, 'node:crypto');
 }
 
 /** How `addon` seals, in words: which engine inside it runs. */
 export function nativeSealing(addon: NativeAesGcm): string {
-  return `the native addon (native/aes-gcm, ${addon.engine === 'vaes-avx512' ? 'VAES AVX-512' : 'OpenSSL'})`;
+  return nativeAddonInWords(sealingEngine(addon));
+}
+
+function sealingEngine(addon: NativeAesGcm): string {
+  return `native/aes-gcm, ${addon.engine === 'vaes-avx512' ? 'VAES AVX-512' : 'OpenSSL'}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { jsRegionKernels } from './js-region-kernels.js';
-import { loadNativeGf256, nativeRegionKernels } from './native-region-kernels.js';
+import { implementationInWords } from '../native-addon.js';
+import { type NativeGf256Load, loadNativeGf256, nativeRegionKernels } from './native-region-kernels.js';
 import { createSimdRegionKernels } from './simd-region-kernels.js';
 
 /**
@@ -22,16 +23,15 @@ export interface RegionKernels {
 export type RegionKernelsName = 'native' | 'simd' | 'js';
 
 let active: RegionKernels | undefined;
+let nativeLoad: NativeGf256Load | undefined;
 let native: RegionKernels | null | undefined;
 let simd: RegionKernels | null | undefined;
-let nativeAbsence = '';
 
 // Each is built once: null records that this runtime lacks it, so the check is not repeated.
 function nativeKernels(): RegionKernels | null {
   if (native === undefined) {
-    const load = loadNativeGf256();
-    native = load.addon ? nativeRegionKernels(load.addon) : null;
-    nativeAbsence = load.addon ? '' : load.reason;
+    nativeLoad = loadNativeGf256();
+    native = nativeLoad.addon ? nativeRegionKernels(nativeLoad.addon) : null;
   }
   return native;
 }
@@ -49,10 +49,12 @@ export function regionKernels(): RegionKernels {
 
 /** Which kernels compute the erasure code here, and why, in words (the benchmark prints it). */
 export function regionKernelsImplementation(): string {
-  const kernels = regionKernels();
-  if (kernels.name === 'native') return 'the native addon (native/gf256, GFNI)';
-  const kind = kernels.name === 'simd' ? 'wasm SIMD kernels' : 'JS table kernels';
-  return `${kind} (the native addon is not loaded: ${nativeAbsence})`;
+  const { name } = regionKernels();
+  // Tried even when the kernels were pinned before it, so that the reason is known.
+  nativeKernels();
+  const fallback = name === 'simd' ? 'wasm SIMD kernels' : 'JS table kernels';
+  if (name !== 'native' && nativeLoad?.addon) return `${fallback} (pinned for tests)`;
+  return implementationInWords(nativeLoad!, () => 'native/gf256, GFNI', fallback);
 }
 
 /**
@@ -64,7 +66,7 @@ export function pinRegionKernelsForTests(choice: RegionKernelsName | 'auto'): Re
   else if (choice === 'js') active = jsRegionKernels;
   else {
     const kernels = choice === 'native' ? nativeKernels() : simdKernels();
-    if (kernels === null) throw new Error(choice === 'native' ? `the native GF(2^8) addon is not loaded: ${nativeAbsence}` : 'wasm SIMD is not available in this runtime');
+    if (kernels === null) throw new Error(choice === 'native' ? `the native GF(2^8) addon is not loaded: ${nativeLoad && !nativeLoad.addon ? nativeLoad.reason : ''}` : 'wasm SIMD is not available in this runtime');
     active = kernels;
   }
   return regionKernels();

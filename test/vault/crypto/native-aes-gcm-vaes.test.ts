@@ -163,6 +163,25 @@ for (const addon of engines.length > 0 ? engines : [undefined]) {
       expect(mismatches).toBe(0);
     });
 
+    withEngine('hashes associated data of 255, 256, 257, 511 and 4103 bytes (whole 256-byte steps and tails) as node:crypto does', () => {
+      const { sealInPlace, openInto } = addon as NativeAesGcm;
+      const mismatches: string[] = [];
+      for (const aadLength of [255, 256, 257, 511, 4103]) {
+        for (const size of [0, 1, 300, 4111]) {
+          const [key, nonce, plain] = [randomBytes(32), randomBytes(12), randomBytes(size)];
+          const aad = placed(randomBytes(aadLength), 1 + (aadLength % 7));
+          const expected = reference(key, nonce, aad.view, plain);
+          const data = placed(plain, 5);
+          const tag = Buffer.alloc(16);
+          sealInPlace(key, nonce, aad.view, data.view, tag);
+          const out = Buffer.alloc(size);
+          const opened = openInto(key, nonce, aad.view, [expected.sealed], expected.tag, out);
+          if (!data.view.equals(expected.sealed) || !tag.equals(expected.tag) || !opened || !out.equals(plain)) mismatches.push(`${size} bytes with ${aadLength} of associated data`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
+
     withEngine('seals 1 MiB, 1 MiB + 13 and 3 MiB + 5 (the counter passing 2^16 and more) as node:crypto does, and opens them from random parts', () => {
       const { sealInPlace, openInto } = addon as NativeAesGcm;
       const random = seeded(0x5eed);
