@@ -20,7 +20,7 @@ export function loadNativeGf256(path: string = nativeAddonPath('gf256', 'dfs_vau
   const pick = ({ combine, kernel }: Record<string, unknown>): NativeGf256 | string =>
     typeof combine === 'function' && typeof kernel === 'string'
       ? { combine: combine as NativeGf256['combine'], kernel }
-      : 'it has no combine for this machine (it runs on x86-64 with GFNI and AVX2 or AVX-512BW, built by GCC or Clang)';
+      : 'it has no combine for this machine (it runs on x86-64 with GFNI and AVX2 or AVX-512BW, built by GCC or Clang 10 or later)';
   return loadAddon(path, pick, gf256SelfTestFailure);
 }
 
