@@ -62,8 +62,8 @@ function start(): void {
     const { response } = window && !window.isDestroyed() ? await dialog.showMessageBox(window, question) : await dialog.showMessageBox(question);
     return response === 1;
   };
-  // A quit from the menu or Cmd+Q asks first; signals and a window close already answered do not.
-  const quitting = closeBeforeQuit(app, () => service.close(), { log, confirmQuit: confirmStopping });
+  // A quit from the menu or Cmd+Q asks first while transfers would be stopped; signals and a window close already answered do not.
+  const quitting = closeBeforeQuit(app, () => service.close(), { log, confirmQuit: () => confirmStopping(), needsConfirming: () => stoppableTransfers() > 0 });
 
   const isAppContents = (sender: { readonly id: number }): boolean => window !== undefined && !window.isDestroyed() && sender.id === window.webContents.id;
   const grants = new FileGrants();

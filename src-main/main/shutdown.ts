@@ -21,17 +21,19 @@ export const DEFAULT_CLOSE_TIMEOUT_MS = 15_000;
  * Holds the app's quit until `close` (the service: transfers cancelled, signed out, local nodes stopped) has finished
  * or timed out, then exits. A second quit request while closing just waits for the first. With `confirmQuit`, a quit
  * the user asked for (a menu's Quit, Cmd+Q) first asks it, and goes ahead only on yes; `quitNow` skips the question.
+ * With `needsConfirming` too, only a quit for which it answers true is held to ask (as the close guard does:
+ * nothing running, nothing to ask, and the quit goes straight on).
  */
 export function closeBeforeQuit(
   app: QuittingApp,
   close: () => Promise<void>,
-  options: { timeoutMs?: number; log?: (line: string) => void; confirmQuit?: () => Promise<boolean> } = {},
+  options: { timeoutMs?: number; log?: (line: string) => void; confirmQuit?: () => Promise<boolean>; needsConfirming?: () => boolean } = {},
 ): QuitControl {
-  const { timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS, log = () => undefined, confirmQuit } = options;
+  const { timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS, log = () => undefined, confirmQuit, needsConfirming = () => true } = options;
   let closing = false;
   const gate = confirmQuit && confirmationGate(confirmQuit, () => app.quit(), (error) => log(`Asking before quitting failed: ${(error as Error).message}`));
   const onBeforeQuit = (event: { preventDefault(): void }): void => {
-    if (!closing && gate?.hold()) event.preventDefault();
+    if (!closing && gate && needsConfirming() && gate.hold()) event.preventDefault();
     else onQuit(event);
   };
   const onQuit = (event: { preventDefault(): void }): void => {

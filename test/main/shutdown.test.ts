@@ -90,4 +90,21 @@ describe('close before quit', () => {
     await vi.waitFor(() => expect(signalled.exit).toHaveBeenCalledWith(0));
     expect(ask).not.toHaveBeenCalled();
   });
+
+  it('does not hold a quit to ask when needsConfirming says nothing would be stopped, and asks once it says so', async () => {
+    const app = new FakeApp();
+    let running = 0;
+    const confirmQuit = vi.fn(async () => false);
+    const close = vi.fn(async () => undefined);
+    closeBeforeQuit(app, close, { confirmQuit, needsConfirming: () => running > 0 });
+    running = 2;
+    app.quit();
+    await vi.waitFor(() => expect(confirmQuit).toHaveBeenCalledTimes(1));
+    expect(close).not.toHaveBeenCalled();
+    running = 0;
+    app.quit();
+    await vi.waitFor(() => expect(app.exit).toHaveBeenCalledWith(0));
+    expect(confirmQuit).toHaveBeenCalledTimes(1);
+    expect(close).toHaveBeenCalledTimes(1);
+  });
 });
