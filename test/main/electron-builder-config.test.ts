@@ -1,8 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { nativeAddonPath } from '../../src-main/vault/native-addon.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 interface TargetSet {
   target?: string | (string | { target: string })[];
@@ -106,6 +111,21 @@ describe('electron-builder configuration', () => {
     }
     expect(selects(config.asarUnpack, 'dist/src-main/main/electron-main.js')).toBe(false);
     expect(selects(config.asarUnpack, 'dist/renderer/index.html')).toBe(false);
+  });
+
+  it('ships the CRC-32 and GF(2^8) addons, outside app.asar, where the vault looks for them; not the AES-GCM one, which Electron cannot load', () => {
+    for (const [folder, target] of [
+      ['crc32', 'dfs_vault_crc32'],
+      ['gf256', 'dfs_vault_gf256'],
+    ] as const) {
+      // Where nativeAddonPath looks from dist/src-main/vault/native-addon.js, relative to the app's root.
+      const path = relative(root, nativeAddonPath(folder, target, pathToFileURL(join(root, 'dist/src-main/vault/native-addon.js')).href));
+      expect(selects(config.files, path), path).toBe(true);
+      expect(selects(config.asarUnpack, path), path).toBe(true);
+    }
+    expect(selects(config.files, 'native/aes-gcm/build/Release/dfs_vault_aes_gcm.node')).toBe(false);
+    expect(selects(config.files, 'native/crc32/crc32.c')).toBe(false);
+    expect(selects(config.files, 'native/crc32/build/Release/obj.target/dfs_vault_crc32/crc32.o')).toBe(false);
   });
 
   it('keeps ELECTRON_RUN_AS_NODE working (the nodes need it) and turns off Node debugging switches', () => {
