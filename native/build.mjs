@@ -7,20 +7,23 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// `sources`: every file the addon is built from (its binding.gyp's sources and the headers they include), so a
+// `targets`: what its binding.gyp builds. `sources`: every file the addon is built from (its binding.gyp's sources and the headers they include), so a
 // change to any of them rebuilds it; COMMON is what all three share.
 const COMMON = '../common/addon-support.h';
 const ADDONS = [
-  { folder: 'aes-gcm', target: 'dfs_vault_aes_gcm', sources: ['aes_gcm.c', 'vaes_gcm.c', 'vaes_gcm.h', COMMON], fallback: 'files are sealed with node:crypto (slower, same format)' },
-  { folder: 'crc32', target: 'dfs_vault_crc32', sources: ['crc32.c', COMMON], fallback: 'chunk checks are computed with zlib (slower, same values)' },
-  { folder: 'gf256', target: 'dfs_vault_gf256', sources: ['gf256.c', COMMON], fallback: 'the erasure code runs its wasm kernels (slower, same bytes)' },
+  { folder: 'aes-gcm', targets: ['dfs_vault_aes_gcm', 'dfs_vault_aes_gcm_vaes'], sources: ['aes_gcm.c', 'vaes_gcm.c', 'vaes_gcm.h', COMMON], fallback: 'files are sealed with node:crypto (slower, same format)' },
+  { folder: 'crc32', targets: ['dfs_vault_crc32'], sources: ['crc32.c', COMMON], fallback: 'chunk checks are computed with zlib (slower, same values)' },
+  { folder: 'gf256', targets: ['dfs_vault_gf256'], sources: ['gf256.c', COMMON], fallback: 'the erasure code runs its wasm kernels (slower, same bytes)' },
 ];
 
-for (const { folder, target, sources, fallback } of ADDONS) {
+for (const { folder, targets, sources, fallback } of ADDONS) {
   const directory = fileURLToPath(new URL(`./${folder}/`, import.meta.url));
-  const addon = join(directory, 'build', 'Release', `${target}.node`);
   const newest = Math.max(...[...sources, 'binding.gyp'].map((name) => statSync(join(directory, name)).mtimeMs));
-  if (existsSync(addon) && statSync(addon).mtimeMs >= newest) continue;
+  const upToDate = (target) => {
+    const addon = join(directory, 'build', 'Release', `${target}.node`);
+    return existsSync(addon) && statSync(addon).mtimeMs >= newest;
+  };
+  if (targets.every(upToDate)) continue;
   const build = spawnSync(process.execPath, [nodeGyp(), 'rebuild', '--directory', directory, ...nodeDir()], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (build.status !== 0) process.stderr.write(`DFS Vault: the native addon native/${folder} was not built, so ${fallback}.\n${why(build)}\n`);
 }

@@ -9,13 +9,18 @@
 // OpenSSL 3.0, which Node 20 bundles, has no AES-GCM for 512-bit registers; on a CPU with VAES and VPCLMULQDQ
 // the addon uses its own (vaes_gcm.c), which gives the same bytes at about twice the speed. It chooses when it
 // loads, and says which in its `engine` export: 'vaes-avx512' or 'openssl'.
+//
+// binding.gyp builds this file twice: with DFS_AES_GCM_OPENSSL for Node (dfs_vault_aes_gcm), and without it for
+// Electron (dfs_vault_aes_gcm_vaes), which does not export the OpenSSL it links: that build has the VAES engine
+// only, and exports nothing on a CPU without it.
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <node_api.h>
-#include <openssl/crypto.h>
+#ifdef DFS_AES_GCM_OPENSSL
 #include <openssl/evp.h>
+#endif
 #include "addon-support.h"
 #include "vaes_gcm.h"
 
@@ -28,7 +33,7 @@ static napi_value fail(napi_env env, const char *message) { return dfs_fail(env,
 
 // Which code seals and opens. Chosen once per load of the addon (choose_engine) and given to each function as
 // its data, so two loads in one process may differ (the tests load the addon twice to compare the engines).
-enum engine { ENGINE_OPENSSL, ENGINE_VAES };
+enum engine { ENGINE_NONE, ENGINE_OPENSSL, ENGINE_VAES };
 
 // Reads exactly `expected` arguments into `argv`, and the function's engine, or throws `usage` and answers false.
 static int read_arguments(napi_env env, napi_callback_info info, size_t expected, napi_value *argv, enum engine *engine, const char *usage) {
@@ -58,6 +63,7 @@ static const char *read_place(napi_env env, const napi_value *argv, struct place
   return NULL;
 }
 
+#ifdef DFS_AES_GCM_OPENSSL
 // Sets `context` up to encrypt (1) or decrypt (0) at `place`, associated data included; false if OpenSSL refuses.
 static int start_gcm(EVP_CIPHER_CTX *context, const struct place *place, int encrypt) {
   int written = 0;
@@ -81,6 +87,8 @@ static const char *seal_with_openssl(const struct place *place, unsigned char *d
   return ok ? NULL : "OpenSSL refused to seal the stripe.";
 }
 
+#endif
+
 // Seals `data` in place with `engine`; answers why it could not, or NULL.
 static const char *seal(enum engine engine, const struct place *place, unsigned char *data, size_t data_length, unsigned char *tag) {
 #ifdef VAES_GCM_BUILT
@@ -89,8 +97,11 @@ static const char *seal(enum engine engine, const struct place *place, unsigned 
     return NULL;
   }
 #endif
-  (void)engine;
-  return seal_with_openssl(place, data, data_length, tag);
+#ifdef DFS_AES_GCM_OPENSSL
+  if (engine == ENGINE_OPENSSL) return seal_with_openssl(place, data, data_length, tag);
+#endif
+  (void)engine, (void)place, (void)data, (void)data_length, (void)tag;
+  return "This build of the addon has no engine for this CPU.";
 }
 
 // sealInPlace(key: 32 bytes, nonce: 12 bytes, aad, data, tag: 16 bytes): encrypts `data` in place and writes
@@ -114,6 +125,7 @@ static napi_value seal_in_place(napi_env env, napi_callback_info info) {
 // The most slices one stripe may arrive in (a 1 MiB stripe comes in about 20).
 #define MAX_PARTS 65536
 
+#ifdef DFS_AES_GCM_OPENSSL
 // Decrypts `count` parts (struct gcm_part: vaes_gcm.h, which both engines read) into `out`, one after the other.
 // False if OpenSSL refuses.
 static int decrypt_parts(EVP_CIPHER_CTX *context, const struct gcm_part *parts, uint32_t count, unsigned char *out) {
@@ -144,6 +156,8 @@ static const char *open_with_openssl(const struct place *place, const struct gcm
   return NULL;
 }
 
+#endif
+
 // Opens `count` parts into `out` with `engine`, setting `verified`; answers why it could not try, or NULL. On
 // false the caller clears `out`.
 static const char *open_parts(enum engine engine, const struct place *place, const struct gcm_part *parts, uint32_t count,
@@ -154,8 +168,11 @@ static const char *open_parts(enum engine engine, const struct place *place, con
     return NULL;
   }
 #endif
-  (void)engine;
-  return open_with_openssl(place, parts, count, tag, out, out_length, verified);
+#ifdef DFS_AES_GCM_OPENSSL
+  if (engine == ENGINE_OPENSSL) return open_with_openssl(place, parts, count, tag, out, out_length, verified);
+#endif
+  (void)engine, (void)place, (void)parts, (void)count, (void)tag, (void)out, (void)out_length, (void)verified;
+  return "This build of the addon has no engine for this CPU.";
 }
 
 // openInto(key: 32 bytes, nonce: 12 bytes, aad, parts: Uint8Array[], tag: 16 bytes, out): decrypts the
@@ -217,7 +234,7 @@ static napi_value open_into(napi_env env, napi_callback_info info) {
     goto done;
   }
   // Nothing unverified leaves: the caller sees zeros, never plaintext of a stripe that did not open.
-  if (!verified) OPENSSL_cleanse(out, out_length);
+  if (!verified) dfs_wipe(out, out_length);
   napi_get_boolean(env, verified, &result);
 done:
   free(values);
@@ -225,20 +242,27 @@ done:
   return result;
 }
 
-// The engine for this load. The VAES code where the CPU and OS allow it (vaes_gcm_supported), else OpenSSL.
-// DFS_VAULT_AES_GCM_ENGINE=openssl in the environment when the addon loads forces OpenSSL even there: the tests
-// run both engines on one machine that way, and it rules the newer code out should that ever be wanted. Any
-// other value, or none, leaves the choice to the addon.
+// The engine for this load. The VAES code where the CPU and OS allow it (vaes_gcm_supported), else OpenSSL (none in
+// the build without it). DFS_VAULT_AES_GCM_ENGINE=openssl in the environment when the addon loads forces OpenSSL
+// even there: the tests run both engines on one machine that way, and it rules the newer code out should that ever
+// be wanted. Any other value, or none, leaves the choice to the addon; the build without OpenSSL ignores it.
 static enum engine choose_engine(void) {
+#ifdef DFS_AES_GCM_OPENSSL
   if (dfs_env_is("DFS_VAULT_AES_GCM_ENGINE", "openssl")) return ENGINE_OPENSSL;
+#endif
 #ifdef VAES_GCM_BUILT
   if (vaes_gcm_supported()) return ENGINE_VAES;
 #endif
+#ifdef DFS_AES_GCM_OPENSSL
   return ENGINE_OPENSSL;
+#else
+  return ENGINE_NONE;
+#endif
 }
 
 NAPI_MODULE_INIT() {
   enum engine engine = choose_engine();
+  if (engine == ENGINE_NONE) return exports;
   void *data = (void *)(uintptr_t)engine;
   if (!dfs_export_function(env, exports, "sealInPlace", seal_in_place, data) || !dfs_export_function(env, exports, "openInto", open_into, data) ||
       !dfs_export_string(env, exports, "engine", engine == ENGINE_VAES ? "vaes-avx512" : "openssl")) {

@@ -40,6 +40,19 @@ static inline bool dfs_env_is(const char *name, const char *value) {
   return set != NULL && strcmp(set, value) == 0;
 }
 
+// Clears `length` bytes at `start` (key material, unverified plaintext) in a way the compiler may not drop as a
+// dead store: the empty assembly is told it reads the memory.
+static inline void dfs_wipe(void *start, size_t length) {
+  if (length == 0) return;
+#if defined(__GNUC__) || defined(__clang__)
+  memset(start, 0, length);
+  __asm__ __volatile__("" : : "r"(start) : "memory");
+#else
+  volatile unsigned char *bytes = start;
+  while (length-- > 0) *bytes++ = 0;
+#endif
+}
+
 // Throws a JavaScript TypeError with `code` and returns NULL (for `return fail(...)` from a callback).
 static inline napi_value dfs_fail(napi_env env, const char *code, const char *message) {
   napi_throw_type_error(env, code, message);

@@ -12,9 +12,9 @@ export interface NativeCrc32 {
 export type NativeCrc32Load = AddonLoad<NativeCrc32>;
 
 /**
- * Loads the addon and checks it against zlib. It has no dependency on Node's OpenSSL, so unlike the AES-GCM
- * addon it is tried in Electron too (N-API is the same there), from a checkout (`npm start`) and in the packaged
- * app, which carries it unpacked (electron-builder.yml) where `npm run build` built it.
+ * Loads the addon and checks it against zlib. It needs nothing from its host but N-API, so it is tried in Electron
+ * too, from a checkout (`npm start`) and in the packaged app, which carries it unpacked (electron-builder.yml)
+ * where `npm run build` built it.
  */
 export function loadNativeCrc32(path: string = nativeAddonPath('crc32', 'dfs_vault_crc32')): NativeCrc32Load {
   // The addon exports nothing on a CPU without PCLMULQDQ and SSE4.1, or when built for another CPU or by another compiler.

@@ -32,6 +32,20 @@ export function openAesGcmWith(value: string | undefined): NativeAesGcm | undefi
 }
 
 /**
+ * The build without OpenSSL (the desktop app's) straight from its file, no self-test: undefined where it is not built
+ * or this CPU cannot run its VAES engine (it then exports nothing).
+ */
+export function openVaesOnlyBuild(): NativeAesGcm | undefined {
+  try {
+    const module = { exports: {} as NativeAesGcm };
+    process.dlopen(module, nativeAesGcmPath({ ...process.versions, electron: 'stand-in' }), constants.dlopen.RTLD_NOW);
+    return typeof module.exports.sealInPlace === 'function' ? module.exports : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Every engine the addon runs here, once each: loaded as the vault does (or by `load`), then forced to OpenSSL (the
  * same engine on a CPU without VAES, so then one). Empty when the addon is not loaded.
  */

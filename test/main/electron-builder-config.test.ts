@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { nativeAesGcmPath } from '../../src-main/vault/crypto/native-aes-gcm.js';
 import { nativeAddonPath } from '../../src-main/vault/native-addon.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -113,17 +114,16 @@ describe('electron-builder configuration', () => {
     expect(selects(config.asarUnpack, 'dist/renderer/index.html')).toBe(false);
   });
 
-  it('ships the CRC-32 and GF(2^8) addons, outside app.asar, where the vault looks for them; not the AES-GCM one, which Electron cannot load', () => {
-    for (const [folder, target] of [
-      ['crc32', 'dfs_vault_crc32'],
-      ['gf256', 'dfs_vault_gf256'],
-    ] as const) {
-      // Where nativeAddonPath looks from dist/src-main/vault/native-addon.js, relative to the app's root.
-      const path = relative(root, nativeAddonPath(folder, target, pathToFileURL(join(root, 'dist/src-main/vault/native-addon.js')).href));
+  it('ships the CRC-32 and GF(2^8) addons and the AES-GCM build without OpenSSL, outside app.asar, where the vault looks for them in Electron', () => {
+    const inElectron = { ...process.versions, electron: '45.4.1' };
+    const fromDist = pathToFileURL(join(root, 'dist/src-main/vault/native-addon.js')).href;
+    for (const file of [nativeAddonPath('crc32', 'dfs_vault_crc32', fromDist), nativeAddonPath('gf256', 'dfs_vault_gf256', fromDist), nativeAesGcmPath(inElectron)]) {
+      // Relative to the app's root; the AES path is the one the loader picks in Electron, the same from dist/ as from here.
+      const path = relative(root, file);
       expect(selects(config.files, path), path).toBe(true);
       expect(selects(config.asarUnpack, path), path).toBe(true);
     }
-    expect(selects(config.files, 'native/aes-gcm/build/Release/dfs_vault_aes_gcm.node')).toBe(false);
+    expect(selects(config.files, relative(root, nativeAesGcmPath(process.versions))), 'the AES-GCM build with OpenSSL').toBe(false);
     expect(selects(config.files, 'native/crc32/crc32.c')).toBe(false);
     expect(selects(config.files, 'native/crc32/build/Release/obj.target/dfs_vault_crc32/crc32.o')).toBe(false);
   });

@@ -1,4 +1,5 @@
 import { createCipheriv } from 'node:crypto';
+import { basename } from 'node:path';
 import { type AddonLoad, loadAddon, nativeAddonPath } from '../native-addon.js';
 
 /** Which code the addon seals and opens with: its own VAES/AVX-512 code (native/aes-gcm/vaes_gcm.c, on a CPU that has it) or OpenSSL's. */
@@ -20,24 +21,37 @@ export interface NativeAesGcm {
 /** The addon, or why it could not be loaded (not built, or this runtime lacks the OpenSSL it calls). */
 export type NativeAesGcmLoad = AddonLoad<NativeAesGcm>;
 
-/** Where `npm run build` puts the addon. */
-export function nativeAesGcmPath(): string {
-  return nativeAddonPath('aes-gcm', 'dfs_vault_aes_gcm');
+/** The build of the addon without OpenSSL (the VAES engine alone), for Electron. */
+export const VAES_ONLY_TARGET = 'dfs_vault_aes_gcm_vaes';
+
+/**
+ * Where `npm run build` puts the addon this runtime loads: under Node the build with OpenSSL, in Electron (which hides
+ * the BoringSSL it links) the one without it, whose VAES engine needs nothing from its host but N-API.
+ */
+export function nativeAesGcmPath(versions: NodeJS.ProcessVersions = process.versions): string {
+  return nativeAddonPath('aes-gcm', versions.electron ? VAES_ONLY_TARGET : 'dfs_vault_aes_gcm');
 }
 
 /**
- * Loads the addon (a missing OpenSSL symbol fails here: see native-addon.ts). Electron is not tried at
- * all: it hides its BoringSSL symbols, and on Windows, where symbols resolve at first call, the self-test
- * would crash the app instead of failing.
+ * Loads the addon (a missing OpenSSL symbol fails here: see native-addon.ts). Electron never gets the build with
+ * OpenSSL: it hides its BoringSSL symbols, and on Windows, where symbols resolve at first call, the self-test would
+ * crash the app instead of failing.
  */
-export function loadNativeAesGcm(path: string = nativeAesGcmPath(), versions: NodeJS.ProcessVersions = process.versions): NativeAesGcmLoad {
-  if (versions.electron) return { addon: undefined, path, reason: 'Electron does not export the OpenSSL it links' };
+export function loadNativeAesGcm(path?: string, versions: NodeJS.ProcessVersions = process.versions): NativeAesGcmLoad {
+  const file = path ?? nativeAesGcmPath(versions);
+  if (versions.electron && basename(file) !== `${VAES_ONLY_TARGET}.node`) {
+    return { addon: undefined, path: file, reason: `Electron does not export the OpenSSL this build links (the desktop app loads ${VAES_ONLY_TARGET}.node)` };
+  }
   const pick = (exports: Partial<NativeAesGcm>): NativeAesGcm | string => {
     const { sealInPlace, openInto, engine } = exports;
-    if (typeof sealInPlace !== 'function' || typeof openInto !== 'function') return `${path} does not export sealInPlace and openInto`;
+    if (typeof sealInPlace !== 'function' || typeof openInto !== 'function') {
+      return basename(file) === `${VAES_ONLY_TARGET}.node`
+        ? 'this CPU cannot run the VAES engine (AVX-512 F, BW and VL, VAES, VPCLMULQDQ), the only one in the build without OpenSSL'
+        : `${file} does not export sealInPlace and openInto`;
+    }
     return engine === 'vaes-avx512' || engine === 'openssl' ? { sealInPlace, openInto, engine } : { sealInPlace, openInto };
   };
-  return loadAddon(path, pick, selfTestFailure);
+  return loadAddon(file, pick, selfTestFailure);
 }
 
 /**

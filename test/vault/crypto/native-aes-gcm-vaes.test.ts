@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type NativeAesGcm, loadNativeAesGcm, nativeAesGcmPath } from '../../../src-main/vault/crypto/native-aes-gcm.js';
 import { nativeSealing, stripeSealing } from '../../../src-main/vault/crypto/stripe-seal.js';
-import { ENGINE_VARIABLE, aesGcmEngines, engineOf, loadAesGcmWith, openAesGcmWith } from '../../helpers/aes-gcm-engines.js';
+import { ENGINE_VARIABLE, aesGcmEngines, engineOf, loadAesGcmWith, openAesGcmWith, openVaesOnlyBuild } from '../../helpers/aes-gcm-engines.js';
 
 // The addon's engines against node:crypto at every length a step, tail or block boundary of the VAES code could get
 // wrong (native/aes-gcm/vaes_gcm.c: 256-byte steps, masked tails, parts ending inside blocks), and against each other.
@@ -131,9 +131,15 @@ describe('native AES-GCM engines', () => {
   });
 });
 
-for (const addon of engines.length > 0 ? engines : [undefined]) {
+// Each engine of the build with OpenSSL, and the build without it (the desktop app's: the VAES engine alone).
+const vaesOnly = openVaesOnlyBuild();
+const builds: [string, NativeAesGcm | undefined][] = [
+  ...(engines.length > 0 ? engines.map((addon): [string, NativeAesGcm] => [engineOf(addon), addon]) : [['missing', undefined] as [string, undefined]]),
+  ...(vaesOnly ? [['vaes-avx512 (the build without OpenSSL)', vaesOnly] as [string, NativeAesGcm]] : []),
+];
+for (const [name, addon] of builds) {
   const withEngine = addon ? it : it.skip;
-  describe(`AES-256-GCM with the ${addon ? engineOf(addon) : 'missing'} engine, against node:crypto`, () => {
+  describe(`AES-256-GCM with the ${name} engine, against node:crypto`, () => {
     withEngine('seals and opens every length from 0 to 4200 bytes with associated data of 0, 1, 15, 16, 17 and 100 bytes, at odd addresses', () => {
       const { sealInPlace, openInto } = addon as NativeAesGcm;
       const pool = randomBytes(4096 + 4200 + 64);
