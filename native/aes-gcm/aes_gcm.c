@@ -245,7 +245,8 @@ done:
 // The engine for this load. The VAES code where the CPU and OS allow it (vaes_gcm_supported), else OpenSSL (none in
 // the build without it). DFS_VAULT_AES_GCM_ENGINE=openssl in the environment when the addon loads forces OpenSSL
 // even there: the tests run both engines on one machine that way, and it rules the newer code out should that ever
-// be wanted. Any other value, or none, leaves the choice to the addon; the build without OpenSSL ignores it.
+// be wanted. Any other value, or none, leaves the choice to the addon. The build without OpenSSL ignores it: the
+// loader (native-aes-gcm.ts) does not load that build at all when it is set, so the desktop app uses node:crypto.
 static enum engine choose_engine(void) {
 #ifdef DFS_AES_GCM_OPENSSL
   if (dfs_env_is("DFS_VAULT_AES_GCM_ENGINE", "openssl")) return ENGINE_OPENSSL;
@@ -262,7 +263,16 @@ static enum engine choose_engine(void) {
 
 NAPI_MODULE_INIT() {
   enum engine engine = choose_engine();
-  if (engine == ENGINE_NONE) return exports;
+  // No engine (the build without OpenSSL, on a CPU without VAES or built without the VAES code): no functions, and
+  // `unavailable` says which, for the loader's reason.
+  if (engine == ENGINE_NONE) {
+#ifdef VAES_GCM_BUILT
+    const char *why = "this CPU cannot run the VAES engine (AVX-512 F, BW and VL, VAES, VPCLMULQDQ)";
+#else
+    const char *why = "this build has no VAES engine (it needs GCC or Clang 10 or later, for x86-64)";
+#endif
+    return dfs_export_string(env, exports, "unavailable", why) ? exports : NULL;
+  }
   void *data = (void *)(uintptr_t)engine;
   if (!dfs_export_function(env, exports, "sealInPlace", seal_in_place, data) || !dfs_export_function(env, exports, "openInto", open_into, data) ||
       !dfs_export_string(env, exports, "engine", engine == ENGINE_VAES ? "vaes-avx512" : "openssl")) {

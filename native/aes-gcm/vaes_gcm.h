@@ -14,7 +14,7 @@ struct gcm_part {
 
 // The code exists only where GCC or Clang (new enough: addon-support.h) compile for x86-64: vaes_gcm.c gives each
 // function its own target, so the file builds for baseline x86-64 and runs only where vaes_gcm_supported() said
-// yes. Elsewhere OpenSSL does it all.
+// yes. Elsewhere OpenSSL does it all, or, in the build without OpenSSL, node:crypto in JavaScript.
 #ifdef DFS_X86_64_WIDE
 #define VAES_GCM_BUILT 1
 

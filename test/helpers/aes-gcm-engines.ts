@@ -1,8 +1,7 @@
 import { constants } from 'node:os';
-import { type NativeAesGcm, type NativeAesGcmLoad, loadNativeAesGcm, nativeAesGcmPath } from '../../src-main/vault/crypto/native-aes-gcm.js';
+import { ENGINE_VARIABLE, type NativeAesGcm, type NativeAesGcmLoad, loadNativeAesGcm, nativeAesGcmPath } from '../../src-main/vault/crypto/native-aes-gcm.js';
 
-/** The environment variable the AES-GCM addon reads when it loads (native/aes-gcm/aes_gcm.c, choose_engine): `openssl` forces OpenSSL. */
-export const ENGINE_VARIABLE = 'DFS_VAULT_AES_GCM_ENGINE';
+export { ENGINE_VARIABLE } from '../../src-main/vault/crypto/native-aes-gcm.js';
 
 /**
  * The AES-GCM addon loaded once more, as the vault loads it (self-test included), with ENGINE_VARIABLE set to `value`

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -119,11 +119,11 @@ describe('electron-builder configuration', () => {
     const fromDist = pathToFileURL(join(root, 'dist/src-main/vault/native-addon.js')).href;
     for (const file of [nativeAddonPath('crc32', 'dfs_vault_crc32', fromDist), nativeAddonPath('gf256', 'dfs_vault_gf256', fromDist), nativeAesGcmPath(inElectron)]) {
       // Relative to the app's root; the AES path is the one the loader picks in Electron, the same from dist/ as from here.
-      const path = relative(root, file);
+      const path = relative(root, file).split(sep).join('/');
       expect(selects(config.files, path), path).toBe(true);
       expect(selects(config.asarUnpack, path), path).toBe(true);
     }
-    expect(selects(config.files, relative(root, nativeAesGcmPath(process.versions))), 'the AES-GCM build with OpenSSL').toBe(false);
+    expect(selects(config.files, relative(root, nativeAesGcmPath(process.versions)).split(sep).join('/')), 'the AES-GCM build with OpenSSL').toBe(false);
     expect(selects(config.files, 'native/crc32/crc32.c')).toBe(false);
     expect(selects(config.files, 'native/crc32/build/Release/obj.target/dfs_vault_crc32/crc32.o')).toBe(false);
   });

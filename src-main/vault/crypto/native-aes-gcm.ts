@@ -18,8 +18,11 @@ export interface NativeAesGcm {
   openInto(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], tag: Uint8Array, out: Uint8Array): boolean;
 }
 
-/** The addon, or why it could not be loaded (not built, or this runtime lacks the OpenSSL it calls). */
+/** The addon, or why it could not be loaded (not built, this runtime lacks the OpenSSL it calls, or the build without OpenSSL has no engine here). */
 export type NativeAesGcmLoad = AddonLoad<NativeAesGcm>;
+
+/** The environment variable the addon reads when it loads: `openssl` rules its VAES engine out (aes_gcm.c, choose_engine). */
+export const ENGINE_VARIABLE = 'DFS_VAULT_AES_GCM_ENGINE';
 
 /** The build of the addon without OpenSSL (the VAES engine alone), for Electron. */
 export const VAES_ONLY_TARGET = 'dfs_vault_aes_gcm_vaes';
@@ -37,17 +40,20 @@ export function nativeAesGcmPath(versions: NodeJS.ProcessVersions = process.vers
  * OpenSSL: it hides its BoringSSL symbols, and on Windows, where symbols resolve at first call, the self-test would
  * crash the app instead of failing.
  */
-export function loadNativeAesGcm(path?: string, versions: NodeJS.ProcessVersions = process.versions): NativeAesGcmLoad {
+export function loadNativeAesGcm(path?: string, versions: NodeJS.ProcessVersions = process.versions, env: NodeJS.ProcessEnv = process.env): NativeAesGcmLoad {
   const file = path ?? nativeAesGcmPath(versions);
-  if (versions.electron && basename(file) !== `${VAES_ONLY_TARGET}.node`) {
+  const vaesOnly = basename(file) === `${VAES_ONLY_TARGET}.node`;
+  if (versions.electron && !vaesOnly) {
     return { addon: undefined, path: file, reason: `Electron does not export the OpenSSL this build links (the desktop app loads ${VAES_ONLY_TARGET}.node)` };
   }
-  const pick = (exports: Partial<NativeAesGcm>): NativeAesGcm | string => {
-    const { sealInPlace, openInto, engine } = exports;
+  // The off switch for the VAES code: the build without OpenSSL has nothing else, so it is not loaded at all.
+  if (vaesOnly && env[ENGINE_VARIABLE] === 'openssl') {
+    return { addon: undefined, path: file, reason: `${ENGINE_VARIABLE}=openssl rules out the VAES engine, the only one in the build without OpenSSL` };
+  }
+  const pick = (exports: Partial<NativeAesGcm> & { unavailable?: unknown }): NativeAesGcm | string => {
+    const { sealInPlace, openInto, engine, unavailable } = exports;
     if (typeof sealInPlace !== 'function' || typeof openInto !== 'function') {
-      return basename(file) === `${VAES_ONLY_TARGET}.node`
-        ? 'this CPU cannot run the VAES engine (AVX-512 F, BW and VL, VAES, VPCLMULQDQ), the only one in the build without OpenSSL'
-        : `${file} does not export sealInPlace and openInto`;
+      return typeof unavailable === 'string' ? `${unavailable}, the only one in the build without OpenSSL` : `${file} does not export sealInPlace and openInto`;
     }
     return engine === 'vaes-avx512' || engine === 'openssl' ? { sealInPlace, openInto, engine } : { sealInPlace, openInto };
   };

@@ -214,7 +214,7 @@ describe('native AES-GCM', () => {
     const electron = { ...process.versions, electron: '45.4.1' };
     const withOpenSsl = loadNativeAesGcm(nativeAesGcmPath(process.versions), electron);
     expect(withOpenSsl).toMatchObject({ addon: undefined, reason: 'Electron does not export the OpenSSL this build links (the desktop app loads dfs_vault_aes_gcm_vaes.node)' });
-    const desktop = loadNativeAesGcm(undefined, electron);
+    const desktop = loadNativeAesGcm(undefined, electron, {});
     expect(desktop.path).toBe(fileURLToPath(new URL('../../../native/aes-gcm/build/Release/dfs_vault_aes_gcm_vaes.node', import.meta.url)));
     if (!native.addon) {
       console.log(`the desktop build's load not tried: the addon is not built here (${native.reason})`);
@@ -223,6 +223,11 @@ describe('native AES-GCM', () => {
     // This Node stands in for Electron: the build has no OpenSSL symbol, so it loads the same way in both. It runs
     // VAES wherever the build with OpenSSL chooses VAES when left to choose.
     if (loadAesGcmWith(undefined).addon?.engine === 'vaes-avx512') expect(desktop.addon?.engine).toBe('vaes-avx512');
-    else expect(desktop).toMatchObject({ addon: undefined, reason: expect.stringMatching(/^this CPU cannot run the VAES engine/) });
+    else expect(desktop).toMatchObject({ addon: undefined, reason: expect.stringMatching(/^this CPU cannot run the VAES engine|^this build has no VAES engine/) });
+    // The off switch reaches the desktop app too: it then seals with node:crypto.
+    expect(loadNativeAesGcm(undefined, electron, { DFS_VAULT_AES_GCM_ENGINE: 'openssl' })).toMatchObject({
+      addon: undefined,
+      reason: 'DFS_VAULT_AES_GCM_ENGINE=openssl rules out the VAES engine, the only one in the build without OpenSSL',
+    });
   });
 });
