@@ -24,16 +24,18 @@ export type RegionKernelsName = 'native' | 'simd' | 'js';
 
 let active: RegionKernels | undefined;
 let nativeLoad: NativeGf256Load | undefined;
-let native: RegionKernels | null | undefined;
 let simd: RegionKernels | null | undefined;
 
-// Each is built once: null records that this runtime lacks it, so the check is not repeated.
+// Each is tried once: the addon's load is kept (with its reason when absent); null records that this runtime
+// lacks wasm SIMD, so the check is not repeated.
+function loadedNative(): NativeGf256Load {
+  nativeLoad ??= loadNativeGf256();
+  return nativeLoad;
+}
+
 function nativeKernels(): RegionKernels | null {
-  if (native === undefined) {
-    nativeLoad = loadNativeGf256();
-    native = nativeLoad.addon ? nativeRegionKernels(nativeLoad.addon) : null;
-  }
-  return native;
+  const { addon } = loadedNative();
+  return addon ? nativeRegionKernels(addon) : null;
 }
 
 function simdKernels(): RegionKernels | null {
@@ -50,11 +52,11 @@ export function regionKernels(): RegionKernels {
 /** Which kernels compute the erasure code here, and why, in words (the benchmark prints it). */
 export function regionKernelsImplementation(): string {
   const { name } = regionKernels();
-  // Tried even when the kernels were pinned before it, so that the reason is known.
-  nativeKernels();
+  // Loaded even when the kernels were pinned before it, so that the reason is known.
+  const load = loadedNative();
   const fallback = name === 'simd' ? 'wasm SIMD kernels' : 'JS table kernels';
-  if (name !== 'native' && nativeLoad?.addon) return `${fallback} (pinned for tests)`;
-  return implementationInWords(nativeLoad!, () => 'native/gf256, GFNI', fallback);
+  if (name !== 'native' && load.addon) return `${fallback} (pinned for tests)`;
+  return implementationInWords(load, () => 'native/gf256, GFNI', fallback);
 }
 
 /**
@@ -66,7 +68,10 @@ export function pinRegionKernelsForTests(choice: RegionKernelsName | 'auto'): Re
   else if (choice === 'js') active = jsRegionKernels;
   else {
     const kernels = choice === 'native' ? nativeKernels() : simdKernels();
-    if (kernels === null) throw new Error(choice === 'native' ? `the native GF(2^8) addon is not loaded: ${nativeLoad && !nativeLoad.addon ? nativeLoad.reason : ''}` : 'wasm SIMD is not available in this runtime');
+    if (kernels === null) {
+      const load = loadedNative();
+      throw new Error(choice === 'native' ? `the native GF(2^8) addon is not loaded: ${'reason' in load ? load.reason : ''}` : 'wasm SIMD is not available in this runtime');
+    }
     active = kernels;
   }
   return regionKernels();
