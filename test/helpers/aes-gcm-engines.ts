@@ -19,15 +19,7 @@ export function loadAesGcmWith(value: string | undefined): NativeAesGcmLoad {
  * the addon is not built (or does not load).
  */
 export function openAesGcmWith(value: string | undefined): NativeAesGcm | undefined {
-  return withEngineVariable(value, () => {
-    try {
-      const module = { exports: {} as NativeAesGcm };
-      process.dlopen(module, nativeAesGcmPath(), constants.dlopen.RTLD_NOW);
-      return typeof module.exports.sealInPlace === 'function' ? module.exports : undefined;
-    } catch {
-      return undefined;
-    }
-  });
+  return withEngineVariable(value, () => openExports(nativeAesGcmPath()));
 }
 
 /**
@@ -35,9 +27,14 @@ export function openAesGcmWith(value: string | undefined): NativeAesGcm | undefi
  * or this CPU cannot run its VAES engine (it then exports nothing).
  */
 export function openVaesOnlyBuild(): NativeAesGcm | undefined {
+  return openExports(nativeAesGcmPath({ ...process.versions, electron: 'stand-in' }));
+}
+
+/** The exports of the addon file at `path`, without the loader's self-test; undefined where it does not load or exports no sealInPlace. */
+function openExports(path: string): NativeAesGcm | undefined {
   try {
     const module = { exports: {} as NativeAesGcm };
-    process.dlopen(module, nativeAesGcmPath({ ...process.versions, electron: 'stand-in' }), constants.dlopen.RTLD_NOW);
+    process.dlopen(module, path, constants.dlopen.RTLD_NOW);
     return typeof module.exports.sealInPlace === 'function' ? module.exports : undefined;
   } catch {
     return undefined;
