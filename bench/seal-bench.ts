@@ -4,7 +4,7 @@
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { contentKey, fileKey } from '../src-main/vault/crypto/key-hierarchy.js';
-import { type NativeAesGcm, loadNativeAesGcm } from '../src-main/vault/crypto/native-aes-gcm.js';
+import { ENGINE_VARIABLE, type NativeAesGcm, loadNativeAesGcm } from '../src-main/vault/crypto/native-aes-gcm.js';
 import { type StripeBinding, nativeSealer, openNatively, openStripe, openWithNodeCrypto, sealNatively, sealStripe, sealWithNodeCrypto, stripeSealing } from '../src-main/vault/crypto/stripe-seal.js';
 
 const STRIPE = 1024 * 1024;
@@ -30,13 +30,13 @@ console.log(`stripes are sealed and opened with ${stripeSealing()}`);
 // Where the addon runs its VAES code, the same addon again with OpenSSL's, to compare the two engines.
 const openSsl = addon?.engine === 'vaes-avx512' ? openSslEngine() : undefined;
 
-/** The addon loaded once more with DFS_VAULT_AES_GCM_ENGINE=openssl, which it reads when it loads (native/aes-gcm/aes_gcm.c). */
+/** The addon loaded once more with ENGINE_VARIABLE=openssl, which it reads when it loads (native/aes-gcm/aes_gcm.c). */
 function openSslEngine(): NativeAesGcm | undefined {
-  process.env.DFS_VAULT_AES_GCM_ENGINE = 'openssl';
+  process.env[ENGINE_VARIABLE] = 'openssl';
   try {
     return loadNativeAesGcm().addon;
   } finally {
-    delete process.env.DFS_VAULT_AES_GCM_ENGINE;
+    delete process.env[ENGINE_VARIABLE];
   }
 }
 

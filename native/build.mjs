@@ -7,8 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// `targets`: what its binding.gyp builds. `sources`: every file the addon is built from (its binding.gyp's sources and the headers they include), so a
-// change to any of them rebuilds it; COMMON is what all three share.
+// `targets`: what its binding.gyp builds. `sources`: every file the addon is built from (its binding.gyp's sources
+// and the headers they include), so a change to any of them rebuilds it; COMMON is what all three share.
 const COMMON = '../common/addon-support.h';
 const ADDONS = [
   { folder: 'aes-gcm', targets: ['dfs_vault_aes_gcm', 'dfs_vault_aes_gcm_vaes'], sources: ['aes_gcm.c', 'vaes_gcm.c', 'vaes_gcm.h', COMMON], fallback: 'files are sealed with node:crypto (slower, same format)' },
